@@ -1,0 +1,44 @@
+package dev.larder.storage;
+
+import java.nio.file.Path;
+import java.util.Set;
+
+/**
+ * The local member of the storage grid. Registered as an OSGi service once the node has joined its
+ * cluster and the cluster is active; unregistered before the node stops.
+ */
+public interface StorageNode {
+
+    /** Number of hash slots keys are spread over, as in Redis Cluster. */
+    int SLOTS = 16384;
+
+    /** Stable identity of this node; survives restarts because persisted data is filed under it. */
+    String nodeId();
+
+    /** Number of server nodes in the cluster right now. */
+    int clusterSize();
+
+    /** Number of partitions every table is split into. */
+    int partitions();
+
+    /** The partition that holds every key of a hash slot. */
+    int partitionOf(int slot);
+
+    /** Whether this node is the primary owner of a partition at the current topology. */
+    boolean isPrimary(int partition);
+
+    /** Where this node keeps its persistent files, or {@code null} when it runs in memory only. */
+    Path dataDirectory();
+
+    /** Disk and memory this node uses now. */
+    StorageUsage usage();
+
+    /**
+     * The table of that name, created with the node's defaults on first use. Names are letters, digits,
+     * '-', '_' and '.'.
+     */
+    KeyValueTable table(String name);
+
+    /** Names of the tables that exist. */
+    Set<String> tables();
+}

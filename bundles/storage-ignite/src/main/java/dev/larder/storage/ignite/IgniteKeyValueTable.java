@@ -1,0 +1,93 @@
+package dev.larder.storage.ignite;
+
+import dev.larder.storage.KeyValueTable;
+import dev.larder.storage.StorageNode;
+import dev.larder.storage.WriteBatch;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.ignite.IgniteCache;
+import org.apache.ignite.cache.CachePeekMode;
+import org.apache.ignite.lang.IgniteFuture;
+
+/** A table is one Ignite cache of {@link SlotKey} to byte[]. */
+final class IgniteKeyValueTable implements KeyValueTable {
+
+    private final String name;
+    private final IgniteCache<SlotKey, byte[]> cache;
+
+    IgniteKeyValueTable(String name, IgniteCache<SlotKey, byte[]> cache) {
+        this.name = name;
+        this.cache = cache;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public byte[] get(int slot, byte[] key) {
+        return cache.get(key(slot, key));
+    }
+
+    @Override
+    public void put(int slot, byte[] key, byte[] value) {
+        cache.put(key(slot, key), value);
+    }
+
+    @Override
+    public boolean remove(int slot, byte[] key) {
+        return cache.remove(key(slot, key));
+    }
+
+    @Override
+    public CompletionStage<Void> write(WriteBatch batch) {
+        // The last change to a key in the batch wins; puts and removes then go out as one bulk call each.
+        Map<SlotKey, byte[]> last = new LinkedHashMap<>();
+        for (WriteBatch.Change change : batch.changes()) {
+            last.put(key(change.slot(), change.key()), change.value());
+        }
+        Map<SlotKey, byte[]> puts = new HashMap<>();
+        Set<SlotKey> removes = new HashSet<>();
+        last.forEach((key, value) -> {
+            if (value == null) {
+                removes.add(key);
+            } else {
+                puts.put(key, value);
+            }
+        });
+        CompletableFuture<Void> putsDone = puts.isEmpty() ? CompletableFuture.completedFuture(null) : completion(cache.putAllAsync(puts));
+        CompletableFuture<Void> removesDone = removes.isEmpty() ? CompletableFuture.completedFuture(null) : completion(cache.removeAllAsync(removes));
+        return CompletableFuture.allOf(putsDone, removesDone);
+    }
+
+    @Override
+    public long size() {
+        return cache.sizeLong(CachePeekMode.PRIMARY);
+    }
+
+    private static SlotKey key(int slot, byte[] key) {
+        if (slot < 0 || slot >= StorageNode.SLOTS) {
+            throw new IllegalArgumentException("slot out of range 0.." + (StorageNode.SLOTS - 1) + ": " + slot);
+        }
+        return new SlotKey(slot, key);
+    }
+
+    private static CompletableFuture<Void> completion(IgniteFuture<?> future) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        future.listen(f -> {
+            try {
+                f.get();
+                done.complete(null);
+            } catch (RuntimeException e) {
+                done.completeExceptionally(e);
+            }
+        });
+        return done;
+    }
+}
