@@ -74,11 +74,13 @@ public class StorageNodeComponent {
         try {
             SettingsCheck.check(StorageSettings.PID, StorageSettings.class, properties);
             checkRanges(settings);
-            Path dataDirectory = settings.persistence() ? writableDataDirectory(context, settings) : null;
+            // Ignite keeps marshaller and binary metadata in its work directory even without persistence.
+            Path workDirectory = writableDataDirectory(context, settings);
+            Path dataDirectory = settings.persistence() ? workDirectory : null;
             checkPortFree(settings.localAddress(), settings.discoveryPort(), settings.discoveryPortRange(), "discoveryPort");
             checkPortFree(settings.localAddress(), settings.communicationPort(), settings.communicationPortRange(), "communicationPort");
 
-            ignite = Ignition.start(configuration(settings, dataDirectory));
+            ignite = Ignition.start(configuration(settings, workDirectory));
             awaitActive(settings);
             IgniteStorageNode node = new IgniteStorageNode(ignite, dataDirectory, settings.backups(), settings.partitions());
             node.table("meta");
@@ -116,7 +118,7 @@ public class StorageNodeComponent {
         }
     }
 
-    private IgniteConfiguration configuration(StorageSettings settings, Path dataDirectory) {
+    private IgniteConfiguration configuration(StorageSettings settings, Path workDirectory) {
         TcpDiscoveryVmIpFinder ipFinder = new TcpDiscoveryVmIpFinder();
         ipFinder.setAddresses(Arrays.asList(settings.discoveryAddresses()));
         TcpDiscoverySpi discovery = new TcpDiscoverySpi()
@@ -140,9 +142,11 @@ public class StorageNodeComponent {
                 .setMetricsEnabled(true);
         DataStorageConfiguration storage = new DataStorageConfiguration()
                 .setDefaultDataRegionConfiguration(region)
-                .setWalMode(WALMode.valueOf(settings.walMode().name()));
+                .setWalMode(WALMode.valueOf(settings.walMode().name()))
+                .setWalSegments(settings.walSegments())
+                .setWalSegmentSize((int) (settings.walSegmentSizeMb() * MIB));
 
-        IgniteConfiguration configuration = new IgniteConfiguration()
+        return new IgniteConfiguration()
                 .setIgniteInstanceName(settings.nodeName())
                 .setConsistentId(settings.nodeName())
                 .setClassLoader(getClass().getClassLoader())
@@ -155,11 +159,8 @@ public class StorageNodeComponent {
                 .setPeerClassLoadingEnabled(false)
                 // Larder's own protocols are the only way in: no Ignite thin-client or REST ports.
                 .setClientConnectorConfiguration(null)
-                .setConnectorConfiguration(null);
-        if (dataDirectory != null) {
-            configuration.setWorkDirectory(dataDirectory.toString());
-        }
-        return configuration;
+                .setConnectorConfiguration(null)
+                .setWorkDirectory(workDirectory.toString());
     }
 
     /** A new persistent cluster starts inactive; activate it when no baseline exists yet, else wait for the baseline. */
@@ -184,6 +185,8 @@ public class StorageNodeComponent {
         requireRange("communicationPortRange", settings.communicationPortRange(), 0, 1000);
         requireRange("backups", settings.backups(), 0, 16);
         requireRange("partitions", settings.partitions(), 1, 65000);
+        requireRange("walSegments", settings.walSegments(), 2, 1000);
+        requireRange("walSegmentSizeMb", settings.walSegmentSizeMb(), 1, 2047);
         requireRange("memoryMaxMb", settings.memoryMaxMb(), 32, 1L << 30);
         requireRange("joinTimeoutSeconds", settings.joinTimeoutSeconds(), 1, 3600);
         if (settings.nodeName().isBlank()) {

@@ -14,7 +14,7 @@ public @interface StorageSettings {
     @AttributeDefinition(description = "Name of this node. Persisted data is filed under it, so keep it stable across restarts.")
     String nodeName() default "larder-1";
 
-    @AttributeDefinition(description = "Directory for persistence files (pages, WAL). Empty: the 'ignite' folder under the server's data directory.")
+    @AttributeDefinition(description = "Directory for the node's files (pages, WAL, metadata). Empty: the 'ignite' folder under the server's data directory.")
     String dataDir() default "";
 
     @AttributeDefinition(description = "Keep data on disk (native persistence). false: memory only, lost on stop.")
@@ -22,6 +22,12 @@ public @interface StorageSettings {
 
     @AttributeDefinition(description = "Write-ahead log mode: FSYNC, LOG_ONLY or BACKGROUND.")
     WalMode walMode() default WalMode.LOG_ONLY;
+
+    @AttributeDefinition(description = "Write-ahead log segments kept in the work directory; each is preallocated on disk.")
+    int walSegments() default 4;
+
+    @AttributeDefinition(description = "Size of one write-ahead log segment, in MiB.")
+    int walSegmentSizeMb() default 32;
 
     @AttributeDefinition(description = "Most off-heap memory for data pages, in MiB.")
     long memoryMaxMb() default 512;

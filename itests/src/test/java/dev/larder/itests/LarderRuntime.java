@@ -1,0 +1,186 @@
+package dev.larder.itests;
+
+import static org.ops4j.pax.exam.CoreOptions.bootDelegationPackages;
+import static org.ops4j.pax.exam.CoreOptions.bundle;
+import static org.ops4j.pax.exam.CoreOptions.cleanCaches;
+import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
+import static org.ops4j.pax.exam.CoreOptions.junitBundles;
+import static org.ops4j.pax.exam.CoreOptions.systemPackages;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+import org.ops4j.pax.exam.Option;
+import org.osgi.framework.BundleContext;
+import org.osgi.util.tracker.ServiceTracker;
+
+/**
+ * The Larder runtime as the distribution assembles it: every jar of its bundle/ folder and the
+ * settings of its config/framework.properties, with a home of the test's own (deploy/, config/,
+ * data/) and ports of its own so tests never meet another Ignite node or a running server.
+ */
+public final class LarderRuntime {
+
+    private static final Path DISTRIBUTION = Paths.get(System.getProperty("larder.distribution", "../distribution/target/larder"));
+    private static final Path TEST_ROOT = Paths.get(System.getProperty("larder.itest.dir", "target/itest"));
+
+    /** Framework settings the test container manages itself. */
+    private static final List<String> CONTAINER_OWNED = List.of(
+            "org.osgi.framework.storage", "org.osgi.framework.storage.clean", "felix.auto.deploy.dir",
+            "felix.auto.deploy.action", "org.osgi.framework.system.packages.extra", "org.osgi.framework.bootdelegation",
+            "org.osgi.service.http.port");
+
+    private LarderRuntime() {
+    }
+
+    /** The home folder of one test runtime. */
+    public static Path home(String name) {
+        return TEST_ROOT.resolve(name).toAbsolutePath();
+    }
+
+    /**
+     * @param name            names the home folder and the storage node
+     * @param portBase        first of 40 ports this runtime may use on 127.0.0.1
+     * @param storageSettings settings added to the distribution's dev.larder.storage.cfg
+     */
+    public static Option[] options(String name, int portBase, Map<String, String> storageSettings) {
+        Path home = home(name);
+        try {
+            Files.createDirectories(home.resolve("deploy"));
+            Files.createDirectories(home.resolve("data"));
+            Path config = Files.createDirectories(home.resolve("config"));
+            copyConfiguration(config);
+            Properties storage = new Properties();
+            storage.setProperty("nodeName", name);
+            storage.setProperty("localAddress", "127.0.0.1");
+            storage.setProperty("discoveryPort", String.valueOf(portBase));
+            storage.setProperty("discoveryPortRange", "9");
+            storage.setProperty("discoveryAddresses", "127.0.0.1:" + portBase + ".." + (portBase + 9));
+            storage.setProperty("communicationPort", String.valueOf(portBase + 20));
+            storage.setProperty("communicationPortRange", "9");
+            storage.setProperty("memoryMaxMb", "128");
+            storage.putAll(storageSettings);
+            writeCfg(config.resolve("dev.larder.storage.cfg"), storage);
+
+            List<Option> options = new ArrayList<>();
+            Properties framework = frameworkProperties(home);
+            for (String key : framework.stringPropertyNames()) {
+                if (!CONTAINER_OWNED.contains(key)) {
+                    options.add(frameworkProperty(key).value(framework.getProperty(key)));
+                }
+            }
+            options.add(systemPackages(split(framework.getProperty("org.osgi.framework.system.packages.extra"))));
+            options.add(bootDelegationPackages(split(framework.getProperty("org.osgi.framework.bootdelegation"))));
+            String httpPort = String.valueOf(freePort());
+            options.add(frameworkProperty("org.osgi.service.http.port").value(httpPort));
+            Properties http = new Properties();
+            http.setProperty("org.osgi.service.http.port", httpPort);
+            http.setProperty("org.apache.felix.http.host", "127.0.0.1");
+            writeCfg(config.resolve("org.apache.felix.http.cfg"), http);
+            options.add(frameworkProperty("gosh.args").value("--nointeractive"));
+            options.add(frameworkProperty("gosh.home").value(DISTRIBUTION.toAbsolutePath().toString()));
+            options.add(frameworkProperty("larder.home").value(home.toString()));
+            options.add(frameworkProperty("larder.data").value(home.resolve("data").toString()));
+            try (Stream<Path> jars = Files.list(DISTRIBUTION.resolve("bundle"))) {
+                jars.filter(jar -> jar.toString().endsWith(".jar")).sorted()
+                        .forEach(jar -> options.add(bundle(jar.toUri().toString())));
+            }
+            options.add(junitBundles());
+            options.add(cleanCaches(true));
+            return options.toArray(new Option[0]);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Empties a runtime's home, for tests that must start from nothing. */
+    public static void deleteHome(String name) {
+        Path home = home(name);
+        if (!Files.exists(home)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(home)) {
+            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static <T> T awaitService(BundleContext context, Class<T> type, long timeoutMillis) throws InterruptedException {
+        ServiceTracker<T, T> tracker = new ServiceTracker<>(context, type, null);
+        tracker.open();
+        try {
+            T service = tracker.waitForService(timeoutMillis);
+            if (service == null) {
+                throw new AssertionError(type.getSimpleName() + " not registered within " + timeoutMillis + " ms");
+            }
+            return service;
+        } finally {
+            tracker.close();
+        }
+    }
+
+    public static void await(String what, long timeoutMillis, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        while (!condition.getAsBoolean()) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("timed out after " + timeoutMillis + " ms waiting for " + what);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private static void copyConfiguration(Path config) throws IOException {
+        try (Stream<Path> files = Files.list(DISTRIBUTION.resolve("config"))) {
+            for (Path file : (Iterable<Path>) files.filter(f -> f.toString().endsWith(".cfg"))::iterator) {
+                Files.copy(file, config.resolve(file.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+    }
+
+    private static Properties frameworkProperties(Path home) throws IOException {
+        Properties properties = new Properties();
+        try (InputStream in = Files.newInputStream(DISTRIBUTION.resolve("config/framework.properties"))) {
+            properties.load(in);
+        }
+        Properties resolved = new Properties();
+        for (String key : properties.stringPropertyNames()) {
+            resolved.setProperty(key, properties.getProperty(key)
+                    .replace("${larder.home}", home.toString())
+                    .replace("${larder.data}", home.resolve("data").toString()));
+        }
+        return resolved;
+    }
+
+    static void writeCfg(Path file, Properties settings) throws IOException {
+        StringBuilder text = new StringBuilder();
+        for (String key : settings.stringPropertyNames()) {
+            text.append(key).append('=').append(settings.getProperty(key)).append('\n');
+        }
+        Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(temporary, text);
+        Files.move(temporary, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static String[] split(String list) {
+        return Arrays.stream(list.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toArray(String[]::new);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
