@@ -56,6 +56,15 @@ public final class LarderRuntime {
      * @param storageSettings settings added to the distribution's dev.larder.storage.cfg
      */
     public static Option[] options(String name, int portBase, Map<String, String> storageSettings) {
+        try {
+            return options(name, portBase, storageSettings, freePort());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** As {@link #options(String, int, Map)}, with the admin HTTP server on a given port of 127.0.0.1. */
+    public static Option[] options(String name, int portBase, Map<String, String> storageSettings, int httpPort) {
         Path home = home(name);
         try {
             Files.createDirectories(home.resolve("deploy"));
@@ -83,12 +92,9 @@ public final class LarderRuntime {
             }
             options.add(systemPackages(split(framework.getProperty("org.osgi.framework.system.packages.extra"))));
             options.add(bootDelegationPackages(split(framework.getProperty("org.osgi.framework.bootdelegation"))));
-            String httpPort = String.valueOf(freePort());
-            options.add(frameworkProperty("org.osgi.service.http.port").value(httpPort));
-            Properties http = new Properties();
-            http.setProperty("org.osgi.service.http.port", httpPort);
-            http.setProperty("org.apache.felix.http.host", "127.0.0.1");
-            writeCfg(config.resolve("org.apache.felix.http.cfg"), http);
+            options.add(frameworkProperty("org.osgi.service.http.port").value(String.valueOf(httpPort)));
+            options.add(frameworkProperty("larder.ready.patience.seconds").value("5"));
+            writeHttpSettings(name, httpPort);
             options.add(frameworkProperty("gosh.args").value("--nointeractive"));
             options.add(frameworkProperty("gosh.home").value(DISTRIBUTION.toAbsolutePath().toString()));
             options.add(frameworkProperty("larder.home").value(home.toString()));
@@ -164,6 +170,14 @@ public final class LarderRuntime {
         return resolved;
     }
 
+    /** The admin HTTP server's settings, as config/org.apache.felix.http.cfg of the runtime. */
+    public static void writeHttpSettings(String name, int port) throws IOException {
+        Properties http = new Properties();
+        http.setProperty("org.osgi.service.http.port", String.valueOf(port));
+        http.setProperty("org.apache.felix.http.host", "127.0.0.1");
+        writeCfg(home(name).resolve("config").resolve("org.apache.felix.http.cfg"), http);
+    }
+
     static void writeCfg(Path file, Properties settings) throws IOException {
         StringBuilder text = new StringBuilder();
         for (String key : settings.stringPropertyNames()) {
@@ -178,7 +192,7 @@ public final class LarderRuntime {
         return Arrays.stream(list.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toArray(String[]::new);
     }
 
-    private static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }

@@ -1,32 +1,153 @@
 package dev.larder.console;
 
 import dev.larder.storage.StorageNode;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.Dictionary;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.servlet.runtime.HttpServiceRuntime;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Logs one "Larder ready" line, with where each endpoint listens, once storage and the admin HTTP
- * server are up. {@code bin/larder --daemon} waits for this line.
+ * server are both up. If one of them is still missing 45 s after start, it logs
+ * one "Larder started without ..." line saying which and why (the wait is the
+ * framework property {@value #PATIENCE_PROPERTY}), so a start never just goes quiet.
+ * {@code bin/larder --daemon} waits for either line.
  */
 @Component(immediate = true)
 public class ReadyReport {
 
     static final String WEB_CONSOLE_PATH = "system/console";
+    static final String HTTP_PID = "org.apache.felix.http";
+    static final String HTTP_PORT = "org.osgi.service.http.port";
+    static final String HTTP_HOST = "org.apache.felix.http.host";
+    /** Framework property: seconds to wait for storage and HTTP before reporting what is missing. */
+    static final String PATIENCE_PROPERTY = "larder.ready.patience.seconds";
+    private static final long PATIENCE_SECONDS = 45;
     private static final Logger LOG = LoggerFactory.getLogger("dev.larder");
 
+    private final BundleContext context;
+    private final ConfigurationAdmin configurationAdmin;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "larder-ready-report"));
+
+    private volatile StorageNode storage;
+
+    private volatile Map<String, Object> http;
+    private boolean readyReported;
+    private boolean problemsReported;
+
     @Activate
-    public ReadyReport(@Reference StorageNode storage,
-            @Reference(service = HttpServiceRuntime.class) Map<String, Object> http) {
+    public ReadyReport(BundleContext context, @Reference ConfigurationAdmin configurationAdmin) {
+        this.context = context;
+        this.configurationAdmin = configurationAdmin;
+    }
+
+    @Activate
+    void activate() {
+        String patience = context.getProperty(PATIENCE_PROPERTY);
+        timer.schedule(this::reportProblems, patience == null ? PATIENCE_SECONDS : Long.parseLong(patience.trim()), TimeUnit.SECONDS);
+        reportIfReady();
+    }
+
+    @Deactivate
+    void deactivate() {
+        timer.shutdownNow();
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    void bindStorage(StorageNode node) {
+        storage = node;
+        timer.execute(this::reportIfReady);
+    }
+
+    void unbindStorage(StorageNode node) {
+        if (storage == node) {
+            storage = null;
+        }
+    }
+
+    @Reference(service = HttpServiceRuntime.class, cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    void bindHttp(Map<String, Object> properties) {
+        http = properties;
+        timer.execute(this::reportIfReady);
+    }
+
+    void unbindHttp(Map<String, Object> properties) {
+        http = null;
+    }
+
+    private synchronized void reportIfReady() {
+        StorageNode node = storage;
+        Map<String, Object> httpRuntime = http;
+        if (readyReported || node == null || httpRuntime == null) {
+            return;
+        }
+        readyReported = true;
         long startedMillis = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
         LOG.info("Larder ready in {} ms. Web console: {}. Storage node {}: {} server node(s), {}",
-                startedMillis, webConsoleUrls(http.get("osgi.http.endpoint")), storage.nodeId(), storage.clusterSize(),
-                storage.dataDirectory() == null ? "memory only" : "data in " + storage.dataDirectory());
+                startedMillis, webConsoleUrls(httpRuntime.get("osgi.http.endpoint")), node.nodeId(), node.clusterSize(),
+                node.dataDirectory() == null ? "memory only" : "data in " + node.dataDirectory());
+    }
+
+    private synchronized void reportProblems() {
+        if (readyReported || problemsReported) {
+            return;
+        }
+        problemsReported = true;
+        List<String> missing = new ArrayList<>();
+        if (storage == null) {
+            missing.add("the storage node (see the log line above)");
+        }
+        if (http == null) {
+            missing.add("the web console (" + whyHttpIsDown() + ")");
+        }
+        LOG.error("Larder started without {}; it keeps running and picks the fix up from config/",
+                String.join(" and ", missing));
+    }
+
+    private String whyHttpIsDown() {
+        String port = httpSetting(HTTP_PORT, "8080");
+        String host = httpSetting(HTTP_HOST, "0.0.0.0");
+        try (ServerSocket probe = new ServerSocket(Integer.parseInt(port.trim()), 1, InetAddress.getByName(host))) {
+            return "the admin HTTP server did not start; see the log lines of org.apache.felix.http";
+        } catch (NumberFormatException e) {
+            return "invalid setting '" + HTTP_PORT + "' in " + HTTP_PID + ": not a port number: '" + port + "'";
+        } catch (IOException e) {
+            return "invalid setting '" + HTTP_PORT + "' in " + HTTP_PID + ": port " + port + " on " + host + " is in use";
+        }
+    }
+
+    /** The admin HTTP server's setting: Config Admin first, then the framework property it started with. */
+    private String httpSetting(String key, String fallback) {
+        try {
+            Configuration[] found = configurationAdmin.listConfigurations("(service.pid=" + HTTP_PID + ")");
+            Dictionary<String, Object> properties = found == null ? null : found[0].getProperties();
+            if (properties != null && properties.get(key) != null) {
+                return String.valueOf(properties.get(key));
+            }
+        } catch (Exception e) {
+            // fall back to the framework property
+        }
+        String framework = context.getProperty(key);
+        return framework == null ? fallback : framework;
     }
 
     private static String webConsoleUrls(Object endpoints) {
