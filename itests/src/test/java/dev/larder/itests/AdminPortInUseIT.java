@@ -7,9 +7,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -32,7 +29,6 @@ import org.osgi.framework.BundleContext;
 public class AdminPortInUseIT {
 
     private static final String NAME = "admin-port-in-use-it";
-    private static final Path LOG = Paths.get(System.getProperty("larder.itest.dir", "target/itest"), "larder.log");
     /** Held by the test runner for as long as the test JVM lives. */
     private static ServerSocket blocker;
 
@@ -65,10 +61,6 @@ public class AdminPortInUseIT {
     }
 
     private static List<String> lines(String containing) {
-        try {
-            return Files.readAllLines(LOG).stream().filter(line -> line.contains(containing)).collect(Collectors.toList());
-        } catch (IOException e) {
-            return List.of();
-        }
+        return LarderRuntime.logLines().stream().filter(line -> line.contains(containing)).collect(Collectors.toList());
     }
 }

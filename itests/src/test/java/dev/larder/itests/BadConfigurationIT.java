@@ -9,10 +9,9 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.stream.Collectors;
 import javax.inject.Inject;
 import org.junit.Test;
@@ -34,7 +33,6 @@ public class BadConfigurationIT {
 
     private static final String NAME = "bad-configuration-it";
     private static final int PORT_BASE = 48500;
-    private static final Path LOG = Paths.get(System.getProperty("larder.itest.dir", "target/itest"), "larder.log");
 
     @Inject
     private BundleContext context;
@@ -78,15 +76,15 @@ public class BadConfigurationIT {
 
     private void assertRefused(Map<String, String> badSettings, String setting, String problem) throws Exception {
         LarderRuntime.awaitService(context, StorageNode.class, 60_000);
-        long logStart = logLines().size();
+        long logStart = LarderRuntime.logLines().size();
 
         writeStorageSettings(badSettings);
         String expected = "Storage node not started: Invalid setting '" + setting + "' in dev.larder.storage: ";
         LarderRuntime.await("the log line naming " + setting, 30_000,
-                () -> logLines().stream().skip(logStart).anyMatch(line -> line.contains(expected)));
+                () -> LarderRuntime.logLines().stream().skip(logStart).anyMatch(line -> line.contains(expected)));
         assertEquals("no storage service with a bad setting", null, context.getServiceReference(StorageNode.class));
 
-        List<String> errors = logLines().stream().skip(logStart).filter(line -> line.contains(" ERROR ")).collect(Collectors.toList());
+        List<String> errors = LarderRuntime.logLines().stream().skip(logStart).filter(line -> line.contains(" ERROR ")).collect(Collectors.toList());
         assertEquals("exactly one error line: " + errors, 1, errors.size());
         assertTrue(errors.get(0), errors.get(0).contains(expected) && errors.get(0).contains(problem));
 
@@ -95,24 +93,8 @@ public class BadConfigurationIT {
     }
 
     private static void writeStorageSettings(Map<String, String> extra) throws IOException {
-        Path cfg = LarderRuntime.home(NAME).resolve("config").resolve("dev.larder.storage.cfg");
-        Properties settings = new Properties();
-        settings.setProperty("nodeName", NAME);
-        settings.setProperty("persistence", "false");
-        settings.setProperty("discoveryPort", String.valueOf(PORT_BASE));
-        settings.setProperty("discoveryPortRange", "9");
-        settings.setProperty("discoveryAddresses", "127.0.0.1:" + PORT_BASE + ".." + (PORT_BASE + 9));
-        settings.setProperty("communicationPort", String.valueOf(PORT_BASE + 20));
-        settings.setProperty("memoryMaxMb", "128");
+        Map<String, String> settings = new HashMap<>(Map.of("persistence", "false"));
         settings.putAll(extra);
-        LarderRuntime.writeCfg(cfg, settings);
-    }
-
-    private static List<String> logLines() {
-        try {
-            return Files.readAllLines(LOG);
-        } catch (IOException e) {
-            return List.of();
-        }
+        LarderRuntime.writeStorageSettings(NAME, PORT_BASE, settings);
     }
 }

@@ -71,17 +71,7 @@ public final class LarderRuntime {
             Files.createDirectories(home.resolve("data"));
             Path config = Files.createDirectories(home.resolve("config"));
             copyConfiguration(config);
-            Properties storage = new Properties();
-            storage.setProperty("nodeName", name);
-            storage.setProperty("localAddress", "127.0.0.1");
-            storage.setProperty("discoveryPort", String.valueOf(portBase));
-            storage.setProperty("discoveryPortRange", "9");
-            storage.setProperty("discoveryAddresses", "127.0.0.1:" + portBase + ".." + (portBase + 9));
-            storage.setProperty("communicationPort", String.valueOf(portBase + 20));
-            storage.setProperty("communicationPortRange", "9");
-            storage.setProperty("memoryMaxMb", "128");
-            storage.putAll(storageSettings);
-            writeCfg(config.resolve("dev.larder.storage.cfg"), storage);
+            writeStorageSettings(name, portBase, storageSettings);
 
             List<Option> options = new ArrayList<>();
             Properties framework = frameworkProperties(home);
@@ -168,6 +158,33 @@ public final class LarderRuntime {
                     .replace("${larder.data}", home.resolve("data").toString()));
         }
         return resolved;
+    }
+
+    /**
+     * The runtime's config/dev.larder.storage.cfg: its own name and ports from {@code portBase} on 127.0.0.1,
+     * a small memory region, then {@code settings}.
+     */
+    public static void writeStorageSettings(String name, int portBase, Map<String, String> settings) throws IOException {
+        Properties storage = new Properties();
+        storage.setProperty("nodeName", name);
+        storage.setProperty("localAddress", "127.0.0.1");
+        storage.setProperty("discoveryPort", String.valueOf(portBase));
+        storage.setProperty("discoveryPortRange", "9");
+        storage.setProperty("discoveryAddresses", "127.0.0.1:" + portBase + ".." + (portBase + 9));
+        storage.setProperty("communicationPort", String.valueOf(portBase + 20));
+        storage.setProperty("communicationPortRange", "9");
+        storage.setProperty("memoryMaxMb", "128");
+        storage.putAll(settings);
+        writeCfg(home(name).resolve("config").resolve("dev.larder.storage.cfg"), storage);
+    }
+
+    /** Lines of the test run's log file (logback-test.xml), shared by every runtime of the run. */
+    public static List<String> logLines() {
+        try {
+            return Files.readAllLines(TEST_ROOT.resolve("larder.log"));
+        } catch (IOException e) {
+            return List.of();
+        }
     }
 
     /** The admin HTTP server's settings, as config/org.apache.felix.http.cfg of the runtime. */
