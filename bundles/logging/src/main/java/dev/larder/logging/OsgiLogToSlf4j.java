@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Everything logged through the OSGi Log Service ends up in the same SLF4J backend (Logback, on the
- * launcher's class path) as Larder's own logs, under the logging bundle's symbolic name.
+ * launcher's class path) as Larder's own logs, under the symbolic name of the bundle that logged.
  */
 @Component(immediate = true)
 public class OsgiLogToSlf4j implements LogListener {

@@ -15,7 +15,7 @@ import java.util.Map;
 public final class SettingsCheck {
 
     /** Keys that Config Admin, SCR and FileInstall add to every configuration. */
-    private static final String[] FRAMEWORK_KEY_PREFIXES = {"service.", "component.", "felix.", "osgi.", "webconsole."};
+    private static final String[] FRAMEWORK_KEY_PREFIXES = {"service.", "component.", "felix.", "osgi."};
 
     private SettingsCheck() {
     }

@@ -27,6 +27,8 @@ final class IgniteStorageNode implements StorageNode {
     static final String DATA_REGION = "larder";
     private static final String TABLE_PREFIX = "larder.";
     private static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,200}");
+    /** Always exists, so partition ownership can be asked before any product has opened a table. */
+    private static final String META_TABLE = "meta";
 
     private final Ignite ignite;
     private final Path dataDirectory;
@@ -39,6 +41,7 @@ final class IgniteStorageNode implements StorageNode {
         this.dataDirectory = dataDirectory;
         this.backups = backups;
         this.affinity = new RendezvousAffinityFunction(false, partitions);
+        table(META_TABLE);
     }
 
     @Override
@@ -64,7 +67,7 @@ final class IgniteStorageNode implements StorageNode {
 
     @Override
     public boolean isPrimary(int partition) {
-        return ignite.affinity(cacheName(anyTable().name()))
+        return ignite.affinity(cacheName(META_TABLE))
                 .isPrimary(ignite.cluster().localNode(), partition);
     }
 
@@ -104,10 +107,6 @@ final class IgniteStorageNode implements StorageNode {
                 .setWriteSynchronizationMode(CacheWriteSynchronizationMode.FULL_SYNC)
                 .setAffinity(new RendezvousAffinityFunction(false, affinity.partitions()))
                 .setDataRegionName(DATA_REGION);
-    }
-
-    private KeyValueTable anyTable() {
-        return table("meta");
     }
 
     private static String cacheName(String table) {

@@ -83,7 +83,6 @@ public class StorageNodeComponent {
             ignite = Ignition.start(configuration(settings, workDirectory));
             awaitActive(settings);
             IgniteStorageNode node = new IgniteStorageNode(ignite, dataDirectory, settings.backups(), settings.partitions());
-            node.table("meta");
             LOG.info("Storage node {} started in {} ms: {} server node(s), {}", node.nodeId(),
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began), node.clusterSize(),
                     dataDirectory == null ? "memory only" : "data in " + dataDirectory);
