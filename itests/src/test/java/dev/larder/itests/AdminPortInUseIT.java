@@ -37,9 +37,10 @@ public class AdminPortInUseIT {
 
     @Configuration
     public Option[] config() {
-        LarderRuntime.deleteHome(NAME);
         try {
-            blocker = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
+            if (blocker == null) {
+                blocker = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -39,7 +39,6 @@ public class BadConfigurationIT {
 
     @Configuration
     public Option[] config() {
-        LarderRuntime.deleteHome(NAME);
         return LarderRuntime.options(NAME, PORT_BASE, Map.of("persistence", "false"));
     }
 

@@ -42,7 +42,6 @@ public class ConsoleIT {
 
     @Configuration
     public Option[] config() {
-        LarderRuntime.deleteHome(NAME);
         return LarderRuntime.options(NAME, 48400, Map.of("backups", "0"));
     }
 

@@ -43,7 +43,6 @@ public class DeployFolderIT {
 
     @Configuration
     public Option[] config() {
-        LarderRuntime.deleteHome(NAME);
         return LarderRuntime.options(NAME, 48300, Map.of("persistence", "false"));
     }
 

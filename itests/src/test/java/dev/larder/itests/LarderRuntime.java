@@ -20,6 +20,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.ops4j.pax.exam.Option;
@@ -42,6 +43,8 @@ public final class LarderRuntime {
             "felix.auto.deploy.action", "org.osgi.framework.system.packages.extra", "org.osgi.framework.bootdelegation",
             "org.osgi.service.http.port");
 
+    private static final Map<String, Option[]> PREPARED = new ConcurrentHashMap<>();
+
     private LarderRuntime() {
     }
 
@@ -51,20 +54,31 @@ public final class LarderRuntime {
     }
 
     /**
+     * The options of one runtime, prepared once per name and test JVM: Pax Exam may ask a test class for
+     * its configuration more than once, and a second preparation must not empty or rewrite the home
+     * of a framework that already runs (FileInstall would read a half-written file).
+     *
      * @param name            names the home folder and the storage node
      * @param portBase        first of 40 ports this runtime may use on 127.0.0.1
      * @param storageSettings settings added to the distribution's dev.larder.storage.cfg
      */
     public static Option[] options(String name, int portBase, Map<String, String> storageSettings) {
-        try {
-            return options(name, portBase, storageSettings, freePort());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return PREPARED.computeIfAbsent(name, n -> {
+            try {
+                return prepare(n, portBase, storageSettings, freePort());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
     }
 
     /** As {@link #options(String, int, Map)}, with the admin HTTP server on a given port of 127.0.0.1. */
     public static Option[] options(String name, int portBase, Map<String, String> storageSettings, int httpPort) {
+        return PREPARED.computeIfAbsent(name, n -> prepare(n, portBase, storageSettings, httpPort));
+    }
+
+    private static Option[] prepare(String name, int portBase, Map<String, String> storageSettings, int httpPort) {
+        deleteHome(name);
         Path home = home(name);
         try {
             Files.createDirectories(home.resolve("deploy"));
@@ -101,8 +115,7 @@ public final class LarderRuntime {
         }
     }
 
-    /** Empties a runtime's home, for tests that must start from nothing. */
-    public static void deleteHome(String name) {
+    private static void deleteHome(String name) {
         Path home = home(name);
         if (!Files.exists(home)) {
             return;

@@ -21,7 +21,8 @@ import org.osgi.framework.BundleContext;
 
 /**
  * A value written before the framework stops is read after a new framework starts on the same home.
- * Each method runs in a framework of its own (PerMethod), in name order: the second checks the first.
+ * Each method runs in a framework of its own (PerMethod) on the same home (prepared once per test JVM),
+ * in name order: the second checks the first.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerMethod.class)
@@ -29,18 +30,12 @@ import org.osgi.framework.BundleContext;
 public class PersistenceIT {
 
     private static final String NAME = "persistence-it";
-    /** Set in the runner, which outlives the frameworks: the home is emptied before the first one only. */
-    private static boolean homeEmptied;
 
     @Inject
     private BundleContext context;
 
     @Configuration
     public Option[] config() {
-        if (!homeEmptied) {
-            LarderRuntime.deleteHome(NAME);
-            homeEmptied = true;
-        }
         return LarderRuntime.options(NAME, 48200, Map.of());
     }
 

@@ -36,7 +36,6 @@ public class StorageNodeIT {
 
     @Configuration
     public Option[] config() {
-        LarderRuntime.deleteHome(NAME);
         return LarderRuntime.options(NAME, 48100, Map.of());
     }
 
