@@ -63,7 +63,9 @@ public class ConsoleIT {
         assertTrue(info, info.contains("on disk in " + LarderRuntime.home(NAME).resolve("data").resolve("ignite")));
         assertTrue(info, info.matches("(?s).*storage +larder-storage-api \\S+ ACTIVE, larder-storage-ignite \\S+ ACTIVE.*"));
         assertTrue(info, info.matches("(?s).*console +larder-console \\S+ ACTIVE.*"));
-        assertTrue(info, info.matches("(?s).*runtime +\\d+ bundles: \\d+ ACTIVE\\n.*"));
+        assertTrue(info, info.matches("(?s).*redis +larder-redis-api \\S+ ACTIVE, .*larder-resp \\S+ ACTIVE.*"));
+        assertTrue("the epoll fragment is attached, everything else active: " + info,
+                info.matches("(?s).*runtime +\\d+ bundles: \\d+ ACTIVE, 1 RESOLVED\\n.*"));
         assertTrue(info, info.matches("(?s).*Uptime +\\d+.*"));
     }
 

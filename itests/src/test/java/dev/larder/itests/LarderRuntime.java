@@ -59,7 +59,7 @@ public final class LarderRuntime {
      * of a framework that already runs (FileInstall would read a half-written file).
      *
      * @param name            names the home folder and the storage node
-     * @param portBase        first of 40 ports this runtime may use on 127.0.0.1
+     * @param portBase        first of 50 ports this runtime may use on 127.0.0.1 (storage, then RESP at +40)
      * @param storageSettings settings added to the distribution's dev.larder.storage.cfg
      */
     public static Option[] options(String name, int portBase, Map<String, String> storageSettings) {
@@ -86,6 +86,10 @@ public final class LarderRuntime {
             Path config = Files.createDirectories(home.resolve("config"));
             copyConfiguration(config);
             writeStorageSettings(name, portBase, storageSettings);
+            Properties resp = new Properties();
+            resp.setProperty("port", String.valueOf(respPort(portBase)));
+            resp.setProperty("bindAddress", "127.0.0.1");
+            writeCfg(config.resolve("dev.larder.resp.cfg"), resp);
 
             List<Option> options = new ArrayList<>();
             Properties framework = frameworkProperties(home);
@@ -105,7 +109,7 @@ public final class LarderRuntime {
             options.add(frameworkProperty("larder.data").value(home.resolve("data").toString()));
             try (Stream<Path> jars = Files.list(DISTRIBUTION.resolve("bundle"))) {
                 jars.filter(jar -> jar.toString().endsWith(".jar")).sorted()
-                        .forEach(jar -> options.add(bundle(jar.toUri().toString())));
+                        .forEach(jar -> options.add(bundle(jar.toUri().toString()).start(!isFragment(jar))));
             }
             options.add(junitBundles());
             options.add(cleanCaches(true));
@@ -113,6 +117,11 @@ public final class LarderRuntime {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The RESP port of the runtime with that port base. */
+    public static int respPort(int portBase) {
+        return portBase + 40;
     }
 
     private static void deleteHome(String name) {
@@ -216,6 +225,15 @@ public final class LarderRuntime {
         Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
         Files.writeString(temporary, text);
         Files.move(temporary, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Fragments (Netty's epoll natives) attach to their host and cannot be started. */
+    private static boolean isFragment(Path jar) {
+        try (java.util.jar.JarFile file = new java.util.jar.JarFile(jar.toFile())) {
+            return file.getManifest().getMainAttributes().getValue("Fragment-Host") != null;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static String[] split(String list) {

@@ -9,10 +9,14 @@ import java.util.ArrayList;
 import java.util.Dictionary;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
@@ -22,12 +26,15 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.servlet.runtime.HttpServiceRuntime;
+import org.osgi.util.tracker.ServiceTracker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Logs one "Larder ready" line, with where each endpoint listens, once storage and the admin HTTP
- * server are both up. If one of them is still missing 45 s after start, it logs
+ * Logs one "Larder ready" line, with where each endpoint listens, once storage, the admin HTTP server
+ * and every endpoint that an active bundle announces in its {@value #ENDPOINT_HEADER} header are up
+ * (an endpoint is a service with the {@value #ENDPOINT_PROPERTY} and {@value #ENDPOINT_URL_PROPERTY}
+ * properties). If one of them is still missing 45 s after start, it logs
  * one "Larder started without ..." line saying which and why (the wait is the
  * framework property {@value #PATIENCE_PROPERTY}), so a start never just goes quiet.
  * {@code bin/larder --daemon} waits for either line.
@@ -36,6 +43,9 @@ import org.slf4j.LoggerFactory;
 public class ReadyReport {
 
     static final String WEB_CONSOLE_PATH = "system/console";
+    static final String ENDPOINT_HEADER = "Larder-Endpoint";
+    static final String ENDPOINT_PROPERTY = "larder.endpoint";
+    static final String ENDPOINT_URL_PROPERTY = "larder.endpoint.url";
     static final String HTTP_PID = "org.apache.felix.http";
     static final String HTTP_PORT = "org.osgi.service.http.port";
     static final String HTTP_HOST = "org.apache.felix.http.host";
@@ -51,6 +61,8 @@ public class ReadyReport {
     private volatile StorageNode storage;
 
     private volatile Map<String, Object> http;
+    private final Map<String, String> endpoints = new ConcurrentSkipListMap<>();
+    private ServiceTracker<Object, Object> endpointTracker;
     private boolean readyReported;
     private boolean problemsReported;
 
@@ -61,7 +73,23 @@ public class ReadyReport {
     }
 
     @Activate
-    void activate() {
+    void activate() throws InvalidSyntaxException {
+        endpointTracker = new ServiceTracker<>(context,
+                context.createFilter("(" + ENDPOINT_PROPERTY + "=*)"), null) {
+            @Override
+            public Object addingService(ServiceReference<Object> reference) {
+                endpoints.put(String.valueOf(reference.getProperty(ENDPOINT_PROPERTY)),
+                        String.valueOf(reference.getProperty(ENDPOINT_URL_PROPERTY)));
+                timer.execute(ReadyReport.this::reportIfReady);
+                return reference;
+            }
+
+            @Override
+            public void removedService(ServiceReference<Object> reference, Object service) {
+                endpoints.remove(String.valueOf(reference.getProperty(ENDPOINT_PROPERTY)));
+            }
+        };
+        endpointTracker.open();
         String patience = context.getProperty(PATIENCE_PROPERTY);
         timer.schedule(this::reportProblems, patience == null ? PATIENCE_SECONDS : Long.parseLong(patience.trim()), TimeUnit.SECONDS);
         reportIfReady();
@@ -69,7 +97,20 @@ public class ReadyReport {
 
     @Deactivate
     void deactivate() {
+        endpointTracker.close();
         timer.shutdownNow();
+    }
+
+    /** Endpoints that active bundles announce and that are not listening yet. */
+    private List<String> missingEndpoints() {
+        List<String> missing = new ArrayList<>();
+        for (Bundle bundle : context.getBundles()) {
+            String announced = bundle.getHeaders("").get(ENDPOINT_HEADER);
+            if (announced != null && bundle.getState() == Bundle.ACTIVE && !endpoints.containsKey(announced)) {
+                missing.add(announced);
+            }
+        }
+        return missing;
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
@@ -97,13 +138,15 @@ public class ReadyReport {
     private synchronized void reportIfReady() {
         StorageNode node = storage;
         Map<String, Object> httpRuntime = http;
-        if (readyReported || node == null || httpRuntime == null) {
+        if (readyReported || node == null || httpRuntime == null || !missingEndpoints().isEmpty()) {
             return;
         }
         readyReported = true;
         long startedMillis = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
-        LOG.info("Larder ready in {} ms. Web console: {}. Storage node {}: {} server node(s), {}",
-                startedMillis, webConsoleUrls(httpRuntime.get("osgi.http.endpoint")), node.nodeId(), node.clusterSize(),
+        StringBuilder listening = new StringBuilder();
+        endpoints.forEach((name, url) -> listening.append(name).append(": ").append(url).append(". "));
+        LOG.info("Larder ready in {} ms. {}Web console: {}. Storage node {}: {} server node(s), {}",
+                startedMillis, listening, webConsoleUrls(httpRuntime.get("osgi.http.endpoint")), node.nodeId(), node.clusterSize(),
                 node.dataDirectory() == null ? "memory only" : "data in " + node.dataDirectory());
     }
 
@@ -119,6 +162,7 @@ public class ReadyReport {
         if (http == null) {
             missing.add("the web console (" + whyHttpIsDown() + ")");
         }
+        missingEndpoints().forEach(endpoint -> missing.add("the " + endpoint + " endpoint (see the log line above)"));
         LOG.error("Larder started without {}; it keeps running and picks the fix up from config/",
                 String.join(" and ", missing));
     }

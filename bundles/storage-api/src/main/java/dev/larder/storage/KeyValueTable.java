@@ -26,6 +26,18 @@ public interface KeyValueTable {
      */
     CompletionStage<Void> write(WriteBatch batch);
 
+    /**
+     * Visits every entry whose primary copy is on this node, partition by partition (how a shard loads the
+     * keys it owns at start). Entries written during the scan may or may not be seen.
+     */
+    void scanLocal(EntryVisitor visitor);
+
+    /** Receives entries from {@link #scanLocal}. */
+    @FunctionalInterface
+    interface EntryVisitor {
+        void visit(int slot, byte[] key, byte[] value);
+    }
+
     /** Number of entries across the cluster. */
     long size();
 }

@@ -10,7 +10,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import javax.cache.Cache;
+import org.apache.ignite.Ignite;
 import org.apache.ignite.IgniteCache;
+import org.apache.ignite.cache.affinity.Affinity;
+import org.apache.ignite.cache.query.QueryCursor;
+import org.apache.ignite.cache.query.ScanQuery;
+import org.apache.ignite.cluster.ClusterNode;
 import org.apache.ignite.cache.CachePeekMode;
 import org.apache.ignite.lang.IgniteFuture;
 
@@ -64,6 +70,21 @@ final class IgniteKeyValueTable implements KeyValueTable {
         CompletableFuture<Void> putsDone = puts.isEmpty() ? CompletableFuture.completedFuture(null) : completion(cache.putAllAsync(puts));
         CompletableFuture<Void> removesDone = removes.isEmpty() ? CompletableFuture.completedFuture(null) : completion(cache.removeAllAsync(removes));
         return CompletableFuture.allOf(putsDone, removesDone);
+    }
+
+    @Override
+    public void scanLocal(EntryVisitor visitor) {
+        Ignite ignite = cache.unwrap(Ignite.class);
+        ClusterNode local = ignite.cluster().localNode();
+        Affinity<SlotKey> affinity = ignite.affinity(cache.getName());
+        for (int partition : affinity.primaryPartitions(local)) {
+            try (QueryCursor<Cache.Entry<SlotKey, byte[]>> cursor =
+                         cache.query(new ScanQuery<SlotKey, byte[]>().setPartition(partition).setLocal(true))) {
+                for (Cache.Entry<SlotKey, byte[]> entry : cursor) {
+                    visitor.visit(entry.getKey().slot(), entry.getKey().key(), entry.getValue());
+                }
+            }
+        }
     }
 
     @Override

@@ -18,6 +18,14 @@ final class SlotKey {
         this.key = key;
     }
 
+    int slot() {
+        return slot;
+    }
+
+    byte[] key() {
+        return key;
+    }
+
     @Override
     public boolean equals(Object other) {
         return other instanceof SlotKey that && slot == that.slot && Arrays.equals(key, that.key);

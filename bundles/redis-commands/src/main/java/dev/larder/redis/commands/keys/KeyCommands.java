@@ -1,0 +1,196 @@
+package dev.larder.redis.commands.keys;
+
+import static dev.larder.redis.api.CommandFlag.FAST;
+import static dev.larder.redis.api.CommandFlag.READONLY;
+import static dev.larder.redis.api.CommandFlag.WRITE;
+import static dev.larder.redis.api.CommandSpec.command;
+
+import dev.larder.redis.api.Arguments;
+import dev.larder.redis.api.CommandContext;
+import dev.larder.redis.api.CommandFamily;
+import dev.larder.redis.api.Keyspace;
+import dev.larder.redis.api.RedisCommand;
+import dev.larder.redis.api.RedisException;
+import dev.larder.redis.api.RedisValue;
+import dev.larder.redis.api.Reply;
+import dev.larder.redis.commands.Expiry;
+import java.util.ArrayList;
+import java.util.List;
+import org.osgi.service.component.annotations.Component;
+
+/** The keyspace: existence, types, expiry, renames, listing (Redis's db.c and expire.c). */
+@Component
+public class KeyCommands implements CommandFamily {
+
+    @Override
+    public List<RedisCommand> commands() {
+        return List.of(
+                RedisCommand.of(command("del", -2).flags(WRITE).keys(1, -1, 1).categories("keyspace").build(), KeyCommands::delete),
+                RedisCommand.of(command("unlink", -2).flags(WRITE, FAST).keys(1, -1, 1).categories("keyspace").build(), KeyCommands::delete),
+                RedisCommand.of(command("exists", -2).flags(READONLY, FAST).keys(1, -1, 1).categories("keyspace").build(), (c, argv, r) -> {
+                    long count = 0;
+                    for (int i = 1; i < argv.length; i++) {
+                        count += c.keyspace().exists(argv[i]) ? 1 : 0;
+                    }
+                    r.integer(count);
+                }),
+                RedisCommand.of(command("touch", -2).flags(READONLY, FAST).keys(1, -1, 1).categories("keyspace").build(), (c, argv, r) -> {
+                    long count = 0;
+                    for (int i = 1; i < argv.length; i++) {
+                        count += c.keyspace().exists(argv[i]) ? 1 : 0;
+                    }
+                    r.integer(count);
+                }),
+                RedisCommand.of(command("type", 2).flags(READONLY, FAST).keys(1, 1, 1).categories("keyspace").build(), (c, argv, r) -> {
+                    RedisValue value = c.keyspace().get(argv[1]);
+                    r.simple(value == null ? "none" : value.typeName());
+                }),
+                RedisCommand.of(command("expire", -3).flags(WRITE, FAST).keys(1, 1, 1).categories("keyspace").build(),
+                        (c, argv, r) -> expire(c, argv, r, true, false, "expire")),
+                RedisCommand.of(command("pexpire", -3).flags(WRITE, FAST).keys(1, 1, 1).categories("keyspace").build(),
+                        (c, argv, r) -> expire(c, argv, r, false, false, "pexpire")),
+                RedisCommand.of(command("expireat", -3).flags(WRITE, FAST).keys(1, 1, 1).categories("keyspace").build(),
+                        (c, argv, r) -> expire(c, argv, r, true, true, "expireat")),
+                RedisCommand.of(command("pexpireat", -3).flags(WRITE, FAST).keys(1, 1, 1).categories("keyspace").build(),
+                        (c, argv, r) -> expire(c, argv, r, false, true, "pexpireat")),
+                RedisCommand.of(command("ttl", 2).flags(READONLY, FAST).keys(1, 1, 1).categories("keyspace").build(),
+                        (c, argv, r) -> r.integer(ttl(c, argv[1], true))),
+                RedisCommand.of(command("pttl", 2).flags(READONLY, FAST).keys(1, 1, 1).categories("keyspace").build(),
+                        (c, argv, r) -> r.integer(ttl(c, argv[1], false))),
+                RedisCommand.of(command("expiretime", 2).flags(READONLY, FAST).keys(1, 1, 1).categories("keyspace").build(), (c, argv, r) -> {
+                    long at = c.keyspace().expireAt(argv[1]);
+                    r.integer(at < 0 ? at : at / 1000);
+                }),
+                RedisCommand.of(command("pexpiretime", 2).flags(READONLY, FAST).keys(1, 1, 1).categories("keyspace").build(),
+                        (c, argv, r) -> r.integer(c.keyspace().expireAt(argv[1]))),
+                RedisCommand.of(command("persist", 2).flags(WRITE, FAST).keys(1, 1, 1).categories("keyspace").build(), (c, argv, r) -> {
+                    boolean hadExpiry = c.keyspace().expireAt(argv[1]) >= 0;
+                    if (hadExpiry) {
+                        c.keyspace().expireAt(argv[1], Keyspace.NO_EXPIRY);
+                    }
+                    r.integer(hadExpiry ? 1 : 0);
+                }),
+                RedisCommand.of(command("rename", 3).flags(WRITE).keys(1, 2, 1).categories("keyspace").build(),
+                        (c, argv, r) -> rename(c, argv, r, false)),
+                RedisCommand.of(command("renamenx", 3).flags(WRITE, FAST).keys(1, 2, 1).categories("keyspace").build(),
+                        (c, argv, r) -> rename(c, argv, r, true)),
+                RedisCommand.of(command("keys", 2).flags(READONLY).categories("keyspace", "dangerous").build(), (c, argv, r) -> {
+                    List<byte[]> found = new ArrayList<>();
+                    c.keyspace().forEachKey(key -> {
+                        if (GlobPattern.matches(argv[1], key)) {
+                            found.add(key);
+                        }
+                    });
+                    r.array(found.size());
+                    found.forEach(r::bulk);
+                }),
+                RedisCommand.of(command("dbsize", 1).flags(READONLY, FAST).categories("keyspace").build(),
+                        (c, argv, r) -> r.integer(c.keyspace().size())),
+                RedisCommand.of(command("flushdb", -1).flags(WRITE).categories("keyspace", "dangerous").build(), (c, argv, r) -> {
+                    checkFlushMode(argv);
+                    c.keyspace().clear();
+                    r.ok();
+                }),
+                RedisCommand.of(command("flushall", -1).flags(WRITE).categories("keyspace", "dangerous").build(), (c, argv, r) -> {
+                    checkFlushMode(argv);
+                    for (int i = 0; i < c.databases(); i++) {
+                        c.keyspace(i).clear();
+                    }
+                    r.ok();
+                }));
+    }
+
+    private static void delete(CommandContext c, byte[][] argv, Reply r) {
+        long removed = 0;
+        for (int i = 1; i < argv.length; i++) {
+            removed += c.keyspace().remove(argv[i]) ? 1 : 0;
+        }
+        r.integer(removed);
+    }
+
+    private static void checkFlushMode(byte[][] argv) throws RedisException {
+        if (argv.length > 2 || (argv.length == 2 && !Arguments.is(argv[1], "ASYNC") && !Arguments.is(argv[1], "SYNC"))) {
+            throw RedisException.syntax();
+        }
+    }
+
+    /** EXPIRE key amount [NX | XX | GT | LT], with Redis 7's option rules. */
+    private static void expire(CommandContext c, byte[][] argv, Reply r, boolean seconds, boolean absolute, String command)
+            throws RedisException {
+        boolean nx = false;
+        boolean xx = false;
+        boolean gt = false;
+        boolean lt = false;
+        for (int i = 3; i < argv.length; i++) {
+            if (Arguments.is(argv[i], "NX")) {
+                nx = true;
+            } else if (Arguments.is(argv[i], "XX")) {
+                xx = true;
+            } else if (Arguments.is(argv[i], "GT")) {
+                gt = true;
+            } else if (Arguments.is(argv[i], "LT")) {
+                lt = true;
+            } else {
+                throw new RedisException("ERR Unsupported option " + Arguments.text(argv[i]));
+            }
+        }
+        if (nx && (xx || gt || lt)) {
+            throw new RedisException("ERR NX and XX, GT or LT options at the same time are not compatible");
+        }
+        if (gt && lt) {
+            throw new RedisException("ERR GT and LT options at the same time are not compatible");
+        }
+        long amount = Arguments.toLong(argv[2]);
+        long millis;
+        try {
+            millis = seconds ? Math.multiplyExact(amount, 1000L) : amount;
+            if (!absolute) {
+                millis = Math.addExact(millis, c.nowMillis());
+            }
+        } catch (ArithmeticException e) {
+            throw Expiry.invalid(command);
+        }
+        Keyspace keyspace = c.keyspace();
+        long current = keyspace.expireAt(argv[1]);
+        if (current == Keyspace.NO_KEY) {
+            r.integer(0);
+            return;
+        }
+        boolean persistent = current == Keyspace.NO_EXPIRY;
+        if ((nx && !persistent) || (xx && persistent) || (gt && (persistent || millis <= current)) || (lt && !persistent && millis >= current)) {
+            r.integer(0);
+            return;
+        }
+        keyspace.expireAt(argv[1], Math.max(millis, 0));
+        r.integer(1);
+    }
+
+    private static long ttl(CommandContext c, byte[] key, boolean seconds) {
+        long at = c.keyspace().expireAt(key);
+        if (at < 0) {
+            return at;
+        }
+        long left = Math.max(0, at - c.nowMillis());
+        return seconds ? (left + 500) / 1000 : left;
+    }
+
+    private static void rename(CommandContext c, byte[][] argv, Reply r, boolean onlyIfNew) throws RedisException {
+        Keyspace keyspace = c.keyspace();
+        RedisValue value = keyspace.get(argv[1]);
+        if (value == null) {
+            throw RedisException.noSuchKey();
+        }
+        if (onlyIfNew && keyspace.exists(argv[2])) {
+            r.integer(0);
+            return;
+        }
+        long expireAt = keyspace.expireAt(argv[1]);
+        keyspace.remove(argv[1]);
+        keyspace.set(argv[2], value, expireAt);
+        if (onlyIfNew) {
+            r.integer(1);
+        } else {
+            r.ok();
+        }
+    }
+}

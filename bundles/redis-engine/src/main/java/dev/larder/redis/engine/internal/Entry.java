@@ -1,0 +1,21 @@
+package dev.larder.redis.engine.internal;
+
+import dev.larder.redis.api.Keyspace;
+import dev.larder.redis.api.RedisValue;
+
+/** A live key's value and expiry. Changed only with its shard locked. */
+final class Entry {
+
+    RedisValue value;
+    /** Unix milliseconds, or {@link Keyspace#NO_EXPIRY}. */
+    long expireAt;
+
+    Entry(RedisValue value, long expireAt) {
+        this.value = value;
+        this.expireAt = expireAt;
+    }
+
+    boolean expiredAt(long nowMillis) {
+        return expireAt != Keyspace.NO_EXPIRY && expireAt <= nowMillis;
+    }
+}

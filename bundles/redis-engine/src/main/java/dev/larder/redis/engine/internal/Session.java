@@ -1,0 +1,119 @@
+package dev.larder.redis.engine.internal;
+
+import dev.larder.redis.api.CommandContext;
+import dev.larder.redis.api.Keyspace;
+import dev.larder.redis.api.Reply;
+import dev.larder.redis.engine.EngineSession;
+
+/** A client connection's state, and the context its commands run in. */
+final class Session implements EngineSession, CommandContext {
+
+    private final RedisEngine engine;
+    private final long id;
+    private final String remoteAddress;
+    private final ShardedKeyspace[] keyspaces;
+    private String name;
+    private int database;
+    private int protocol = 2;
+    private boolean closeRequested;
+    private long nowMillis;
+
+    Session(RedisEngine engine, long id, String remoteAddress, Shards shards, int databases) {
+        this.engine = engine;
+        this.id = id;
+        this.remoteAddress = remoteAddress;
+        this.keyspaces = new ShardedKeyspace[databases];
+        for (int i = 0; i < databases; i++) {
+            keyspaces[i] = new ShardedKeyspace(shards, i, this);
+        }
+    }
+
+    @Override
+    public void execute(byte[][] argv, Reply reply) {
+        nowMillis = System.currentTimeMillis();
+        engine.execute(this, argv, reply);
+    }
+
+    @Override
+    public boolean closeRequested() {
+        return closeRequested;
+    }
+
+    @Override
+    public void close() {
+        engine.closed(this);
+    }
+
+    @Override
+    public Keyspace keyspace() {
+        return keyspaces[database];
+    }
+
+    @Override
+    public Keyspace keyspace(int index) {
+        return keyspaces[index];
+    }
+
+    @Override
+    public int databases() {
+        return keyspaces.length;
+    }
+
+    @Override
+    public Session client() {
+        return this;
+    }
+
+    @Override
+    public long nowMillis() {
+        return nowMillis;
+    }
+
+    @Override
+    public long id() {
+        return id;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public void name(String name) {
+        this.name = name;
+    }
+
+    @Override
+    public int database() {
+        return database;
+    }
+
+    @Override
+    public void selectDatabase(int index) {
+        if (index < 0 || index >= keyspaces.length) {
+            throw new IllegalArgumentException("database index out of range: " + index);
+        }
+        database = index;
+    }
+
+    @Override
+    public int protocol() {
+        return protocol;
+    }
+
+    @Override
+    public void protocol(int version) {
+        protocol = version;
+    }
+
+    @Override
+    public void closeAfterReply() {
+        closeRequested = true;
+    }
+
+    @Override
+    public String remoteAddress() {
+        return remoteAddress;
+    }
+}

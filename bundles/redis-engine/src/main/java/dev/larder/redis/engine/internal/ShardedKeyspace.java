@@ -1,0 +1,148 @@
+package dev.larder.redis.engine.internal;
+
+import dev.larder.redis.api.Keyspace;
+import dev.larder.redis.api.RedisValue;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * One logical database seen through a session: each key lives in the shard of its hash slot, and the
+ * engine holds that shard's lock while a command runs. Reads use the session's command time, so a
+ * key that expires mid-command stays consistent.
+ */
+final class ShardedKeyspace implements Keyspace {
+
+    private final Shards shards;
+    private final int index;
+    private final Session session;
+
+    ShardedKeyspace(Shards shards, int index, Session session) {
+        this.shards = shards;
+        this.index = index;
+        this.session = session;
+    }
+
+    @Override
+    public int index() {
+        return index;
+    }
+
+    /** The live entry, removing it first when it has expired. */
+    private Entry live(Shard shard, ByteKey key) {
+        Map<ByteKey, Entry> database = shard.database(index);
+        Entry entry = database.get(key);
+        if (entry != null && entry.expiredAt(session.nowMillis())) {
+            database.remove(key);
+            shard.changed(index, key);
+            return null;
+        }
+        return entry;
+    }
+
+    @Override
+    public RedisValue get(byte[] key) {
+        Entry entry = live(shards.of(key), new ByteKey(key));
+        return entry == null ? null : entry.value;
+    }
+
+    @Override
+    public boolean exists(byte[] key) {
+        return live(shards.of(key), new ByteKey(key)) != null;
+    }
+
+    @Override
+    public void set(byte[] key, RedisValue value) {
+        set(key, value, NO_EXPIRY);
+    }
+
+    @Override
+    public void set(byte[] key, RedisValue value, long expireAtMillis) {
+        Shard shard = shards.of(key);
+        ByteKey k = new ByteKey(key);
+        shard.database(index).put(k, new Entry(value, expireAtMillis));
+        shard.changed(index, k);
+        shard.expiryChanged(index, k, expireAtMillis);
+    }
+
+    @Override
+    public void replace(byte[] key, RedisValue value) {
+        Shard shard = shards.of(key);
+        ByteKey k = new ByteKey(key);
+        Entry entry = live(shard, k);
+        if (entry == null) {
+            set(key, value, NO_EXPIRY);
+        } else {
+            entry.value = value;
+            shard.changed(index, k);
+        }
+    }
+
+    @Override
+    public boolean remove(byte[] key) {
+        Shard shard = shards.of(key);
+        ByteKey k = new ByteKey(key);
+        if (live(shard, k) == null) {
+            return false;
+        }
+        shard.database(index).remove(k);
+        shard.changed(index, k);
+        return true;
+    }
+
+    @Override
+    public long expireAt(byte[] key) {
+        Entry entry = live(shards.of(key), new ByteKey(key));
+        return entry == null ? NO_KEY : entry.expireAt;
+    }
+
+    @Override
+    public boolean expireAt(byte[] key, long expireAtMillis) {
+        Shard shard = shards.of(key);
+        ByteKey k = new ByteKey(key);
+        Entry entry = live(shard, k);
+        if (entry == null) {
+            return false;
+        }
+        if (expireAtMillis != NO_EXPIRY && expireAtMillis <= session.nowMillis()) {
+            shard.database(index).remove(k);
+        } else {
+            entry.expireAt = expireAtMillis;
+            shard.expiryChanged(index, k, expireAtMillis);
+        }
+        shard.changed(index, k);
+        return true;
+    }
+
+    @Override
+    public long size() {
+        long size = 0;
+        for (Shard shard : shards.all()) {
+            size += shard.database(index).size();
+        }
+        return size;
+    }
+
+    @Override
+    public void clear() {
+        for (Shard shard : shards.all()) {
+            Map<ByteKey, Entry> database = shard.database(index);
+            database.keySet().forEach(key -> shard.changed(index, key));
+            database.clear();
+        }
+    }
+
+    @Override
+    public void forEachKey(Consumer<byte[]> action) {
+        long now = session.nowMillis();
+        for (Shard shard : shards.all()) {
+            Iterator<Map.Entry<ByteKey, Entry>> entries = shard.database(index).entrySet().iterator();
+            while (entries.hasNext()) {
+                Map.Entry<ByteKey, Entry> entry = entries.next();
+                if (!entry.getValue().expiredAt(now)) {
+                    action.accept(entry.getKey().bytes);
+                }
+            }
+        }
+    }
+}

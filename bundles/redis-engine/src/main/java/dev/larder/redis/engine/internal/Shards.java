@@ -1,0 +1,43 @@
+package dev.larder.redis.engine.internal;
+
+import java.util.List;
+
+/**
+ * The engine's shards and which one holds a key. A hash slot maps to a shard through its storage
+ * partition, so a shard's keys are whole partitions: the unit whose ownership moves between nodes.
+ */
+final class Shards {
+
+    private final Shard[] shards;
+    private final int[] shardOfSlot = new int[Slots.COUNT];
+
+    Shards(int count, int databases, boolean tracksChanges, java.util.function.IntUnaryOperator partitionOfSlot) {
+        shards = new Shard[count];
+        for (int i = 0; i < count; i++) {
+            shards[i] = new Shard(databases, tracksChanges);
+        }
+        for (int slot = 0; slot < Slots.COUNT; slot++) {
+            shardOfSlot[slot] = partitionOfSlot.applyAsInt(slot) % count;
+        }
+    }
+
+    Shard of(byte[] key) {
+        return shards[shardOfSlot[Slots.slot(key)]];
+    }
+
+    int indexOf(byte[] key) {
+        return shardOfSlot[Slots.slot(key)];
+    }
+
+    Shard get(int index) {
+        return shards[index];
+    }
+
+    List<Shard> all() {
+        return List.of(shards);
+    }
+
+    int count() {
+        return shards.length;
+    }
+}

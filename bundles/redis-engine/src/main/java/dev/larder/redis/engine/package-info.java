@@ -1,0 +1,7 @@
+/**
+ * The Redis engine as protocol front ends (RESP, REST) see it: open a session per client connection
+ * and hand it commands.
+ */
+@org.osgi.annotation.bundle.Export
+@org.osgi.annotation.versioning.Version("1.0.0")
+package dev.larder.redis.engine;

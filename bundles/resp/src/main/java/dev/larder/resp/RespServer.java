@@ -1,0 +1,122 @@
+package dev.larder.resp;
+
+import dev.larder.redis.engine.CommandEngine;
+import dev.larder.settings.InvalidSettingException;
+import dev.larder.settings.SettingsCheck;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.util.Hashtable;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Listens for Redis clients and hands their commands to the {@link CommandEngine}. */
+@Component(configurationPid = RespSettings.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL, immediate = true)
+@Designate(ocd = RespSettings.class)
+public class RespServer {
+
+    private static final Logger LOG = LoggerFactory.getLogger("dev.larder.resp");
+
+    private final CommandEngine engine;
+    private EventLoopGroup group;
+    private Channel listener;
+    private ServiceRegistration<RespServer> endpoint;
+
+    @Activate
+    public RespServer(@Reference CommandEngine engine) {
+        this.engine = engine;
+    }
+
+    @Activate
+    void activate(BundleContext context, RespSettings settings, Map<String, Object> properties) {
+        try {
+            SettingsCheck.check(RespSettings.PID, RespSettings.class, properties);
+            if (settings.port() < 1 || settings.port() > 65535) {
+                throw new InvalidSettingException(RespSettings.PID, "port", "must be between 1 and 65535, got " + settings.port());
+            }
+            if (settings.protoMaxBulkLen() < 1024) {
+                throw new InvalidSettingException(RespSettings.PID, "protoMaxBulkLen", "must be at least 1024");
+            }
+            start(settings);
+            // announced as Larder-Endpoint in bnd.bnd: the start report waits for it
+            Hashtable<String, Object> announcement = new Hashtable<>();
+            announcement.put("larder.endpoint", "redis");
+            announcement.put("larder.endpoint.url", "redis://" + settings.bindAddress() + ":" + settings.port());
+            endpoint = context.registerService(RespServer.class, this, announcement);
+        } catch (InvalidSettingException e) {
+            LOG.error("RESP server not started: {}", e.getMessage());
+        }
+    }
+
+    private void start(RespSettings settings) throws InvalidSettingException {
+        boolean epoll = settings.epoll() && Epoll.isAvailable();
+        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        Class<? extends ServerChannel> channel = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        int threads = settings.ioThreads() > 0 ? settings.ioThreads() : Runtime.getRuntime().availableProcessors();
+        group = new MultiThreadIoEventLoopGroup(threads, io);
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(group)
+                .channel(channel)
+                .option(ChannelOption.SO_BACKLOG, 511)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new RespDecoder(settings.protoMaxBulkLen()), new RespConnection(engine));
+                    }
+                });
+        try {
+            listener = bootstrap.bind(new InetSocketAddress(settings.bindAddress(), settings.port())).sync().channel();
+        } catch (Exception e) {
+            stopGroup();
+            String setting = e instanceof BindException ? "port" : "bindAddress";
+            throw new InvalidSettingException(RespSettings.PID, setting,
+                    "cannot listen on " + settings.bindAddress() + ":" + settings.port() + " (" + e.getMessage() + ")");
+        }
+        LOG.info("RESP server listening on {}:{} ({}, {} threads)", settings.bindAddress(), settings.port(),
+                epoll ? "epoll" : "nio", threads);
+    }
+
+    @Deactivate
+    void deactivate() {
+        if (endpoint != null) {
+            endpoint.unregister();
+        }
+        if (listener != null) {
+            listener.close().syncUninterruptibly();
+        }
+        stopGroup();
+    }
+
+    private void stopGroup() {
+        if (group != null) {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+            group = null;
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package dev.larder.redis.api;
+
+import java.nio.charset.StandardCharsets;
+
+/** Reading command arguments the way Redis does. */
+public final class Arguments {
+
+    private Arguments() {
+    }
+
+    /** Whether the argument equals an ASCII word, ignoring case (option names). */
+    public static boolean is(byte[] argument, String word) {
+        if (argument.length != word.length()) {
+            return false;
+        }
+        for (int i = 0; i < argument.length; i++) {
+            int a = argument[i];
+            int b = word.charAt(i);
+            if (a != b && Character.toLowerCase(a) != Character.toLowerCase(b)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    public static String text(byte[] argument) {
+        return new String(argument, StandardCharsets.UTF_8);
+    }
+
+    /** A signed 64-bit integer in Redis's strict form: no spaces, no '+', no leading zeros. */
+    public static long toLong(byte[] argument) throws RedisException {
+        if (!isLong(argument)) {
+            throw RedisException.notInteger();
+        }
+        return Long.parseLong(new String(argument, StandardCharsets.US_ASCII));
+    }
+
+    /** Whether the bytes are an integer Redis accepts: optional '-', no leading zeros, within 64 bits. */
+    public static boolean isLong(byte[] b) {
+        int n = b.length;
+        if (n == 0 || n > 20) {
+            return false;
+        }
+        if (n == 1 && b[0] == '0') {
+            return true;
+        }
+        int first = b[0] == '-' ? 1 : 0;
+        if (first == n || b[first] < '1' || b[first] > '9') {
+            return false;
+        }
+        for (int i = first + 1; i < n; i++) {
+            if (b[i] < '0' || b[i] > '9') {
+                return false;
+            }
+        }
+        if (n - first < 19) {
+            return true;
+        }
+        try {
+            Long.parseLong(new String(b, StandardCharsets.US_ASCII));
+            return true;
+        } catch (NumberFormatException overflow) {
+            return false;
+        }
+    }
+
+    /** A double as Redis's strtold accepts it, without NaN; "inf" and "-inf" are infinities. */
+    public static double toDouble(byte[] argument) throws RedisException {
+        String text = new String(argument, StandardCharsets.US_ASCII);
+        if (text.isEmpty() || Character.isWhitespace(text.charAt(0)) || Character.isWhitespace(text.charAt(text.length() - 1))) {
+            throw RedisException.notFloat();
+        }
+        String lower = text.toLowerCase(java.util.Locale.ROOT);
+        switch (lower) {
+            case "inf", "+inf", "infinity", "+infinity":
+                return Double.POSITIVE_INFINITY;
+            case "-inf", "-infinity":
+                return Double.NEGATIVE_INFINITY;
+            default:
+                break;
+        }
+        if (lower.contains("nan") || lower.endsWith("d") || lower.endsWith("f")) {
+            throw RedisException.notFloat();
+        }
+        try {
+            return Double.parseDouble(text);
+        } catch (NumberFormatException e) {
+            throw RedisException.notFloat();
+        }
+    }
+
+    /** Redis's way of printing a double in replies (%.17g, shortest form). */
+    public static String formatDouble(double value) {
+        if (Double.isInfinite(value)) {
+            return value > 0 ? "inf" : "-inf";
+        }
+        if (value == Math.rint(value) && Math.abs(value) < 1e17) {
+            return Long.toString((long) value);
+        }
+        String text = new java.math.BigDecimal(value).round(new java.math.MathContext(17)).stripTrailingZeros().toPlainString();
+        return text;
+    }
+}

@@ -1,0 +1,47 @@
+package dev.larder.redis.api;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * How a command answers. The engine writes RESP2 or RESP3 as the client chose: in RESP2 a map is a flat
+ * array, a null is the null bulk string, a double is a bulk string, a boolean an integer.
+ */
+public interface Reply {
+
+    /** A status reply: +OK. */
+    void simple(String status);
+
+    /** An error reply; the message starts with its code: "ERR ...", "WRONGTYPE ...". */
+    void error(String message);
+
+    void integer(long value);
+
+    void bulk(byte[] value);
+
+    default void bulk(String value) {
+        bulk(value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The null reply (RESP2: $-1). */
+    void nil();
+
+    /** An array header; the elements follow as further calls. */
+    void array(int length);
+
+    /** The null array (RESP2: *-1). */
+    void nilArray();
+
+    /** A map header for {@code entries} key/value pairs, which follow as 2 × entries calls. */
+    void map(int entries);
+
+    /** A set header (RESP2: an array). */
+    void set(int length);
+
+    void doubleValue(double value);
+
+    void bool(boolean value);
+
+    default void ok() {
+        simple("OK");
+    }
+}
