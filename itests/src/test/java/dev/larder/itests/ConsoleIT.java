@@ -57,8 +57,15 @@ public class ConsoleIT {
 
     @Test
     public void infoShowsNodeClusterStorageAndProductBundles() throws Exception {
+        // the command binds the storage service a moment after the test's own tracker has seen it
+        LarderRuntime.await("larder:info to show the node", 10_000, () -> {
+            try {
+                return run("larder:info").contains("Node      " + NAME);
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
         String info = run("larder:info");
-        assertTrue(info, info.contains("Node      " + NAME));
         assertTrue(info, info.contains("Cluster   1 server node(s)"));
         assertTrue(info, info.contains("on disk in " + LarderRuntime.home(NAME).resolve("data").resolve("ignite")));
         assertTrue(info, info.matches("(?s).*storage +larder-storage-api \\S+ ACTIVE, larder-storage-ignite \\S+ ACTIVE.*"));
