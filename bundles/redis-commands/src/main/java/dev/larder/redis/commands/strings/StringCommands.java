@@ -10,11 +10,13 @@ import dev.larder.redis.api.Arguments;
 import dev.larder.redis.api.CommandContext;
 import dev.larder.redis.api.CommandFamily;
 import dev.larder.redis.api.Keyspace;
+import dev.larder.redis.api.LongDouble;
 import dev.larder.redis.api.RedisCommand;
 import dev.larder.redis.api.RedisException;
 import dev.larder.redis.api.Reply;
 import dev.larder.redis.api.StringValue;
 import dev.larder.redis.commands.Expiry;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.osgi.service.component.annotations.Component;
@@ -136,35 +138,37 @@ public class StringCommands implements CommandFamily {
         }
     }
 
-    /** SET key value [NX | XX] [GET] [EX s | PX ms | EXAT s | PXAT ms | KEEPTTL] */
+    /**
+     * SET key value [NX | XX] [GET] [EX s | PX ms | EXAT s | PXAT ms | KEEPTTL]. As in Redis, an option may
+     * repeat (the last amount counts) but not conflict, and the amount is checked after all options parse.
+     */
     private static void set(CommandContext c, byte[][] argv, Reply r) throws RedisException {
         boolean nx = false;
         boolean xx = false;
         boolean get = false;
         boolean keepTtl = false;
-        long expireAt = Keyspace.NO_EXPIRY;
-        boolean expirySet = false;
+        String expiryOption = null;
+        byte[] expiryAmount = null;
         for (int i = 3; i < argv.length; i++) {
             byte[] option = argv[i];
-            boolean hasNext = i + 1 < argv.length;
+            String expiry = expiryOptionName(option);
             if (Arguments.is(option, "NX") && !xx) {
                 nx = true;
             } else if (Arguments.is(option, "XX") && !nx) {
                 xx = true;
             } else if (Arguments.is(option, "GET")) {
                 get = true;
-            } else if (Arguments.is(option, "KEEPTTL") && !expirySet) {
+            } else if (Arguments.is(option, "KEEPTTL") && expiryOption == null) {
                 keepTtl = true;
-            } else if (hasNext && !keepTtl && !expirySet && (Arguments.is(option, "EX") || Arguments.is(option, "PX")
-                    || Arguments.is(option, "EXAT") || Arguments.is(option, "PXAT"))) {
-                boolean seconds = Arguments.is(option, "EX") || Arguments.is(option, "EXAT");
-                boolean absolute = Arguments.is(option, "EXAT") || Arguments.is(option, "PXAT");
-                expireAt = Expiry.expireAt(argv[++i], seconds, absolute, c.nowMillis(), "set");
-                expirySet = true;
+            } else if (expiry != null && i + 1 < argv.length && !keepTtl && (expiryOption == null || expiryOption.equals(expiry))) {
+                expiryOption = expiry;
+                expiryAmount = argv[++i];
             } else {
                 throw RedisException.syntax();
             }
         }
+        long expireAt = expiryOption == null ? Keyspace.NO_EXPIRY
+                : Expiry.expireAt(expiryAmount, expiryOption.startsWith("EX"), expiryOption.endsWith("AT"), c.nowMillis(), "set");
         Keyspace keyspace = c.keyspace();
         StringValue old = get ? keyspace.getString(argv[1]) : null;
         boolean exists = get ? old != null || keyspace.exists(argv[1]) : keyspace.exists(argv[1]);
@@ -184,6 +188,16 @@ public class StringCommands implements CommandFamily {
         } else {
             r.ok();
         }
+    }
+
+    /** EX, PX, EXAT or PXAT in upper case, or null for another word. */
+    private static String expiryOptionName(byte[] option) {
+        for (String name : new String[] {"EX", "PX", "EXAT", "PXAT"}) {
+            if (Arguments.is(option, name)) {
+                return name;
+            }
+        }
+        return null;
     }
 
     private static void setWithExpiry(CommandContext c, byte[][] argv, Reply r, boolean seconds, String command) throws RedisException {
@@ -237,17 +251,26 @@ public class StringCommands implements CommandFamily {
         return result;
     }
 
+    /** INCRBYFLOAT, in long double arithmetic as Redis does it. */
     private static void incrbyfloat(CommandContext c, byte[][] argv, Reply r) throws RedisException {
         StringValue old = c.keyspace().getString(argv[1]);
-        double current = old == null ? 0 : Arguments.toDouble(old.bytes());
-        double increment = Arguments.toDouble(argv[2]);
-        double result = current + increment;
-        if (Double.isNaN(result) || Double.isInfinite(result)) {
-            throw new RedisException("ERR increment would produce NaN or Infinity");
-        }
-        byte[] text = Arguments.formatDouble(result).getBytes(StandardCharsets.US_ASCII);
+        BigDecimal current = old == null ? BigDecimal.ZERO : decimal(old.bytes());
+        BigDecimal increment = decimal(argv[2]);
+        byte[] text = LongDouble.format(LongDouble.add(current, increment)).getBytes(StandardCharsets.US_ASCII);
         c.keyspace().replace(argv[1], new StringValue(text));
         r.bulk(text);
+    }
+
+    private static BigDecimal decimal(byte[] number) throws RedisException {
+        double value = Arguments.toDouble(number);
+        if (Double.isInfinite(value)) {
+            throw new RedisException("ERR increment would produce NaN or Infinity");
+        }
+        try {
+            return new BigDecimal(new String(number, StandardCharsets.US_ASCII));
+        } catch (NumberFormatException e) {
+            return BigDecimal.valueOf(value);
+        }
     }
 
     private static void getrange(CommandContext c, byte[][] argv, Reply r) throws RedisException {

@@ -1,0 +1,110 @@
+package dev.larder.itests.resp;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A minimal RESP client for comparing servers byte for byte: sends commands as RESP arrays (or raw
+ * bytes) and reads each reply into a canonical text form ("+OK", "-ERR ...", ":1", "$value", "$nil",
+ * "*[a, b]").
+ */
+public final class RespClient implements AutoCloseable {
+
+    private final Socket socket;
+    private final InputStream in;
+    private final OutputStream out;
+
+    public RespClient(int port) throws IOException {
+        socket = new Socket("127.0.0.1", port);
+        socket.setSoTimeout(10_000);
+        socket.setTcpNoDelay(true);
+        in = new BufferedInputStream(socket.getInputStream());
+        out = socket.getOutputStream();
+    }
+
+    public String call(String... args) throws IOException {
+        send(args);
+        return read();
+    }
+
+    public void send(String... args) throws IOException {
+        ByteArrayOutputStream request = new ByteArrayOutputStream();
+        request.write(("*" + args.length + "\r\n").getBytes(StandardCharsets.UTF_8));
+        for (String arg : args) {
+            byte[] bytes = arg.getBytes(StandardCharsets.UTF_8);
+            request.write(("$" + bytes.length + "\r\n").getBytes(StandardCharsets.UTF_8));
+            request.write(bytes);
+            request.write("\r\n".getBytes(StandardCharsets.UTF_8));
+        }
+        out.write(request.toByteArray());
+        out.flush();
+    }
+
+    public void sendRaw(String raw) throws IOException {
+        out.write(raw.getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+
+    /** Reads one reply; "EOF" when the server closed the connection. */
+    public String read() throws IOException {
+        int type = in.read();
+        if (type < 0) {
+            return "EOF";
+        }
+        String line = line();
+        switch (type) {
+            case '+', '-', ':', ',', '#':
+                return (char) type + line;
+            case '_':
+                return "$nil";
+            case '$': {
+                int length = Integer.parseInt(line);
+                if (length < 0) {
+                    return "$nil";
+                }
+                byte[] data = in.readNBytes(length);
+                in.readNBytes(2);
+                return "$" + new String(data, StandardCharsets.UTF_8);
+            }
+            case '*', '%', '~': {
+                int count = Integer.parseInt(line);
+                if (count < 0) {
+                    return "*nil";
+                }
+                List<String> items = new ArrayList<>();
+                int elements = type == '%' ? count * 2 : count;
+                for (int i = 0; i < elements; i++) {
+                    items.add(read());
+                }
+                return (char) type + items.toString();
+            }
+            default:
+                throw new IOException("unexpected reply type '" + (char) type + "'" + line);
+        }
+    }
+
+    private String line() throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        int b;
+        while ((b = in.read()) != '\r') {
+            if (b < 0) {
+                throw new IOException("connection closed mid-line");
+            }
+            bytes.write(b);
+        }
+        in.read();
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}

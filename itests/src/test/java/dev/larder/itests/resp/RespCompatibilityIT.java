@@ -1,0 +1,282 @@
+package dev.larder.itests.resp;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Supplier;
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.Test;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.RedisProtocol;
+import redis.clients.jedis.params.SetParams;
+
+/**
+ * The distribution, started with bin/larder, against redis-server 7 given the same commands: every
+ * reply compared, then Jedis (RESP2 and RESP3) and redis-cli as clients, then a restart.
+ */
+public class RespCompatibilityIT {
+
+    private static final int PORT_BASE = 48700;
+    private static final int REDIS_PORT = 48799;
+    private static ServerProcesses.Larder larder;
+    private static ServerProcesses.Redis redis;
+
+    @BeforeClass
+    public static void startServers() throws Exception {
+        redis = ServerProcesses.Redis.start(REDIS_PORT);
+        larder = ServerProcesses.Larder.install("resp-compatibility-it", PORT_BASE).start();
+    }
+
+    @AfterClass
+    public static void stopServers() throws Exception {
+        if (larder != null) {
+            larder.close();
+        }
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    /** Sends each command to both servers and collects the differences. */
+    private static List<String> differences(List<String[]> commands) throws Exception {
+        List<String> differences = new ArrayList<>();
+        try (RespClient ours = new RespClient(larder.respPort); RespClient theirs = new RespClient(redis.port)) {
+            ours.call("FLUSHALL");
+            theirs.call("FLUSHALL");
+            for (String[] command : commands) {
+                String expected = theirs.call(command);
+                String actual = ours.call(command);
+                if (!expected.equals(actual)) {
+                    differences.add(String.join(" ", command) + "\n    redis:  " + expected + "\n    larder: " + actual);
+                }
+            }
+        }
+        return differences;
+    }
+
+    private static void assertSameReplies(List<String[]> commands) throws Exception {
+        List<String> differences = differences(commands);
+        assertTrue(differences.size() + " of " + commands.size() + " replies differ:\n"
+                + String.join("\n", differences.subList(0, Math.min(20, differences.size()))), differences.isEmpty());
+    }
+
+    @Test
+    public void randomCommandSequencesGetTheSameReplies() throws Exception {
+        Random random = new Random(20261127);
+        List<String[]> commands = new ArrayList<>();
+        for (int i = 0; i < 4000; i++) {
+            commands.add(randomCommand(random));
+        }
+        assertSameReplies(commands);
+    }
+
+    @Test
+    public void errorsAreWordedAsRedisWordsThem() throws Exception {
+        assertSameReplies(List.of(
+                new String[] {"NOSUCHCOMMAND", "a", "b"},
+                new String[] {"nosuchcommand"},
+                new String[] {"GET"},
+                new String[] {"GET", "a", "b"},
+                new String[] {"SET", "k"},
+                new String[] {"SET", "k", "v", "EX"},
+                new String[] {"SET", "k", "v", "EX", "0"},
+                new String[] {"SET", "k", "v", "EX", "-5"},
+                new String[] {"SET", "k", "v", "EX", "abc"},
+                new String[] {"SET", "k", "v", "NX", "XX"},
+                new String[] {"SET", "k", "v", "EX", "10", "PX", "100"},
+                new String[] {"SET", "k", "v", "KEEPTTL", "EX", "10"},
+                new String[] {"SET", "k", "v", "EX", "9223372036854775807"},
+                new String[] {"SETEX", "k", "0", "v"},
+                new String[] {"PSETEX", "k", "-1", "v"},
+                new String[] {"INCR", "k"},
+                new String[] {"INCRBY", "n", "1.5"},
+                new String[] {"SET", "big", "9223372036854775807"},
+                new String[] {"INCR", "big"},
+                new String[] {"DECRBY", "n", "-9223372036854775808"},
+                new String[] {"INCRBYFLOAT", "k", "1"},
+                new String[] {"INCRBYFLOAT", "f", "abc"},
+                new String[] {"MSET", "a", "1", "b"},
+                new String[] {"SETRANGE", "k", "-1", "x"},
+                new String[] {"GETRANGE", "k", "a", "1"},
+                new String[] {"EXPIRE", "k", "10", "NX", "XX"},
+                new String[] {"EXPIRE", "k", "10", "GT", "LT"},
+                new String[] {"EXPIRE", "k", "10", "FOO"},
+                new String[] {"EXPIRE", "k", "abc"},
+                new String[] {"RENAME", "missing", "x"},
+                new String[] {"SELECT", "16"},
+                new String[] {"SELECT", "x"},
+                new String[] {"PING", "a", "b"},
+                new String[] {"FLUSHDB", "NOW"},
+                new String[] {"HELLO", "4"},
+                new String[] {"CLIENT", "SETNAME", "has space"},
+                new String[] {"CLIENT", "NOSUCH"}));
+    }
+
+    @Test
+    public void inlineCommandsAndPipelinesGetTheSameReplies() throws Exception {
+        String pipeline = "SET a 1\r\nINCR a\r\nGET a\r\nset \"q w\" 'e r'\r\nGET \"q w\"\r\n\r\nPING\r\n"
+                + "*3\r\n$3\r\nSET\r\n$1\r\nb\r\n$2\r\nxy\r\n*2\r\n$3\r\nGET\r\n$1\r\nb\r\n";
+        List<String> expected = new ArrayList<>();
+        List<String> actual = new ArrayList<>();
+        try (RespClient ours = new RespClient(larder.respPort); RespClient theirs = new RespClient(redis.port)) {
+            theirs.sendRaw(pipeline);
+            ours.sendRaw(pipeline);
+            for (int i = 0; i < 8; i++) {
+                expected.add(theirs.read());
+                actual.add(ours.read());
+            }
+        }
+        assertEquals(expected, actual);
+    }
+
+    @Test
+    public void protocolErrorsAreAnsweredAndCloseTheConnection() throws Exception {
+        for (String bad : List.of("*1\r\n$x\r\n", "*1\r\n:5\r\n", "*abc\r\n", "GET \"unbalanced\r\n")) {
+            try (RespClient ours = new RespClient(larder.respPort); RespClient theirs = new RespClient(redis.port)) {
+                theirs.sendRaw(bad);
+                ours.sendRaw(bad);
+                assertEquals(bad, theirs.read(), ours.read());
+                assertEquals("closed after a protocol error: " + bad, theirs.read(), ours.read());
+            }
+        }
+        try (RespClient ours = new RespClient(larder.respPort)) {
+            assertEquals("the server keeps serving other clients", "+PONG", ours.call("PING"));
+        }
+    }
+
+    @Test
+    public void jedisWorksOverResp2AndResp3() {
+        for (RedisProtocol protocol : List.of(RedisProtocol.RESP2, RedisProtocol.RESP3)) {
+            try (Jedis jedis = new Jedis(new HostAndPort("127.0.0.1", larder.respPort),
+                    DefaultJedisClientConfig.builder().protocol(protocol).clientName("jedis-" + protocol).build())) {
+                jedis.flushDB();
+                assertEquals("OK", jedis.set("greeting", "hello"));
+                assertEquals("hello", jedis.get("greeting"));
+                assertEquals(6, jedis.append("greeting", "!"));
+                assertEquals(3L, jedis.incrBy("counter", 3));
+                assertEquals(List.of("hello!", "3"), jedis.mget("greeting", "counter"));
+                assertEquals("OK", jedis.set("temp", "x", SetParams.setParams().ex(100)));
+                assertTrue(jedis.ttl("temp") > 90);
+                assertEquals(1, jedis.persist("temp"));
+                assertEquals(-1, jedis.ttl("temp"));
+                assertEquals(2, jedis.del("greeting", "temp"));
+                assertEquals(1, jedis.dbSize());
+                assertEquals("jedis-" + protocol, jedis.clientGetname());
+            }
+        }
+    }
+
+    @Test
+    public void redisCliWorks() throws Exception {
+        String port = String.valueOf(larder.respPort);
+        assertEquals("OK\n", ServerProcesses.run(List.of("redis-cli", "-p", port, "SET", "cli", "from redis-cli"), 30));
+        assertEquals("from redis-cli\n", ServerProcesses.run(List.of("redis-cli", "-p", port, "GET", "cli"), 30));
+        assertEquals("PONG\n", ServerProcesses.run(List.of("redis-cli", "-p", port, "PING"), 30));
+    }
+
+    @Test
+    public void dataSurvivesARestart() throws Exception {
+        try (Jedis jedis = new Jedis("127.0.0.1", larder.respPort)) {
+            jedis.select(3);
+            jedis.set("durable", "yes");
+            jedis.setex("expiring", 1000, "soon");
+            jedis.incrBy("count", 42);
+        }
+        larder.stop();
+        larder.start();
+        try (Jedis jedis = new Jedis("127.0.0.1", larder.respPort)) {
+            jedis.select(3);
+            assertEquals("yes", jedis.get("durable"));
+            assertEquals("42", jedis.get("count"));
+            assertTrue(jedis.ttl("expiring") > 900);
+        }
+    }
+
+    private static final String[] KEYS = {"k1", "k2", "k3", "{t}a", "{t}b", "n1", "n2"};
+
+    private static String[] randomCommand(Random random) {
+        Supplier<String> key = () -> KEYS[random.nextInt(KEYS.length)];
+        Supplier<String> value = () -> switch (random.nextInt(6)) {
+            case 0 -> String.valueOf(random.nextInt(100) - 20);
+            case 1 -> "";
+            case 2 -> "v" + random.nextInt(5);
+            case 3 -> "9223372036854775806";
+            case 4 -> "12abc";
+            default -> "hello world " + random.nextInt(3);
+        };
+        Supplier<String> number = () -> switch (random.nextInt(5)) {
+            case 0 -> "x";
+            case 1 -> "-3";
+            case 2 -> "0";
+            default -> String.valueOf(random.nextInt(20));
+        };
+        return switch (random.nextInt(30)) {
+            case 0 -> new String[] {"GET", key.get()};
+            case 1 -> setCommand(random, key.get(), value.get());
+            case 2 -> new String[] {"SETNX", key.get(), value.get()};
+            case 3 -> new String[] {"GETSET", key.get(), value.get()};
+            case 4 -> new String[] {"GETDEL", key.get()};
+            case 5 -> new String[] {"MGET", key.get(), key.get(), key.get()};
+            case 6 -> new String[] {"MSET", key.get(), value.get(), key.get(), value.get()};
+            case 7 -> new String[] {"MSETNX", key.get(), value.get(), key.get(), value.get()};
+            case 8 -> new String[] {"APPEND", key.get(), value.get()};
+            case 9 -> new String[] {"STRLEN", key.get()};
+            case 10 -> new String[] {"INCR", key.get()};
+            case 11 -> new String[] {"DECR", key.get()};
+            case 12 -> new String[] {"INCRBY", key.get(), number.get()};
+            case 13 -> new String[] {"DECRBY", key.get(), number.get()};
+            case 14 -> new String[] {"GETRANGE", key.get(), number.get(), String.valueOf(random.nextInt(30) - 10)};
+            case 15 -> new String[] {"SETRANGE", key.get(), number.get(), value.get()};
+            case 16 -> new String[] {"DEL", key.get(), key.get()};
+            case 17 -> new String[] {"EXISTS", key.get(), key.get(), key.get()};
+            case 18 -> new String[] {"TYPE", key.get()};
+            case 19 -> expireCommand(random, key.get());
+            case 20 -> new String[] {"PERSIST", key.get()};
+            case 21 -> new String[] {random.nextBoolean() ? "RENAME" : "RENAMENX", "{t}a", "{t}b"};
+            case 22 -> new String[] {"DBSIZE"};
+            case 23 -> new String[] {"SELECT", String.valueOf(random.nextInt(3))};
+            case 24 -> new String[] {"ECHO", value.get()};
+            case 25 -> new String[] {"SETEX", key.get(), number.get(), value.get()};
+            case 26 -> new String[] {"GETEX", key.get(), "EX", "1000"};
+            case 27 -> new String[] {"INCRBYFLOAT", key.get(), random.nextBoolean() ? "1.5" : "-0.25"};
+            case 28 -> new String[] {"UNLINK", key.get()};
+            default -> random.nextInt(20) == 0 ? new String[] {"FLUSHDB"} : new String[] {"PING"};
+        };
+    }
+
+    private static String[] setCommand(Random random, String key, String value) {
+        List<String> args = new ArrayList<>(List.of("SET", key, value));
+        String[] options = {"NX", "XX", "GET", "KEEPTTL", "EX", "PX"};
+        int count = random.nextInt(3);
+        for (int i = 0; i < count; i++) {
+            String option = options[random.nextInt(options.length)];
+            args.add(option);
+            if (option.equals("EX")) {
+                args.add(random.nextInt(4) == 0 ? "0" : "1000");
+            } else if (option.equals("PX")) {
+                args.add("1000000");
+            }
+        }
+        return args.toArray(new String[0]);
+    }
+
+    private static String[] expireCommand(Random random, String key) {
+        List<String> args = new ArrayList<>(List.of(random.nextBoolean() ? "EXPIRE" : "PEXPIRE", key,
+                String.valueOf(switch (random.nextInt(4)) {
+                    case 0 -> -1;
+                    case 1 -> 1000000;
+                    default -> 2000000;
+                })));
+        String[] options = {"NX", "XX", "GT", "LT"};
+        if (random.nextBoolean()) {
+            args.add(options[random.nextInt(options.length)]);
+        }
+        return args.toArray(new String[0]);
+    }
+}

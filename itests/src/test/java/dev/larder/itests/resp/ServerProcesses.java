@@ -1,0 +1,132 @@
+package dev.larder.itests.resp;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Real server processes for end-to-end tests: the built distribution started with bin/larder from a copy
+ * of its own (ports of its own on 127.0.0.1), and redis-server for comparison.
+ */
+final class ServerProcesses {
+
+    private static final Path DISTRIBUTION = Paths.get(System.getProperty("larder.distribution", "../distribution/target/larder"));
+    private static final Path TEST_ROOT = Paths.get(System.getProperty("larder.itest.dir", "target/itest"));
+
+    private ServerProcesses() {
+    }
+
+    /** A running Larder from bin/larder --daemon. */
+    static final class Larder implements AutoCloseable {
+        final Path home;
+        final Path data;
+        final int respPort;
+
+        private Larder(Path home, Path data, int respPort) {
+            this.home = home;
+            this.data = data;
+            this.respPort = respPort;
+        }
+
+        /** Copies the distribution and sets its ports: discovery at portBase, communication +20, RESP +40, HTTP +81. */
+        static Larder install(String name, int portBase) throws Exception {
+            Path root = TEST_ROOT.resolve(name).toAbsolutePath();
+            run(List.of("rm", "-rf", root.toString()), 60);
+            Files.createDirectories(root);
+            run(List.of("cp", "-a", DISTRIBUTION.toAbsolutePath().toString(), root.resolve("larder").toString()), 60);
+            Path home = root.resolve("larder");
+            Path config = home.resolve("config");
+            Files.writeString(config.resolve("dev.larder.storage.cfg"), "nodeName=" + name + "\nlocalAddress=127.0.0.1\n"
+                    + "discoveryPort=" + portBase + "\ndiscoveryAddresses=127.0.0.1:" + portBase + ".." + (portBase + 9) + "\n"
+                    + "communicationPort=" + (portBase + 20) + "\nmemoryMaxMb=256\n");
+            Files.writeString(config.resolve("dev.larder.resp.cfg"), "port=" + (portBase + 40) + "\nbindAddress=127.0.0.1\n");
+            Files.writeString(config.resolve("org.apache.felix.http.cfg"),
+                    "org.osgi.service.http.port=" + (portBase + 81) + "\norg.apache.felix.http.host=127.0.0.1\n");
+            Path framework = config.resolve("framework.properties");
+            Files.writeString(framework, Files.readString(framework)
+                    .replace("org.osgi.service.http.port=8181", "org.osgi.service.http.port=" + (portBase + 81))
+                    .replace("org.apache.felix.http.host=0.0.0.0", "org.apache.felix.http.host=127.0.0.1"));
+            return new Larder(home, root.resolve("data"), portBase + 40);
+        }
+
+        Larder start() throws Exception {
+            larder("--daemon", 180);
+            return this;
+        }
+
+        void stop() throws Exception {
+            larder("stop", 120);
+        }
+
+        private void larder(String command, int timeoutSeconds) throws Exception {
+            ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/larder").toString(), command).inheritIO();
+            builder.environment().put("LARDER_DATA", data.toString());
+            builder.environment().put("JAVA_OPTS", "-Xms128m -Xmx512m");
+            Process process = builder.start();
+            if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS) || process.exitValue() != 0) {
+                process.destroyForcibly();
+                throw new IllegalStateException("bin/larder " + command + " failed; see " + data.resolve("log"));
+            }
+        }
+
+        @Override
+        public void close() throws Exception {
+            stop();
+        }
+    }
+
+    /** redis-server 7 from the PATH, without persistence. */
+    static final class Redis implements AutoCloseable {
+        final int port;
+        private final Process process;
+
+        private Redis(int port, Process process) {
+            this.port = port;
+            this.process = process;
+        }
+
+        static Redis start(int port) throws Exception {
+            Process process;
+            try {
+                process = new ProcessBuilder("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
+                        "--save", "", "--appendonly", "no", "--protected-mode", "no")
+                        .redirectOutput(TEST_ROOT.resolve("redis-server-" + port + ".log").toFile())
+                        .redirectErrorStream(true).start();
+            } catch (IOException e) {
+                throw new IllegalStateException("redis-server is not installed; .ci/run installs it (apt-get install redis-server)", e);
+            }
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (true) {
+                try (RespClient client = new RespClient(port)) {
+                    if ("+PONG".equals(client.call("PING"))) {
+                        return new Redis(port, process);
+                    }
+                } catch (IOException notYet) {
+                    if (System.currentTimeMillis() > deadline) {
+                        process.destroyForcibly();
+                        throw new IllegalStateException("redis-server did not start on port " + port);
+                    }
+                    Thread.sleep(100);
+                }
+            }
+        }
+
+        @Override
+        public void close() throws Exception {
+            process.destroy();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    static String run(List<String> command, int timeoutSeconds) throws Exception {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes());
+        if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS) || process.exitValue() != 0) {
+            throw new IllegalStateException(String.join(" ", command) + " failed: " + output);
+        }
+        return output;
+    }
+}
