@@ -1,0 +1,45 @@
+package dev.larder.redis.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class ArgumentsTest {
+
+    private static byte[] b(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void integersAreReadAsRedisStrictlyReadsThem() throws RedisException {
+        assertEquals(0, Arguments.toLong(b("0")));
+        assertEquals(-12, Arguments.toLong(b("-12")));
+        assertEquals(Long.MAX_VALUE, Arguments.toLong(b("9223372036854775807")));
+        assertEquals(Long.MIN_VALUE, Arguments.toLong(b("-9223372036854775808")));
+        for (String bad : new String[] {"", "-", "+1", "01", "-0", " 1", "1 ", "1.0", "9223372036854775808", "abc"}) {
+            assertFalse(Arguments.isLong(b(bad)), bad);
+            assertThrows(RedisException.class, () -> Arguments.toLong(b(bad)), bad);
+        }
+    }
+
+    @Test
+    void optionNamesIgnoreCase() {
+        assertTrue(Arguments.is(b("ex"), "EX"));
+        assertTrue(Arguments.is(b("KeepTtl"), "KEEPTTL"));
+        assertFalse(Arguments.is(b("EXAT"), "EX"));
+    }
+
+    @Test
+    void doublesAcceptInfinityButNotNan() throws RedisException {
+        assertEquals(1.5, Arguments.toDouble(b("1.5")));
+        assertEquals(Double.POSITIVE_INFINITY, Arguments.toDouble(b("inf")));
+        assertEquals(Double.NEGATIVE_INFINITY, Arguments.toDouble(b("-INF")));
+        assertThrows(RedisException.class, () -> Arguments.toDouble(b("nan")));
+        assertThrows(RedisException.class, () -> Arguments.toDouble(b(" 1")));
+        assertThrows(RedisException.class, () -> Arguments.toDouble(b("1f")));
+    }
+}
