@@ -71,11 +71,8 @@ final class RespDecoder extends ByteToMessageDecoder {
     }
 
     private boolean readMultibulkHeader(ByteBuf in, List<Object> out) {
-        int lf = in.forEachByte(in.readerIndex(), Math.min(in.readableBytes(), MAX_LINE), ByteProcessor.FIND_LF);
+        int lf = lineEnd(in, out, "Protocol error: too big mbulk count string");
         if (lf < 0) {
-            if (in.readableBytes() >= MAX_LINE) {
-                fail(out, "Protocol error: too big mbulk count string");
-            }
             return false;
         }
         Long count = parseNumber(in, in.readerIndex() + 1, lf);
@@ -92,11 +89,8 @@ final class RespDecoder extends ByteToMessageDecoder {
     }
 
     private boolean readBulkLength(ByteBuf in, List<Object> out) {
-        int lf = in.forEachByte(in.readerIndex(), Math.min(in.readableBytes(), MAX_LINE), ByteProcessor.FIND_LF);
+        int lf = lineEnd(in, out, "Protocol error: too big bulk count string");
         if (lf < 0) {
-            if (in.readableBytes() >= MAX_LINE) {
-                fail(out, "Protocol error: too big bulk count string");
-            }
             return false;
         }
         byte first = in.getByte(in.readerIndex());
@@ -115,11 +109,8 @@ final class RespDecoder extends ByteToMessageDecoder {
     }
 
     private boolean readInline(ByteBuf in, List<Object> out) {
-        int lf = in.forEachByte(in.readerIndex(), Math.min(in.readableBytes(), MAX_LINE), ByteProcessor.FIND_LF);
+        int lf = lineEnd(in, out, "Protocol error: too big inline request");
         if (lf < 0) {
-            if (in.readableBytes() >= MAX_LINE) {
-                fail(out, "Protocol error: too big inline request");
-            }
             return false;
         }
         int end = lf > in.readerIndex() && in.getByte(lf - 1) == '\r' ? lf - 1 : lf;
@@ -135,6 +126,15 @@ final class RespDecoder extends ByteToMessageDecoder {
             out.add(words.toArray(new byte[0][]));
         }
         return true;
+    }
+
+    /** Index of the next line feed, or -1 to wait for more bytes (failing once a line exceeds 64 KiB). */
+    private int lineEnd(ByteBuf in, List<Object> out, String tooLong) {
+        int lf = in.forEachByte(in.readerIndex(), Math.min(in.readableBytes(), MAX_LINE), ByteProcessor.FIND_LF);
+        if (lf < 0 && in.readableBytes() >= MAX_LINE) {
+            fail(out, tooLong);
+        }
+        return lf;
     }
 
     private void fail(List<Object> out, String message) {
