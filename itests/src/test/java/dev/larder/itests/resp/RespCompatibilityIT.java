@@ -49,11 +49,19 @@ public class RespCompatibilityIT {
         try (RespClient ours = new RespClient(larder.respPort); RespClient theirs = new RespClient(redis.port)) {
             ours.call("FLUSHALL");
             theirs.call("FLUSHALL");
+            List<String> recent = new ArrayList<>();
             for (String[] command : commands) {
                 String expected = theirs.call(command);
                 String actual = ours.call(command);
+                String line = String.join(" ", command);
                 if (!expected.equals(actual)) {
-                    differences.add(String.join(" ", command) + "\n    redis:  " + expected + "\n    larder: " + actual);
+                    // the commands before the first difference show how the two got there
+                    String context = differences.isEmpty() ? "  after: " + String.join(" | ", recent) + "\n" : "";
+                    differences.add(context + line + "\n    redis:  " + expected + "\n    larder: " + actual);
+                }
+                recent.add(line + " -> " + expected);
+                if (recent.size() > 8) {
+                    recent.remove(0);
                 }
             }
         }
@@ -68,7 +76,7 @@ public class RespCompatibilityIT {
 
     @Test
     public void randomCommandSequencesGetTheSameReplies() throws Exception {
-        Random random = new Random(20261127);
+        Random random = new Random(Long.getLong("larder.differential.seed", 20261127L));
         List<String[]> commands = new ArrayList<>();
         for (int i = 0; i < 4000; i++) {
             commands.add(randomCommand(random));
@@ -115,7 +123,19 @@ public class RespCompatibilityIT {
                 new String[] {"FLUSHDB", "NOW"},
                 new String[] {"HELLO", "4"},
                 new String[] {"CLIENT", "SETNAME", "has space"},
-                new String[] {"CLIENT", "NOSUCH"}));
+                new String[] {"CLIENT", "NOSUCH"},
+                new String[] {"SWAPDB", "a", "1"},
+                new String[] {"SWAPDB", "0", "b"},
+                new String[] {"SWAPDB", "0", "99"},
+                new String[] {"MOVE", "k", "x"},
+                new String[] {"MOVE", "k", "99"},
+                new String[] {"MOVE", "k", "0"},
+                new String[] {"COPY", "a", "b", "DB", "x"},
+                new String[] {"COPY", "a", "b", "DB", "99"},
+                new String[] {"COPY", "a", "a"},
+                new String[] {"COPY", "a", "b", "FOO"},
+                new String[] {"CONFIG", "GET", "databases"},
+                new String[] {"CONFIG", "GET", "nosuchparameter"}));
     }
 
     @Test
@@ -216,7 +236,7 @@ public class RespCompatibilityIT {
             case 2 -> "0";
             default -> String.valueOf(random.nextInt(20));
         };
-        return switch (random.nextInt(30)) {
+        return switch (random.nextInt(31)) {
             case 0 -> new String[] {"GET", key.get()};
             case 1 -> setCommand(random, key.get(), value.get());
             case 2 -> new String[] {"SETNX", key.get(), value.get()};
@@ -246,6 +266,12 @@ public class RespCompatibilityIT {
             case 26 -> new String[] {"GETEX", key.get(), "EX", "1000"};
             case 27 -> new String[] {"INCRBYFLOAT", key.get(), random.nextBoolean() ? "1.5" : "-0.25"};
             case 28 -> new String[] {"UNLINK", key.get()};
+            case 29 -> switch (random.nextInt(4)) {
+                case 0 -> new String[] {"COPY", "{t}a", "{t}b", random.nextBoolean() ? "REPLACE" : "DB", "1"};
+                case 1 -> new String[] {"MOVE", key.get(), String.valueOf(random.nextInt(3))};
+                case 2 -> new String[] {"SWAPDB", String.valueOf(random.nextInt(3)), String.valueOf(random.nextInt(3))};
+                default -> new String[] {"COPY", key.get(), key.get()};
+            };
             default -> random.nextInt(20) == 0 ? new String[] {"FLUSHDB"} : new String[] {"PING"};
         };
     }

@@ -66,8 +66,14 @@ public final class Arguments {
 
     /** A double as Redis's strtold accepts it, without NaN; "inf" and "-inf" are infinities. */
     public static double toDouble(byte[] argument) throws RedisException {
+        // strtold stops at a blank or a NUL byte, and Redis then refuses the rest; Java would trim them
+        for (byte b : argument) {
+            if ((b & 0xff) <= ' ') {
+                throw RedisException.notFloat();
+            }
+        }
         String text = new String(argument, StandardCharsets.US_ASCII);
-        if (text.isEmpty() || Character.isWhitespace(text.charAt(0)) || Character.isWhitespace(text.charAt(text.length() - 1))) {
+        if (text.isEmpty()) {
             throw RedisException.notFloat();
         }
         String lower = text.toLowerCase(java.util.Locale.ROOT);

@@ -12,6 +12,9 @@ public interface CommandContext {
     /** Number of logical databases (SELECT accepts 0 to this minus one). */
     int databases();
 
+    /** Swaps the contents of two logical databases (SWAPDB); the command must lock the whole keyspace. */
+    void swapDatabases(int first, int second);
+
     ClientSession client();
 
     /** The time the command runs at, in Unix milliseconds; the same for the whole command, as in Redis. */

@@ -56,4 +56,7 @@ public interface Keyspace {
 
     /** Every live key, in no particular order. */
     void forEachKey(Consumer<byte[]> action);
+
+    /** A live key chosen at random, or null when the keyspace is empty. */
+    byte[] randomKey();
 }

@@ -41,5 +41,7 @@ class ArgumentsTest {
         assertThrows(RedisException.class, () -> Arguments.toDouble(b("nan")));
         assertThrows(RedisException.class, () -> Arguments.toDouble(b(" 1")));
         assertThrows(RedisException.class, () -> Arguments.toDouble(b("1f")));
+        assertThrows(RedisException.class, () -> Arguments.toDouble(b("\u00001.5")), "SETRANGE pads with NUL bytes");
+        assertThrows(RedisException.class, () -> Arguments.toDouble(b("1.5 ")));
     }
 }

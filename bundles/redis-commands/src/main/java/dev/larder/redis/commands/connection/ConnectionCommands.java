@@ -11,6 +11,7 @@ import dev.larder.redis.api.ClientSession;
 import dev.larder.redis.api.CommandContext;
 import dev.larder.redis.api.CommandFamily;
 import dev.larder.redis.api.RedisCommand;
+import dev.larder.redis.api.RedisCompatibility;
 import dev.larder.redis.api.RedisException;
 import dev.larder.redis.api.Reply;
 import java.util.List;
@@ -19,9 +20,6 @@ import org.osgi.service.component.annotations.Component;
 /** The connection: PING, ECHO, SELECT, HELLO, CLIENT, QUIT. */
 @Component
 public class ConnectionCommands implements CommandFamily {
-
-    /** The Redis version Larder answers to (HELLO, INFO): the one its behaviour is checked against. */
-    public static final String REDIS_VERSION = "7.0.15";
 
     @Override
     public List<RedisCommand> commands() {
@@ -90,7 +88,7 @@ public class ConnectionCommands implements CommandFamily {
         r.bulk("server");
         r.bulk("redis");
         r.bulk("version");
-        r.bulk(REDIS_VERSION);
+        r.bulk(RedisCompatibility.VERSION);
         r.bulk("proto");
         r.integer(protocol);
         r.bulk("id");

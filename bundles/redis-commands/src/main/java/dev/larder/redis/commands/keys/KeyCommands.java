@@ -1,5 +1,6 @@
 package dev.larder.redis.commands.keys;
 
+import static dev.larder.redis.api.CommandFlag.DENYOOM;
 import static dev.larder.redis.api.CommandFlag.FAST;
 import static dev.larder.redis.api.CommandFlag.READONLY;
 import static dev.larder.redis.api.CommandFlag.WRITE;
@@ -8,6 +9,7 @@ import static dev.larder.redis.api.CommandSpec.command;
 import dev.larder.redis.api.Arguments;
 import dev.larder.redis.api.CommandContext;
 import dev.larder.redis.api.CommandFamily;
+import dev.larder.redis.api.GlobPattern;
 import dev.larder.redis.api.Keyspace;
 import dev.larder.redis.api.RedisCommand;
 import dev.larder.redis.api.RedisException;
@@ -72,6 +74,24 @@ public class KeyCommands implements CommandFamily {
                     r.array(found.size());
                     found.forEach(r::bulk);
                 }),
+                RedisCommand.of(command("randomkey", 1).flags(READONLY).categories("keyspace").build(), (c, argv, r) -> {
+                    byte[] key = c.keyspace().randomKey();
+                    if (key == null) {
+                        r.nil();
+                    } else {
+                        r.bulk(key);
+                    }
+                }),
+                RedisCommand.of(command("copy", -3).flags(WRITE, DENYOOM).keys(1, 2, 1).categories("keyspace").build(), KeyCommands::copy),
+                RedisCommand.of(command("move", 3).flags(WRITE, FAST).keys(1, 1, 1).categories("keyspace").build(), KeyCommands::move),
+                RedisCommand.of(command("swapdb", 3).flags(WRITE, FAST).categories("keyspace", "dangerous").build(), (c, argv, r) -> {
+                    int first = databaseIndex(c, argv[1], "ERR invalid first DB index");
+                    int second = databaseIndex(c, argv[2], "ERR invalid second DB index");
+                    if (first != second) {
+                        c.swapDatabases(first, second);
+                    }
+                    r.ok();
+                }),
                 RedisCommand.of(command("dbsize", 1).flags(READONLY, FAST).categories("keyspace").build(),
                         (c, argv, r) -> r.integer(c.keyspace().size())),
                 RedisCommand.of(command("flushdb", -1).flags(WRITE).categories("keyspace", "dangerous").build(), (c, argv, r) -> {
@@ -94,6 +114,68 @@ public class KeyCommands implements CommandFamily {
             removed += c.keyspace().remove(argv[i]) ? 1 : 0;
         }
         r.integer(removed);
+    }
+
+    /** COPY source destination [DB destination-db] [REPLACE] */
+    private static void copy(CommandContext c, byte[][] argv, Reply r) throws RedisException {
+        Keyspace target = c.keyspace();
+        boolean replace = false;
+        for (int i = 3; i < argv.length; i++) {
+            if (Arguments.is(argv[i], "REPLACE")) {
+                replace = true;
+            } else if (Arguments.is(argv[i], "DB") && i + 1 < argv.length) {
+                long index = Arguments.toLong(argv[++i]);
+                if (index < 0 || index >= c.databases()) {
+                    throw new RedisException("ERR DB index is out of range");
+                }
+                target = c.keyspace((int) index);
+            } else {
+                throw RedisException.syntax();
+            }
+        }
+        Keyspace source = c.keyspace();
+        if (source.index() == target.index() && java.util.Arrays.equals(argv[1], argv[2])) {
+            throw new RedisException("ERR source and destination objects are the same");
+        }
+        RedisValue value = source.get(argv[1]);
+        if (value == null || (!replace && target.exists(argv[2]))) {
+            r.integer(0);
+            return;
+        }
+        // values are immutable, so the copy may share them
+        target.set(argv[2], value, source.expireAt(argv[1]));
+        r.integer(1);
+    }
+
+    /** MOVE key db: only when the key exists here and not there. */
+    private static void move(CommandContext c, byte[][] argv, Reply r) throws RedisException {
+        int index = databaseIndex(c, argv[2], RedisException.notInteger().getMessage());
+        if (index == c.keyspace().index()) {
+            throw new RedisException("ERR source and destination objects are the same");
+        }
+        Keyspace source = c.keyspace();
+        Keyspace target = c.keyspace(index);
+        RedisValue value = source.get(argv[1]);
+        if (value == null || target.exists(argv[1])) {
+            r.integer(0);
+            return;
+        }
+        long expireAt = source.expireAt(argv[1]);
+        source.remove(argv[1]);
+        target.set(argv[1], value, expireAt);
+        r.integer(1);
+    }
+
+    /** A logical database index; {@code notInteger} is the error for a non-number, as the command words it. */
+    private static int databaseIndex(CommandContext c, byte[] argument, String notInteger) throws RedisException {
+        if (!Arguments.isLong(argument)) {
+            throw new RedisException(notInteger);
+        }
+        long index = Arguments.toLong(argument);
+        if (index < 0 || index >= c.databases()) {
+            throw new RedisException("ERR DB index is out of range");
+        }
+        return (int) index;
     }
 
     /** EXISTS and TOUCH: how many of the keys exist, a key named twice counted twice. */

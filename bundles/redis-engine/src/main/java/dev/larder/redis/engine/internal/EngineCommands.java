@@ -9,12 +9,20 @@ import dev.larder.redis.api.CommandContext;
 import dev.larder.redis.api.CommandFamily;
 import dev.larder.redis.api.CommandFlag;
 import dev.larder.redis.api.CommandSpec;
+import dev.larder.redis.api.GlobPattern;
 import dev.larder.redis.api.RedisCommand;
+import dev.larder.redis.api.RedisCompatibility;
 import dev.larder.redis.api.RedisException;
 import dev.larder.redis.api.Reply;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * COMMAND and its subcommands, answered from the metadata every command declares. The engine registers
@@ -30,7 +38,10 @@ final class EngineCommands implements CommandFamily {
 
     @Override
     public List<RedisCommand> commands() {
-        return List.of(RedisCommand.of(command("command", -1).flags(LOADING, STALE).categories("connection").build(), this::commandCommand));
+        return List.of(
+                RedisCommand.of(command("command", -1).flags(LOADING, STALE).categories("connection").build(), this::commandCommand),
+                RedisCommand.of(command("info", -1).flags(LOADING, STALE).categories("dangerous").build(), this::info),
+                RedisCommand.of(command("config", -2).flags(LOADING, STALE).categories("admin", "dangerous").build(), this::config));
     }
 
     private void commandCommand(CommandContext c, byte[][] argv, Reply r) throws RedisException {
@@ -69,6 +80,89 @@ final class EngineCommands implements CommandFamily {
         } else {
             throw new RedisException("ERR unknown subcommand or wrong number of arguments for '"
                     + Arguments.text(argv[1]) + "'. Try COMMAND HELP.");
+        }
+    }
+
+    /** INFO [section ...]: the sections clients read, in Redis's layout. */
+    private void info(CommandContext c, byte[][] argv, Reply r) {
+        RedisEngine.Stats stats = engine.stats();
+        Set<String> wanted = new HashSet<>();
+        for (int i = 1; i < argv.length; i++) {
+            wanted.add(Arguments.text(argv[i]).toLowerCase(Locale.ROOT));
+        }
+        boolean all = wanted.isEmpty() || wanted.contains("all") || wanted.contains("everything") || wanted.contains("default");
+        StringBuilder text = new StringBuilder();
+        long uptime = (System.currentTimeMillis() - stats.startedMillis()) / 1000;
+        Runtime runtime = Runtime.getRuntime();
+        long usedMemory = runtime.totalMemory() - runtime.freeMemory();
+        section(text, all, wanted, "server", "redis_version:" + RedisCompatibility.VERSION, "redis_mode:standalone",
+                "os:" + System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"),
+                "arch_bits:64", "process_id:" + ProcessHandle.current().pid(), "uptime_in_seconds:" + uptime,
+                "uptime_in_days:" + uptime / 86400, "executable:larder");
+        section(text, all, wanted, "clients", "connected_clients:" + stats.clients());
+        section(text, all, wanted, "memory", "used_memory:" + usedMemory, "used_memory_human:" + usedMemory / (1024 * 1024) + "M",
+                "maxmemory:0", "maxmemory_policy:noeviction");
+        section(text, all, wanted, "persistence", "loading:0");
+        section(text, all, wanted, "stats", "total_connections_received:" + stats.connectionsReceived(),
+                "total_commands_processed:" + stats.commandsProcessed());
+        section(text, all, wanted, "replication", "role:master", "connected_slaves:0");
+        if (all || wanted.contains("keyspace")) {
+            text.append("# Keyspace\r\n");
+            for (int db = 0; db < stats.databases(); db++) {
+                long[] counts = engine.keyCounts(db);
+                if (counts[0] > 0) {
+                    text.append("db").append(db).append(":keys=").append(counts[0]).append(",expires=").append(counts[1])
+                            .append(",avg_ttl=0\r\n");
+                }
+            }
+            text.append("\r\n");
+        }
+        r.bulk(text.toString().stripTrailing() + "\r\n");
+    }
+
+    private static void section(StringBuilder text, boolean all, Set<String> wanted, String name, String... lines) {
+        if (!all && !wanted.contains(name)) {
+            return;
+        }
+        text.append("# ").append(Character.toUpperCase(name.charAt(0))).append(name.substring(1)).append("\r\n");
+        for (String line : lines) {
+            text.append(line).append("\r\n");
+        }
+        text.append("\r\n");
+    }
+
+    /** CONFIG GET pattern... | SET | RESETSTAT | REWRITE: the engine's own settings, read-only here. */
+    private void config(CommandContext c, byte[][] argv, Reply r) throws RedisException {
+        if (Arguments.is(argv[1], "GET") && argv.length >= 3) {
+            Map<String, String> parameters = new LinkedHashMap<>();
+            parameters.put("databases", Integer.toString(c.databases()));
+            parameters.put("maxmemory", "0");
+            parameters.put("save", "");
+            parameters.put("appendonly", "no");
+            Map<String, String> matched = new LinkedHashMap<>();
+            for (int i = 2; i < argv.length; i++) {
+                for (var parameter : parameters.entrySet()) {
+                    if (GlobPattern.matches(argv[i], parameter.getKey().getBytes(StandardCharsets.UTF_8))) {
+                        matched.put(parameter.getKey(), parameter.getValue());
+                    }
+                }
+            }
+            r.map(matched.size());
+            matched.forEach((name, value) -> {
+                r.bulk(name);
+                r.bulk(value);
+            });
+        } else if (Arguments.is(argv[1], "SET") && argv.length >= 4) {
+            throw new RedisException("ERR Unknown option or number of arguments for CONFIG SET - '" + Arguments.text(argv[2])
+                    + "' (Larder's settings live in config/*.cfg)");
+        } else if (Arguments.is(argv[1], "RESETSTAT") && argv.length == 2) {
+            engine.resetStats();
+            r.ok();
+        } else if (Arguments.is(argv[1], "REWRITE") && argv.length == 2) {
+            throw new RedisException("ERR CONFIG REWRITE is not supported: Larder's settings live in config/*.cfg");
+        } else {
+            throw new RedisException("ERR unknown subcommand or wrong number of arguments for '" + Arguments.text(argv[1])
+                    + "'. Try CONFIG HELP.");
         }
     }
 

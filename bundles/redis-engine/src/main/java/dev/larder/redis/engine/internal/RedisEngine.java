@@ -3,6 +3,7 @@ package dev.larder.redis.engine.internal;
 import dev.larder.redis.api.CommandFamily;
 import dev.larder.redis.api.CommandFlag;
 import dev.larder.redis.api.CommandSpec;
+import dev.larder.redis.api.Keyspace;
 import dev.larder.redis.api.RedisCommand;
 import dev.larder.redis.api.RedisException;
 import dev.larder.redis.api.Reply;
@@ -11,6 +12,7 @@ import dev.larder.redis.engine.EngineSession;
 import dev.larder.settings.InvalidSettingException;
 import dev.larder.settings.SettingsCheck;
 import dev.larder.storage.StorageNode;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,6 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import org.osgi.service.component.ComponentException;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -45,6 +48,8 @@ public class RedisEngine implements CommandEngine {
     private final CommandRegistry registry = new CommandRegistry();
     private final Map<Long, Session> sessions = new ConcurrentHashMap<>();
     private final AtomicLong sessionIds = new AtomicLong();
+    private final LongAdder commandsProcessed = new LongAdder();
+    private final long startedMillis = System.currentTimeMillis();
     private final Shards shards;
     private final int databases;
     private final WriteBehind writeBehind;
@@ -118,7 +123,40 @@ public class RedisEngine implements CommandEngine {
         return registry;
     }
 
+    /** What INFO reports; counters since start or the last CONFIG RESETSTAT. */
+    record Stats(long startedMillis, int clients, long connectionsReceived, long commandsProcessed, int databases) {
+    }
+
+    Stats stats() {
+        return new Stats(startedMillis, sessions.size(), sessionIds.get(), commandsProcessed.sum(), databases);
+    }
+
+    void resetStats() {
+        commandsProcessed.reset();
+    }
+
+    /** Keys and keys with an expiry of one logical database, each shard locked in turn. */
+    long[] keyCounts(int database) {
+        long keys = 0;
+        long expiring = 0;
+        for (Shard shard : shards.all()) {
+            shard.lock.lock();
+            try {
+                for (Entry entry : shard.database(database).values()) {
+                    keys++;
+                    if (entry.expireAt != Keyspace.NO_EXPIRY) {
+                        expiring++;
+                    }
+                }
+            } finally {
+                shard.lock.unlock();
+            }
+        }
+        return new long[] {keys, expiring};
+    }
+
     void execute(Session session, byte[][] argv, Reply reply) {
+        commandsProcessed.increment();
         RedisCommand command = registry.lookup(argv[0]);
         if (command == null) {
             reply.error(unknownCommand(argv));
@@ -151,7 +189,7 @@ public class RedisEngine implements CommandEngine {
         }
         boolean[] wanted = new boolean[shards.count()];
         if (wholeKeyspace) {
-            java.util.Arrays.fill(wanted, true);
+            Arrays.fill(wanted, true);
         } else {
             for (int position : keys) {
                 wanted[shards.indexOf(argv[position])] = true;
@@ -188,6 +226,13 @@ public class RedisEngine implements CommandEngine {
                 + "', with args beginning with: " + args;
     }
 
+    /** Every shard's maps of the two databases change places; the caller holds every shard's lock. */
+    void swapDatabases(int first, int second) {
+        for (Shard shard : shards.all()) {
+            shard.swapDatabases(first, second);
+        }
+    }
+
     private void flushSafely() {
         try {
             writeBehind.flush();
@@ -198,7 +243,7 @@ public class RedisEngine implements CommandEngine {
 
     private void expireSafely() {
         long now = System.currentTimeMillis();
-        for (var shard : shards.all()) {
+        for (Shard shard : shards.all()) {
             shard.lock.lock();
             try {
                 shard.expire(now, 10_000);

@@ -60,6 +60,11 @@ final class Session implements EngineSession, CommandContext {
     }
 
     @Override
+    public void swapDatabases(int first, int second) {
+        engine.swapDatabases(first, second);
+    }
+
+    @Override
     public Session client() {
         return this;
     }

@@ -4,6 +4,7 @@ import dev.larder.redis.api.Keyspace;
 import dev.larder.redis.api.RedisValue;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 
 /**
@@ -130,6 +131,36 @@ final class ShardedKeyspace implements Keyspace {
             database.keySet().forEach(key -> shard.changed(index, key));
             database.clear();
         }
+    }
+
+    @Override
+    public byte[] randomKey() {
+        long size = size();
+        if (size == 0) {
+            return null;
+        }
+        // no O(1) sampling from a HashMap: walk to a random position; retry past expired keys a few times
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        for (int attempt = 0; attempt < 100; attempt++) {
+            long target = random.nextLong(size);
+            for (Shard shard : shards.all()) {
+                Map<ByteKey, Entry> database = shard.database(index);
+                if (target >= database.size()) {
+                    target -= database.size();
+                    continue;
+                }
+                Iterator<Map.Entry<ByteKey, Entry>> entries = database.entrySet().iterator();
+                for (long skip = target; skip > 0; skip--) {
+                    entries.next();
+                }
+                Map.Entry<ByteKey, Entry> chosen = entries.next();
+                if (!chosen.getValue().expiredAt(session.nowMillis())) {
+                    return chosen.getKey().bytes;
+                }
+                break;
+            }
+        }
+        return null;
     }
 
     @Override

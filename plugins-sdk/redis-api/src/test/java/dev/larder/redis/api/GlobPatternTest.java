@@ -1,4 +1,4 @@
-package dev.larder.redis.commands.keys;
+package dev.larder.redis.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,4 +1,4 @@
-package dev.larder.redis.commands.keys;
+package dev.larder.redis.api;
 
 /** Redis's glob matching (stringmatchlen): *, ?, [abc], [^a-z], and \ to escape. */
 public final class GlobPattern {
