@@ -10,6 +10,14 @@ import java.util.function.Supplier;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.Test;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.protocol.ProtocolVersion;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
@@ -188,6 +196,37 @@ public class RespCompatibilityIT {
                 assertEquals(2, jedis.del("greeting", "temp"));
                 assertEquals(1, jedis.dbSize());
                 assertEquals("jedis-" + protocol, jedis.clientGetname());
+            }
+        }
+    }
+
+    @Test
+    public void lettuceWorksOverResp2AndResp3() {
+        for (ProtocolVersion protocol : List.of(ProtocolVersion.RESP2, ProtocolVersion.RESP3)) {
+            RedisClient client = RedisClient.create(RedisURI.create("redis://127.0.0.1:" + larder.respPort));
+            client.setOptions(ClientOptions.builder().protocolVersion(protocol).build());
+            try (StatefulRedisConnection<String, String> connection = client.connect()) {
+                RedisCommands<String, String> redis = connection.sync();
+                redis.select(2);
+                redis.flushdb();
+                assertEquals("OK", redis.set("lettuce", "v1"));
+                assertEquals("v1", redis.getset("lettuce", "v2"));
+                assertEquals(Long.valueOf(5), redis.incrby("n", 5));
+                assertEquals(Double.valueOf(6.5), redis.incrbyfloat("n", 1.5));
+                assertEquals(Boolean.TRUE, redis.expire("lettuce", 50));
+                assertTrue(redis.ttl("lettuce") > 40);
+                assertEquals(Long.valueOf(2), redis.exists("lettuce", "n"));
+                assertEquals("string", redis.type("n"));
+                // asynchronous commands are pipelined on one connection
+                RedisAsyncCommands<String, String> async = connection.async();
+                List<RedisFuture<String>> sets = new ArrayList<>();
+                for (int i = 0; i < 100; i++) {
+                    sets.add(async.set("p" + i, Integer.toString(i)));
+                }
+                sets.forEach(future -> assertEquals("OK", future.toCompletableFuture().join()));
+                assertEquals(Long.valueOf(102), redis.dbsize());
+            } finally {
+                client.shutdown();
             }
         }
     }
