@@ -143,7 +143,14 @@ public class RespCompatibilityIT {
                 new String[] {"COPY", "a", "a"},
                 new String[] {"COPY", "a", "b", "FOO"},
                 new String[] {"CONFIG", "GET", "databases"},
-                new String[] {"CONFIG", "GET", "nosuchparameter"}));
+                new String[] {"CONFIG", "GET", "nosuchparameter"},
+                new String[] {"OBJECT"},
+                new String[] {"OBJECT", "FOO", "k"},
+                new String[] {"OBJECT", "ENCODING", "nosuch"},
+                new String[] {"OBJECT", "ENCODING"},
+                new String[] {"SET", "shared", "123"},
+                new String[] {"OBJECT", "FREQ", "shared"},
+                new String[] {"OBJECT", "REFCOUNT", "shared"}));
     }
 
     @Test
@@ -275,7 +282,7 @@ public class RespCompatibilityIT {
             case 2 -> "0";
             default -> String.valueOf(random.nextInt(20));
         };
-        return switch (random.nextInt(31)) {
+        return switch (random.nextInt(32)) {
             case 0 -> new String[] {"GET", key.get()};
             case 1 -> setCommand(random, key.get(), value.get());
             case 2 -> new String[] {"SETNX", key.get(), value.get()};
@@ -311,6 +318,7 @@ public class RespCompatibilityIT {
                 case 2 -> new String[] {"SWAPDB", String.valueOf(random.nextInt(3)), String.valueOf(random.nextInt(3))};
                 default -> new String[] {"COPY", key.get(), key.get()};
             };
+            case 30 -> new String[] {"OBJECT", random.nextBoolean() ? "ENCODING" : "REFCOUNT", key.get()};
             default -> random.nextInt(20) == 0 ? new String[] {"FLUSHDB"} : new String[] {"PING"};
         };
     }

@@ -57,6 +57,9 @@ public interface Keyspace {
     /** Every live key, in no particular order. */
     void forEachKey(Consumer<byte[]> action);
 
+    /** Milliseconds since the key was last read or written (OBJECT IDLETIME), or -1 for a missing key. */
+    long idleMillis(byte[] key);
+
     /** A live key chosen at random, or null when the keyspace is empty. */
     byte[] randomKey();
 }

@@ -15,6 +15,7 @@ import dev.larder.redis.api.RedisCommand;
 import dev.larder.redis.api.RedisException;
 import dev.larder.redis.api.RedisValue;
 import dev.larder.redis.api.Reply;
+import dev.larder.redis.api.StringValue;
 import dev.larder.redis.commands.Expiry;
 import java.util.ArrayList;
 import java.util.List;
@@ -92,6 +93,7 @@ public class KeyCommands implements CommandFamily {
                     }
                     r.ok();
                 }),
+                RedisCommand.of(command("object", -2).flags(READONLY).keys(2, 2, 1).categories("keyspace").build(), KeyCommands::object),
                 RedisCommand.of(command("dbsize", 1).flags(READONLY, FAST).categories("keyspace").build(),
                         (c, argv, r) -> r.integer(c.keyspace().size())),
                 RedisCommand.of(command("flushdb", -1).flags(WRITE).categories("keyspace", "dangerous").build(), (c, argv, r) -> {
@@ -114,6 +116,39 @@ public class KeyCommands implements CommandFamily {
             removed += c.keyspace().remove(argv[i]) ? 1 : 0;
         }
         r.integer(removed);
+    }
+
+    /** OBJECT ENCODING | REFCOUNT | IDLETIME | FREQ key */
+    private static void object(CommandContext c, byte[][] argv, Reply r) throws RedisException {
+        String sub = Arguments.text(argv[1]);
+        boolean known = Arguments.is(argv[1], "ENCODING") || Arguments.is(argv[1], "REFCOUNT")
+                || Arguments.is(argv[1], "IDLETIME") || Arguments.is(argv[1], "FREQ");
+        if (!known) {
+            throw new RedisException("ERR unknown subcommand '" + sub + "'. Try OBJECT HELP.");
+        }
+        if (argv.length != 3) {
+            throw new RedisException("ERR wrong number of arguments for 'object|" + sub.toLowerCase(java.util.Locale.ROOT) + "' command");
+        }
+        if (Arguments.is(argv[1], "IDLETIME")) {
+            long idle = c.keyspace().idleMillis(argv[2]);
+            if (idle < 0) {
+                r.nil();
+            } else {
+                r.integer(idle / 1000);
+            }
+            return;
+        }
+        RedisValue value = c.keyspace().get(argv[2]);
+        if (value == null) {
+            r.nil();
+        } else if (Arguments.is(argv[1], "ENCODING")) {
+            r.bulk(value.encoding());
+        } else if (Arguments.is(argv[1], "REFCOUNT")) {
+            r.integer(value instanceof StringValue s && s.isSharedInteger() ? Integer.MAX_VALUE : 1);
+        } else {
+            throw new RedisException("ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that "
+                    + "when switching between policies at runtime LRU and LFU data will take some time to adjust.");
+        }
     }
 
     /** COPY source destination [DB destination-db] [REPLACE] */

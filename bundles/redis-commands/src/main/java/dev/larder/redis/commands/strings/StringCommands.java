@@ -86,12 +86,18 @@ public class StringCommands implements CommandFamily {
                 }),
                 RedisCommand.of(command("append", 3).flags(WRITE, DENYOOM, FAST).keys(1, 1, 1).categories("string").build(), (c, argv, r) -> {
                     StringValue old = c.keyspace().getString(argv[1]);
-                    byte[] before = old == null ? new byte[0] : old.bytes();
+                    if (old == null) {
+                        // Redis stores the argument itself for a new key, encoded like SET's value
+                        c.keyspace().set(argv[1], new StringValue(argv[2]));
+                        r.integer(argv[2].length);
+                        return;
+                    }
+                    byte[] before = old.bytes();
                     checkSize((long) before.length + argv[2].length);
                     byte[] after = new byte[before.length + argv[2].length];
                     System.arraycopy(before, 0, after, 0, before.length);
                     System.arraycopy(argv[2], 0, after, before.length, argv[2].length);
-                    c.keyspace().replace(argv[1], new StringValue(after));
+                    c.keyspace().replace(argv[1], StringValue.raw(after));
                     r.integer(after.length);
                 }),
                 RedisCommand.of(command("strlen", 2).flags(READONLY, FAST).keys(1, 1, 1).categories("string").build(), (c, argv, r) -> {
@@ -257,7 +263,7 @@ public class StringCommands implements CommandFamily {
         BigDecimal current = old == null ? BigDecimal.ZERO : decimal(old.bytes());
         BigDecimal increment = decimal(argv[2]);
         byte[] text = LongDouble.format(LongDouble.add(current, increment)).getBytes(StandardCharsets.US_ASCII);
-        c.keyspace().replace(argv[1], new StringValue(text));
+        c.keyspace().replace(argv[1], StringValue.text(text));
         r.bulk(text);
     }
 
@@ -317,7 +323,7 @@ public class StringCommands implements CommandFamily {
         byte[] after = new byte[(int) Math.max(before.length, offset + patch.length)];
         System.arraycopy(before, 0, after, 0, before.length);
         System.arraycopy(patch, 0, after, (int) offset, patch.length);
-        c.keyspace().replace(argv[1], new StringValue(after));
+        c.keyspace().replace(argv[1], StringValue.raw(after));
         r.integer(after.length);
     }
 }

@@ -9,10 +9,13 @@ final class Entry {
     RedisValue value;
     /** Unix milliseconds, or {@link Keyspace#NO_EXPIRY}. */
     long expireAt;
+    /** Unix milliseconds of the last read or write, for OBJECT IDLETIME. */
+    long accessedAt;
 
     Entry(RedisValue value, long expireAt) {
         this.value = value;
         this.expireAt = expireAt;
+        this.accessedAt = System.currentTimeMillis();
     }
 
     boolean expiredAt(long nowMillis) {

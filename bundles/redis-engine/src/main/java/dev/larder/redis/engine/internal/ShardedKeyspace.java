@@ -33,11 +33,15 @@ final class ShardedKeyspace implements Keyspace {
     private Entry live(Shard shard, ByteKey key) {
         Map<ByteKey, Entry> database = shard.database(index);
         Entry entry = database.get(key);
-        if (entry != null && entry.expiredAt(session.nowMillis())) {
+        if (entry == null) {
+            return null;
+        }
+        if (entry.expiredAt(session.nowMillis())) {
             database.remove(key);
             shard.changed(index, key);
             return null;
         }
+        entry.accessedAt = session.nowMillis();
         return entry;
     }
 
@@ -131,6 +135,15 @@ final class ShardedKeyspace implements Keyspace {
             database.keySet().forEach(key -> shard.changed(index, key));
             database.clear();
         }
+    }
+
+    @Override
+    public long idleMillis(byte[] key) {
+        Entry entry = shards.of(key).database(index).get(new ByteKey(key));
+        if (entry == null || entry.expiredAt(session.nowMillis())) {
+            return -1;
+        }
+        return Math.max(0, session.nowMillis() - entry.accessedAt);
     }
 
     @Override
