@@ -3,6 +3,7 @@ package dev.larder.resp;
 import dev.larder.redis.engine.CommandEngine;
 import dev.larder.redis.engine.EngineSession;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -30,8 +31,13 @@ final class RespConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        session = engine.open(String.valueOf(ctx.channel().remoteAddress()).replaceFirst("^/", ""));
+        Channel channel = ctx.channel();
+        session = engine.open(address(channel.remoteAddress()), address(channel.localAddress()), () -> channel.close());
         ctx.fireChannelActive();
+    }
+
+    private static String address(java.net.SocketAddress address) {
+        return String.valueOf(address).replaceFirst("^[^/]*/", "");
     }
 
     @Override

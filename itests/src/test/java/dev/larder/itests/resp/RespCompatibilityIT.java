@@ -150,7 +150,16 @@ public class RespCompatibilityIT {
                 new String[] {"OBJECT", "ENCODING"},
                 new String[] {"SET", "shared", "123"},
                 new String[] {"OBJECT", "FREQ", "shared"},
-                new String[] {"OBJECT", "REFCOUNT", "shared"}));
+                new String[] {"OBJECT", "REFCOUNT", "shared"},
+                new String[] {"CLIENT", "KILL", "1.2.3.4:5"},
+                new String[] {"CLIENT", "KILL", "ID", "x"},
+                new String[] {"CLIENT", "KILL", "ID", "0"},
+                new String[] {"CLIENT", "KILL", "ID", "99999"},
+                new String[] {"CLIENT", "KILL", "FOO", "bar"},
+                new String[] {"CLIENT", "KILL", "ID"},
+                new String[] {"CLIENT", "NO-EVICT", "maybe"},
+                new String[] {"CLIENT", "ID", "extra"},
+                new String[] {"RESET"}));
     }
 
     @Test
@@ -235,6 +244,27 @@ public class RespCompatibilityIT {
             } finally {
                 client.shutdown();
             }
+        }
+    }
+
+    @Test
+    public void clientListShowsConnectionsAndClientKillClosesOne() throws Exception {
+        try (Jedis admin = new Jedis("127.0.0.1", larder.respPort); Jedis victim = new Jedis("127.0.0.1", larder.respPort)) {
+            victim.clientSetname("victim");
+            victim.select(4);
+            long victimId = victim.clientId();
+            String list = admin.clientList();
+            assertTrue(list, list.matches("(?s).*id=" + victimId + " addr=127\\.0\\.0\\.1:\\d+ laddr=127\\.0\\.0\\.1:" + larder.respPort
+                    + " fd=-1 name=victim age=\\d+ idle=\\d+ flags=N db=4 .* cmd=client .* resp=2\n.*"));
+            assertEquals(1, admin.clientKill(new redis.clients.jedis.params.ClientKillParams().id(Long.toString(victimId))));
+            try {
+                victim.ping();
+                throw new AssertionError("the killed connection still answers");
+            } catch (redis.clients.jedis.exceptions.JedisConnectionException expected) {
+                // closed by the server
+            }
+            assertEquals("PONG", admin.ping());
+            assertTrue(admin.clientList(), !admin.clientList().contains("name=victim"));
         }
     }
 

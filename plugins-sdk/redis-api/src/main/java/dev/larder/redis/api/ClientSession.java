@@ -25,4 +25,19 @@ public interface ClientSession {
 
     /** Address of the peer, as host:port. */
     String remoteAddress();
+
+    /** Address of this server's end, as host:port. */
+    String localAddress();
+
+    /** Unix milliseconds the connection was opened at. */
+    long connectedAtMillis();
+
+    /** Unix milliseconds of the connection's latest command. */
+    long lastCommandAtMillis();
+
+    /** Name of the latest command, lower case. */
+    String lastCommand();
+
+    /** Closes the connection from the server's side (CLIENT KILL). */
+    void kill();
 }

@@ -1,5 +1,7 @@
 package dev.larder.redis.api;
 
+import java.util.Collection;
+
 /** What a running command can reach. Valid only during {@link RedisCommand#execute}. */
 public interface CommandContext {
 
@@ -16,6 +18,9 @@ public interface CommandContext {
     void swapDatabases(int first, int second);
 
     ClientSession client();
+
+    /** Every connected client of this server (CLIENT LIST, CLIENT KILL). */
+    Collection<? extends ClientSession> clients();
 
     /** The time the command runs at, in Unix milliseconds; the same for the whole command, as in Redis. */
     long nowMillis();

@@ -14,7 +14,9 @@ import dev.larder.redis.api.RedisCommand;
 import dev.larder.redis.api.RedisCompatibility;
 import dev.larder.redis.api.RedisException;
 import dev.larder.redis.api.Reply;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import org.osgi.service.component.annotations.Component;
 
 /** The connection: PING, ECHO, SELECT, HELLO, CLIENT, QUIT. */
@@ -50,7 +52,14 @@ public class ConnectionCommands implements CommandFamily {
                 }),
                 RedisCommand.of(command("hello", -1).flags(FAST, NO_AUTH, LOADING, STALE).categories("connection").build(),
                         ConnectionCommands::hello),
-                RedisCommand.of(command("client", -2).flags(LOADING, STALE).categories("connection").build(), ConnectionCommands::client));
+                RedisCommand.of(command("client", -2).flags(LOADING, STALE).categories("connection").build(), ConnectionCommands::client),
+                RedisCommand.of(command("reset", 1).flags(FAST, NO_AUTH, LOADING, STALE).categories("connection").build(), (c, argv, r) -> {
+                    ClientSession client = c.client();
+                    client.selectDatabase(0);
+                    client.protocol(2);
+                    client.name(null);
+                    r.simple("RESET");
+                }));
     }
 
     /** HELLO [protover [AUTH username password] [SETNAME clientname]] */
@@ -101,31 +110,129 @@ public class ConnectionCommands implements CommandFamily {
         r.array(0);
     }
 
-    /** CLIENT ID | GETNAME | SETNAME name | INFO */
+    /** CLIENT ID | GETNAME | SETNAME name | INFO | LIST | KILL ... */
     private static void client(CommandContext c, byte[][] argv, Reply r) throws RedisException {
         ClientSession client = c.client();
-        String sub = Arguments.text(argv[1]);
-        if (Arguments.is(argv[1], "ID") && argv.length == 2) {
-            r.integer(client.id());
-        } else if (Arguments.is(argv[1], "GETNAME") && argv.length == 2) {
-            if (client.name() == null) {
-                r.nil();
-            } else {
-                r.bulk(client.name());
+        String sub = Arguments.text(argv[1]).toLowerCase(Locale.ROOT);
+        switch (sub) {
+            case "id" -> {
+                arity(argv, 2, sub);
+                r.integer(client.id());
             }
-        } else if (Arguments.is(argv[1], "SETNAME") && argv.length == 3) {
-            String name = checkedName(argv[2]);
-            client.name(name.isEmpty() ? null : name);
-            r.ok();
-        } else if (Arguments.is(argv[1], "INFO") && argv.length == 2) {
-            r.bulk("id=" + client.id() + " addr=" + client.remoteAddress() + " name=" + (client.name() == null ? "" : client.name())
-                    + " db=" + client.database() + " resp=" + client.protocol() + "\n");
-        } else if (Arguments.is(argv[1], "ID") || Arguments.is(argv[1], "GETNAME") || Arguments.is(argv[1], "SETNAME")
-                || Arguments.is(argv[1], "INFO")) {
-            throw new RedisException("ERR wrong number of arguments for 'client|" + sub.toLowerCase(java.util.Locale.ROOT) + "' command");
-        } else {
-            throw new RedisException("ERR unknown subcommand '" + sub + "'. Try CLIENT HELP.");
+            case "getname" -> {
+                arity(argv, 2, sub);
+                if (client.name() == null) {
+                    r.nil();
+                } else {
+                    r.bulk(client.name());
+                }
+            }
+            case "setname" -> {
+                arity(argv, 3, sub);
+                String name = checkedName(argv[2]);
+                client.name(name.isEmpty() ? null : name);
+                r.ok();
+            }
+            case "info" -> {
+                arity(argv, 2, sub);
+                r.bulk(describe(client, c.nowMillis()));
+            }
+            case "list" -> {
+                StringBuilder list = new StringBuilder();
+                c.clients().stream().sorted(Comparator.comparingLong(ClientSession::id))
+                        .forEach(other -> list.append(describe(other, c.nowMillis())));
+                r.bulk(list.toString());
+            }
+            case "kill" -> kill(c, argv, r);
+            case "no-evict", "no-touch" -> {
+                arity(argv, 3, sub);
+                if (!Arguments.is(argv[2], "ON") && !Arguments.is(argv[2], "OFF")) {
+                    throw RedisException.syntax();
+                }
+                r.ok();
+            }
+            default -> throw new RedisException("ERR unknown subcommand '" + Arguments.text(argv[1]) + "'. Try CLIENT HELP.");
         }
+    }
+
+    private static void arity(byte[][] argv, int expected, String sub) throws RedisException {
+        if (argv.length != expected) {
+            throw new RedisException("ERR wrong number of arguments for 'client|" + sub + "' command");
+        }
+    }
+
+    /** CLIENT KILL addr:port, or CLIENT KILL [ID id] [ADDR addr] [LADDR addr] [SKIPME yes|no] ... */
+    private static void kill(CommandContext c, byte[][] argv, Reply r) throws RedisException {
+        ClientSession self = c.client();
+        if (argv.length == 3) {
+            String address = Arguments.text(argv[2]);
+            for (ClientSession other : c.clients()) {
+                if (other.remoteAddress().equals(address)) {
+                    end(self, other);
+                    r.ok();
+                    return;
+                }
+            }
+            throw new RedisException("ERR No such client");
+        }
+        if (argv.length % 2 != 0) {
+            throw RedisException.syntax();
+        }
+        Long id = null;
+        String address = null;
+        String localAddress = null;
+        boolean skipMe = true;
+        for (int i = 2; i < argv.length; i += 2) {
+            byte[] value = argv[i + 1];
+            if (Arguments.is(argv[i], "ID")) {
+                if (!Arguments.isLong(value) || Arguments.toLong(value) < 1) {
+                    throw new RedisException("ERR client-id should be greater than 0");
+                }
+                id = Arguments.toLong(value);
+            } else if (Arguments.is(argv[i], "ADDR")) {
+                address = Arguments.text(value);
+            } else if (Arguments.is(argv[i], "LADDR")) {
+                localAddress = Arguments.text(value);
+            } else if (Arguments.is(argv[i], "SKIPME")) {
+                if (Arguments.is(value, "YES")) {
+                    skipMe = true;
+                } else if (Arguments.is(value, "NO")) {
+                    skipMe = false;
+                } else {
+                    throw RedisException.syntax();
+                }
+            } else {
+                throw RedisException.syntax();
+            }
+        }
+        long killed = 0;
+        for (ClientSession other : List.copyOf(c.clients())) {
+            if ((id != null && other.id() != id) || (address != null && !other.remoteAddress().equals(address))
+                    || (localAddress != null && !other.localAddress().equals(localAddress)) || (skipMe && other == self)) {
+                continue;
+            }
+            end(self, other);
+            killed++;
+        }
+        r.integer(killed);
+    }
+
+    /** Another client is closed at once; the calling client after its reply, as Redis does. */
+    private static void end(ClientSession self, ClientSession other) {
+        if (other == self) {
+            self.closeAfterReply();
+        } else {
+            other.kill();
+        }
+    }
+
+    /** One line of CLIENT LIST, with the fields Redis gives (those Larder has no notion of are zero). */
+    private static String describe(ClientSession client, long now) {
+        return "id=" + client.id() + " addr=" + client.remoteAddress() + " laddr=" + client.localAddress() + " fd=-1 name="
+                + (client.name() == null ? "" : client.name()) + " age=" + (now - client.connectedAtMillis()) / 1000
+                + " idle=" + Math.max(0, now - client.lastCommandAtMillis()) / 1000 + " flags=N db=" + client.database()
+                + " sub=0 psub=0 ssub=0 multi=-1 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0"
+                + " tot-mem=0 events=r cmd=" + client.lastCommand() + " user=default redir=-1 resp=" + client.protocol() + "\n";
     }
 
     private static String checkedName(byte[] name) throws RedisException {

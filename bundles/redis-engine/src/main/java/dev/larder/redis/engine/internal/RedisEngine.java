@@ -105,8 +105,8 @@ public class RedisEngine implements CommandEngine {
     }
 
     @Override
-    public EngineSession open(String remoteAddress) {
-        Session session = new Session(this, sessionIds.incrementAndGet(), remoteAddress, shards, databases);
+    public EngineSession open(String remoteAddress, String localAddress, Runnable disconnect) {
+        Session session = new Session(this, sessionIds.incrementAndGet(), remoteAddress, localAddress, disconnect, shards, databases);
         sessions.put(session.id(), session);
         return session;
     }
@@ -163,6 +163,7 @@ public class RedisEngine implements CommandEngine {
             return;
         }
         CommandSpec spec = command.spec();
+        session.lastCommand(spec.name());
         if (!spec.acceptsArgumentCount(argv.length)) {
             reply.error(RedisException.wrongArity(spec.name()).getMessage());
             return;

@@ -4,6 +4,7 @@ import dev.larder.redis.api.CommandContext;
 import dev.larder.redis.api.Keyspace;
 import dev.larder.redis.api.Reply;
 import dev.larder.redis.engine.EngineSession;
+import java.util.Collection;
 
 /** A client connection's state, and the context its commands run in. */
 final class Session implements EngineSession, CommandContext {
@@ -11,17 +12,25 @@ final class Session implements EngineSession, CommandContext {
     private final RedisEngine engine;
     private final long id;
     private final String remoteAddress;
+    private final String localAddress;
+    private final Runnable disconnect;
+    private final long connectedAtMillis = System.currentTimeMillis();
     private final ShardedKeyspace[] keyspaces;
+    private volatile long lastCommandAtMillis = connectedAtMillis;
+    private volatile String lastCommand = "NULL";
     private String name;
     private int database;
     private int protocol = 2;
     private boolean closeRequested;
     private long nowMillis;
 
-    Session(RedisEngine engine, long id, String remoteAddress, Shards shards, int databases) {
+    Session(RedisEngine engine, long id, String remoteAddress, String localAddress, Runnable disconnect, Shards shards,
+            int databases) {
         this.engine = engine;
         this.id = id;
         this.remoteAddress = remoteAddress;
+        this.localAddress = localAddress;
+        this.disconnect = disconnect;
         this.keyspaces = new ShardedKeyspace[databases];
         for (int i = 0; i < databases; i++) {
             keyspaces[i] = new ShardedKeyspace(shards, i, this);
@@ -31,6 +40,7 @@ final class Session implements EngineSession, CommandContext {
     @Override
     public void execute(byte[][] argv, Reply reply) {
         nowMillis = System.currentTimeMillis();
+        lastCommandAtMillis = nowMillis;
         engine.execute(this, argv, reply);
     }
 
@@ -120,5 +130,39 @@ final class Session implements EngineSession, CommandContext {
     @Override
     public String remoteAddress() {
         return remoteAddress;
+    }
+
+    @Override
+    public String localAddress() {
+        return localAddress;
+    }
+
+    @Override
+    public long connectedAtMillis() {
+        return connectedAtMillis;
+    }
+
+    @Override
+    public long lastCommandAtMillis() {
+        return lastCommandAtMillis;
+    }
+
+    @Override
+    public String lastCommand() {
+        return lastCommand;
+    }
+
+    void lastCommand(String name) {
+        lastCommand = name;
+    }
+
+    @Override
+    public void kill() {
+        disconnect.run();
+    }
+
+    @Override
+    public Collection<Session> clients() {
+        return engine.sessions();
     }
 }
