@@ -4,7 +4,7 @@
 # then resident memory after loading 1M 100-byte keys into each.
 # Durability is matched: Larder's default (changes reach the grid within 100 ms) against Redis with its
 # append-only file and appendfsync everysec; LARDER_DURABILITY=OFF compares memory-only Larder with
-# Redis without persistence.
+# Redis without persistence; LARDER_DURABILITY=ALWAYS (reply after fsync) compares with appendfsync always.
 # Both servers run on this machine on ports of their own on 127.0.0.1; everything stops by itself.
 # Usage: bench/redis-benchmark.sh [requests]    (build first: mvn -B install -DskipTests)
 set -euo pipefail
@@ -34,7 +34,11 @@ sed -i 's/^discoveryPort=.*/discoveryPort=49700/; s/^communicationPort=.*/commun
 echo "memoryMaxMb=1024" >> "$CFG/dev.larder.storage.cfg"
 DURABILITY=${LARDER_DURABILITY:-EVERYSEC}
 sed -i "s/^durability=.*/durability=$DURABILITY/" "$CFG/dev.larder.redis.cfg"
-if [[ $DURABILITY == OFF ]]; then REDIS_PERSISTENCE=(--appendonly no); else REDIS_PERSISTENCE=(--appendonly yes --appendfsync everysec --dir "$WORK"); fi
+case $DURABILITY in
+  OFF) REDIS_PERSISTENCE=(--appendonly no) ;;
+  ALWAYS) REDIS_PERSISTENCE=(--appendonly yes --appendfsync always --dir "$WORK") ;;
+  *) REDIS_PERSISTENCE=(--appendonly yes --appendfsync everysec --dir "$WORK") ;;
+esac
 sed -i "s/^port=.*/port=$LARDER_PORT/" "$CFG/dev.larder.resp.cfg"
 sed -i 's/^org.osgi.service.http.port=.*/org.osgi.service.http.port=49781/; s/^org.apache.felix.http.host=.*/org.apache.felix.http.host=127.0.0.1/' \
   "$CFG/org.apache.felix.http.cfg" "$CFG/framework.properties"

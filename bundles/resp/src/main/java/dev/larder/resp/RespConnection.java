@@ -8,6 +8,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +25,8 @@ final class RespConnection extends ChannelInboundHandlerAdapter {
     private EngineSession session;
     private ByteBuf pending;
     private boolean closing;
+    /** Replies waiting for durability, in order; null when nothing waits. Touched on the event loop only. */
+    private CompletableFuture<Void> queue;
 
     RespConnection(CommandEngine engine) {
         this.engine = engine;
@@ -61,20 +64,51 @@ final class RespConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /**
+     * Sends the replies of what was just read: at once, or (durability ALWAYS, after writes) once the
+     * engine says the writes are durable. Later replies queue behind earlier ones, so order is kept.
+     */
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        if (pending != null) {
-            ByteBuf replies = pending;
-            pending = null;
-            if (closing) {
-                ctx.writeAndFlush(replies).addListener(ChannelFutureListener.CLOSE);
-            } else {
-                ctx.writeAndFlush(replies);
-                if (!ctx.channel().isWritable()) {
-                    // the client does not read its replies: stop reading its commands until it does
-                    ctx.channel().config().setAutoRead(false);
+        if (pending == null) {
+            return;
+        }
+        ByteBuf replies = pending;
+        pending = null;
+        boolean closeAfter = closing;
+        CompletableFuture<Void> durable = session.durable().toCompletableFuture();
+        if (queue == null && durable.isDone() && !durable.isCompletedExceptionally()) {
+            send(ctx, replies, closeAfter);
+            return;
+        }
+        CompletableFuture<Void> previous = queue == null ? CompletableFuture.completedFuture(null) : queue;
+        CompletableFuture<Void> sent = previous.thenCombine(durable, (a, b) -> (Void) null)
+                .thenRunAsync(() -> send(ctx, replies, closeAfter), ctx.executor());
+        queue = sent;
+        sent.whenCompleteAsync((done, failure) -> {
+            if (failure != null) {
+                LOG.warn("Closing connection from {}: its writes could not be made durable: {}", ctx.channel().remoteAddress(),
+                        failure.toString());
+                if (replies.refCnt() > 0) {
+                    replies.release();
                 }
+                ctx.close();
             }
+            if (queue == sent) {
+                queue = null;
+            }
+        }, ctx.executor());
+    }
+
+    private void send(ChannelHandlerContext ctx, ByteBuf replies, boolean closeAfter) {
+        if (closeAfter) {
+            ctx.writeAndFlush(replies).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        ctx.writeAndFlush(replies);
+        if (!ctx.channel().isWritable()) {
+            // the client does not read its replies: stop reading its commands until it does
+            ctx.channel().config().setAutoRead(false);
         }
     }
 

@@ -30,6 +30,12 @@ public interface StorageNode {
     /** Where this node keeps its persistent files, or {@code null} when it runs in memory only. */
     Path dataDirectory();
 
+    /**
+     * Forces everything this node has written so far onto disk (one fsync of the write-ahead log), for
+     * callers that acknowledge writes only once they are durable. Does nothing in memory-only mode.
+     */
+    void syncToDisk();
+
     /** Disk and memory this node uses now. */
     StorageUsage usage();
 

@@ -52,6 +52,20 @@ final class ServerProcesses {
             return new Larder(home, root.resolve("data"), portBase + 40);
         }
 
+        /** Replaces config/dev.larder.redis.cfg, e.g. to choose the durability. */
+        Larder engineSettings(String cfg) throws IOException {
+            Files.writeString(home.resolve("config").resolve("dev.larder.redis.cfg"), cfg);
+            return this;
+        }
+
+        /** Ends the server the hard way: SIGKILL, no shutdown hook, no final flush. */
+        void kill9() throws Exception {
+            long pid = Long.parseLong(Files.readString(data.resolve("larder.pid")).trim());
+            ProcessHandle process = ProcessHandle.of(pid).orElseThrow();
+            run(List.of("kill", "-9", Long.toString(pid)), 10);
+            process.onExit().get(30, TimeUnit.SECONDS);
+        }
+
         Larder start() throws Exception {
             larder("--daemon", 180);
             return this;

@@ -2,6 +2,7 @@ package dev.larder.redis.engine;
 
 import dev.larder.redis.api.ClientSession;
 import dev.larder.redis.api.Reply;
+import java.util.concurrent.CompletionStage;
 
 /**
  * One client's connection state. Not thread-safe: a front end calls it from one thread at a time, in
@@ -11,6 +12,13 @@ public interface EngineSession extends ClientSession {
 
     /** Runs one command ({@code argv[0]} is its name) and writes its reply, errors included. */
     void execute(byte[][] argv, Reply reply);
+
+    /**
+     * Completes once every write this session made so far is as durable as the database's durability
+     * setting promises: at once for EVERYSEC and OFF, after the write-behind round and its fsync for
+     * ALWAYS. Replies to writes must not be sent before.
+     */
+    CompletionStage<Void> durable();
 
     /** Whether the connection should be closed after the replies written so far (QUIT). */
     boolean closeRequested();

@@ -15,8 +15,9 @@ public @interface EngineSettings {
     @AttributeDefinition(description = "Lock-striped shards the keyspace is split into; each is a set of storage partitions.")
     int shards() default 16;
 
-    @AttributeDefinition(description = "EVERYSEC: reply at once, changes reach the grid within flushIntervalMillis. "
-            + "OFF: memory only, nothing is stored.")
+    @AttributeDefinition(description = "ALWAYS: a write is answered once it is in the grid and its write-ahead log is "
+            + "fsynced (one fsync per batch of writes). EVERYSEC: reply at once, changes reach the grid within "
+            + "flushIntervalMillis. OFF: memory only, nothing is stored.")
     Durability durability() default Durability.EVERYSEC;
 
     @AttributeDefinition(description = "Longest delay before a change is written to the grid, in milliseconds.")
@@ -25,5 +26,5 @@ public @interface EngineSettings {
     @AttributeDefinition(description = "How often keys whose time to live ran out are removed, in milliseconds.")
     int activeExpiryMillis() default 100;
 
-    enum Durability { EVERYSEC, OFF }
+    enum Durability { ALWAYS, EVERYSEC, OFF }
 }

@@ -15,10 +15,13 @@ import dev.larder.storage.StorageNode;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.osgi.service.component.ComponentException;
@@ -53,6 +56,11 @@ public class RedisEngine implements CommandEngine {
     private final Shards shards;
     private final int databases;
     private final WriteBehind writeBehind;
+    private final boolean acknowledgeAfterSync;
+    private final StorageNode storage;
+    /** Completes when the write-behind round after the current one has been written and synced. */
+    private volatile CompletableFuture<Void> nextRound = new CompletableFuture<>();
+    private final AtomicBoolean roundRequested = new AtomicBoolean();
     private final ScheduledExecutorService background =
             Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "larder-redis-background"));
 
@@ -72,7 +80,9 @@ public class RedisEngine implements CommandEngine {
         }
         registry.add(new EngineCommands(this));
         databases = settings.databases();
+        this.storage = storage;
         boolean durable = settings.durability() != EngineSettings.Durability.OFF;
+        acknowledgeAfterSync = settings.durability() == EngineSettings.Durability.ALWAYS;
         shards = new Shards(settings.shards(), databases, durable, storage::partitionOf);
         writeBehind = durable ? new WriteBehind(shards, storage.table(TABLE)) : null;
         if (durable) {
@@ -92,6 +102,8 @@ public class RedisEngine implements CommandEngine {
         background.awaitTermination(30, TimeUnit.SECONDS);
         if (writeBehind != null) {
             writeBehind.flush();
+            storage.syncToDisk();
+            nextRound.complete(null);
         }
     }
 
@@ -168,6 +180,9 @@ public class RedisEngine implements CommandEngine {
             reply.error(RedisException.wrongArity(spec.name()).getMessage());
             return;
         }
+        if (acknowledgeAfterSync && spec.has(CommandFlag.WRITE)) {
+            session.wrote();
+        }
         int[] keys = command.keyPositions(argv);
         boolean wholeKeyspace = keys.length == 0 && (spec.has(CommandFlag.WRITE) || spec.has(CommandFlag.READONLY));
         boolean[] locked = lock(argv, keys, wholeKeyspace);
@@ -234,11 +249,35 @@ public class RedisEngine implements CommandEngine {
         }
     }
 
+    /**
+     * Completes after a write-behind round that starts after this call has been written and, for ALWAYS,
+     * fsynced: group commit, one fsync for every write that waits on the round. Asks for that round now.
+     */
+    CompletableFuture<Void> durable() {
+        CompletableFuture<Void> round = nextRound;
+        if (roundRequested.compareAndSet(false, true)) {
+            try {
+                background.execute(this::flushSafely);
+            } catch (RejectedExecutionException stopping) {
+                return CompletableFuture.failedFuture(new IllegalStateException("the engine is stopping"));
+            }
+        }
+        return round;
+    }
+
     private void flushSafely() {
+        roundRequested.set(false);
+        CompletableFuture<Void> round = nextRound;
+        nextRound = new CompletableFuture<>();
         try {
             writeBehind.flush();
+            if (acknowledgeAfterSync) {
+                storage.syncToDisk();
+            }
+            round.complete(null);
         } catch (RuntimeException e) {
             LOG.warn("Write-behind round failed", e);
+            round.completeExceptionally(e);
         }
     }
 

@@ -5,6 +5,8 @@ import dev.larder.redis.api.Keyspace;
 import dev.larder.redis.api.Reply;
 import dev.larder.redis.engine.EngineSession;
 import java.util.Collection;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /** A client connection's state, and the context its commands run in. */
 final class Session implements EngineSession, CommandContext {
@@ -18,6 +20,7 @@ final class Session implements EngineSession, CommandContext {
     private final ShardedKeyspace[] keyspaces;
     private volatile long lastCommandAtMillis = connectedAtMillis;
     private volatile String lastCommand = "NULL";
+    private boolean wroteSinceDurable;
     private String name;
     private int database;
     private int protocol = 2;
@@ -42,6 +45,19 @@ final class Session implements EngineSession, CommandContext {
         nowMillis = System.currentTimeMillis();
         lastCommandAtMillis = nowMillis;
         engine.execute(this, argv, reply);
+    }
+
+    void wrote() {
+        wroteSinceDurable = true;
+    }
+
+    @Override
+    public CompletionStage<Void> durable() {
+        if (!wroteSinceDurable) {
+            return CompletableFuture.completedFuture(null);
+        }
+        wroteSinceDurable = false;
+        return engine.durable();
     }
 
     @Override
