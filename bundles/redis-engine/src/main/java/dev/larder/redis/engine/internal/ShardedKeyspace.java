@@ -45,15 +45,19 @@ final class ShardedKeyspace implements Keyspace {
         return entry;
     }
 
+    private Entry live(byte[] key) {
+        return live(shards.of(key), new ByteKey(key));
+    }
+
     @Override
     public RedisValue get(byte[] key) {
-        Entry entry = live(shards.of(key), new ByteKey(key));
+        Entry entry = live(key);
         return entry == null ? null : entry.value;
     }
 
     @Override
     public boolean exists(byte[] key) {
-        return live(shards.of(key), new ByteKey(key)) != null;
+        return live(key) != null;
     }
 
     @Override
@@ -97,7 +101,7 @@ final class ShardedKeyspace implements Keyspace {
 
     @Override
     public long expireAt(byte[] key) {
-        Entry entry = live(shards.of(key), new ByteKey(key));
+        Entry entry = live(key);
         return entry == null ? NO_KEY : entry.expireAt;
     }
 
