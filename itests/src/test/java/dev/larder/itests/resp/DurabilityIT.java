@@ -9,10 +9,16 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
+import org.junit.FixMethodOrder;
 import org.junit.Test;
+import org.junit.runners.MethodSorters;
 import redis.clients.jedis.Jedis;
 
-/** With durability ALWAYS, nothing acknowledged is lost when the server is killed with SIGKILL. */
+/**
+ * With durability ALWAYS, nothing acknowledged is lost when the server is killed with SIGKILL; and the
+ * SHUTDOWN command stops the server cleanly. In name order: the second test ends the server.
+ */
+@FixMethodOrder(MethodSorters.NAME_ASCENDING)
 public class DurabilityIT {
 
     private static final int PORT_BASE = 48800;
@@ -31,7 +37,7 @@ public class DurabilityIT {
     }
 
     @Test
-    public void acknowledgedWritesSurviveKillMinus9() throws Exception {
+    public void a_acknowledgedWritesSurviveKillMinus9() throws Exception {
         int clients = 8;
         int writesPerClient = 250;
         ExecutorService pool = Executors.newFixedThreadPool(clients);
@@ -64,6 +70,24 @@ public class DurabilityIT {
                 }
             }
             assertEquals(clients * (writesPerClient + 1L), (long) jedis.dbSize());
+        }
+    }
+
+    @Test
+    public void b_shutdownCommandStopsTheServerAndKeepsItsData() throws Exception {
+        try (Jedis jedis = new Jedis("127.0.0.1", larder.respPort)) {
+            jedis.set("before-shutdown", "kept");
+            try {
+                jedis.shutdown();
+            } catch (redis.clients.jedis.exceptions.JedisException closedWithoutReply) {
+                // Redis closes the connection without a reply, and so does Larder
+            }
+        }
+        long pid = Long.parseLong(java.nio.file.Files.readString(larder.data.resolve("larder.pid")).trim());
+        ProcessHandle.of(pid).ifPresent(process -> process.onExit().join());
+        larder.start();
+        try (Jedis jedis = new Jedis("127.0.0.1", larder.respPort)) {
+            assertEquals("kept", jedis.get("before-shutdown"));
         }
     }
 }

@@ -41,7 +41,9 @@ final class EngineCommands implements CommandFamily {
         return List.of(
                 RedisCommand.of(command("command", -1).flags(LOADING, STALE).categories("connection").build(), this::commandCommand),
                 RedisCommand.of(command("info", -1).flags(LOADING, STALE).categories("dangerous").build(), this::info),
-                RedisCommand.of(command("config", -2).flags(LOADING, STALE).categories("admin", "dangerous").build(), this::config));
+                RedisCommand.of(command("config", -2).flags(LOADING, STALE).categories("admin", "dangerous").build(), this::config),
+                RedisCommand.of(command("shutdown", -1).flags(CommandFlag.ADMIN, CommandFlag.NOSCRIPT, LOADING, STALE, CommandFlag.NO_MULTI)
+                        .categories("admin", "dangerous").build(), this::shutdown));
     }
 
     private void commandCommand(CommandContext c, byte[][] argv, Reply r) throws RedisException {
@@ -81,6 +83,28 @@ final class EngineCommands implements CommandFamily {
             throw new RedisException("ERR unknown subcommand or wrong number of arguments for '"
                     + Arguments.text(argv[1]) + "'. Try COMMAND HELP.");
         }
+    }
+
+    /**
+     * SHUTDOWN [NOSAVE | SAVE] [NOW] [FORCE] | SHUTDOWN ABORT. Every variant stops the server the same
+     * way: the storage grid is the persistence, so there is no snapshot to save or skip.
+     */
+    private void shutdown(CommandContext c, byte[][] argv, Reply r) throws RedisException {
+        boolean save = false;
+        boolean noSave = false;
+        for (int i = 1; i < argv.length; i++) {
+            if (Arguments.is(argv[i], "ABORT") && argv.length == 2) {
+                throw new RedisException("ERR No shutdown in progress.");
+            } else if (Arguments.is(argv[i], "SAVE") && !noSave) {
+                save = true;
+            } else if (Arguments.is(argv[i], "NOSAVE") && !save) {
+                noSave = true;
+            } else if (!Arguments.is(argv[i], "NOW") && !Arguments.is(argv[i], "FORCE")) {
+                throw RedisException.syntax();
+            }
+        }
+        c.client().closeAfterReply();
+        engine.shutdownServer();
     }
 
     /** INFO [section ...]: the sections clients read, in Redis's layout. */

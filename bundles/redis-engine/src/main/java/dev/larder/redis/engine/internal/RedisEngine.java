@@ -24,6 +24,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
 import org.osgi.service.component.ComponentException;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -56,6 +58,7 @@ public class RedisEngine implements CommandEngine {
     private final Shards shards;
     private final int databases;
     private final WriteBehind writeBehind;
+    private final BundleContext context;
     private final boolean acknowledgeAfterSync;
     private final StorageNode storage;
     /** Completes when the write-behind round after the current one has been written and synced. */
@@ -65,7 +68,8 @@ public class RedisEngine implements CommandEngine {
             Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "larder-redis-background"));
 
     @Activate
-    public RedisEngine(@Reference StorageNode storage, EngineSettings settings, Map<String, Object> properties) {
+    public RedisEngine(BundleContext context, @Reference StorageNode storage, EngineSettings settings, Map<String, Object> properties) {
+        this.context = context;
         try {
             SettingsCheck.check(EngineSettings.PID, EngineSettings.class, properties);
             if (settings.databases() < 1 || settings.databases() > 256) {
@@ -240,6 +244,23 @@ public class RedisEngine implements CommandEngine {
         String name = CommandRegistry.text(argv[0]);
         return "ERR unknown command '" + (name.length() > 128 ? name.substring(0, 128) : name)
                 + "', with args beginning with: " + args;
+    }
+
+    /**
+     * Stops the whole server (SHUTDOWN): the framework stops every bundle, this engine's deactivation
+     * writes what is not in the grid yet. Runs off the calling thread, which belongs to the framework.
+     */
+    void shutdownServer() {
+        LOG.warn("SHUTDOWN received: stopping the server");
+        Thread stopper = new Thread(() -> {
+            try {
+                Thread.sleep(100); // let the reply-less connection close first
+                context.getBundle(Constants.SYSTEM_BUNDLE_ID).stop();
+            } catch (Exception e) {
+                LOG.error("SHUTDOWN failed to stop the server", e);
+            }
+        }, "larder-shutdown");
+        stopper.start();
     }
 
     /** Every shard's maps of the two databases change places; the caller holds every shard's lock. */
