@@ -4,8 +4,10 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
@@ -22,6 +24,10 @@ import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.RedisProtocol;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.params.ClientKillParams;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
 import redis.clients.jedis.params.SetParams;
 
 /**
@@ -159,7 +165,14 @@ public class RespCompatibilityIT {
                 new String[] {"CLIENT", "KILL", "ID"},
                 new String[] {"CLIENT", "NO-EVICT", "maybe"},
                 new String[] {"CLIENT", "ID", "extra"},
-                new String[] {"RESET"}));
+                new String[] {"RESET"},
+                new String[] {"SCAN", "abc"},
+                new String[] {"SCAN", "0", "COUNT", "0"},
+                new String[] {"SCAN", "0", "COUNT", "x"},
+                new String[] {"SCAN", "0", "MATCH"},
+                new String[] {"SCAN", "0", "FOO", "bar"},
+                new String[] {"FLUSHDB"},
+                new String[] {"SCAN", "0"}));
     }
 
     @Test
@@ -256,15 +269,57 @@ public class RespCompatibilityIT {
             String list = admin.clientList();
             assertTrue(list, list.matches("(?s).*id=" + victimId + " addr=127\\.0\\.0\\.1:\\d+ laddr=127\\.0\\.0\\.1:" + larder.respPort
                     + " fd=-1 name=victim age=\\d+ idle=\\d+ flags=N db=4 .* cmd=client .* resp=2\n.*"));
-            assertEquals(1, admin.clientKill(new redis.clients.jedis.params.ClientKillParams().id(Long.toString(victimId))));
+            assertEquals(1, admin.clientKill(new ClientKillParams().id(Long.toString(victimId))));
             try {
                 victim.ping();
                 throw new AssertionError("the killed connection still answers");
-            } catch (redis.clients.jedis.exceptions.JedisConnectionException expected) {
+            } catch (JedisConnectionException expected) {
                 // closed by the server
             }
             assertEquals("PONG", admin.ping());
             assertTrue(admin.clientList(), !admin.clientList().contains("name=victim"));
+        }
+    }
+
+    @Test
+    public void scanVisitsEveryKeyThatStaysWhileKeysComeAndGo() {
+        try (Jedis jedis = new Jedis("127.0.0.1", larder.respPort)) {
+            jedis.select(6);
+            jedis.flushDB();
+            Set<String> stable = new HashSet<>();
+            for (int i = 0; i < 3000; i++) {
+                jedis.set("stable:" + i, "x");
+                stable.add("stable:" + i);
+            }
+            Set<String> seen = new HashSet<>();
+            String cursor = ScanParams.SCAN_POINTER_START;
+            int calls = 0;
+            int churn = 0;
+            do {
+                ScanResult<String> page =
+                        jedis.scan(cursor, new ScanParams().count(25));
+                seen.addAll(page.getResult());
+                cursor = page.getCursor();
+                // keys added and removed during the iteration make the tables grow and shrink
+                for (int i = 0; i < 40; i++) {
+                    jedis.set("churn:" + churn++, "y");
+                }
+                if (calls % 3 == 0) {
+                    for (int i = 0; i < 100 && churn - i > 0; i++) {
+                        jedis.del("churn:" + (churn - i - 1));
+                    }
+                }
+                calls++;
+            } while (!cursor.equals("0"));
+            assertTrue("every stable key seen: missing " + (stable.size() - seen.stream().filter(stable::contains).count()),
+                    seen.containsAll(stable));
+            assertTrue("iterated in pages, not one reply: " + calls, calls > 50);
+
+            ScanResult<String> matched = jedis.scan("0",
+                    new ScanParams().match("stable:1?").count(100000));
+            assertEquals("0", matched.getCursor());
+            assertEquals(10, matched.getResult().size());
+            assertEquals(0, jedis.scan("0", new ScanParams().count(100000), "list").getResult().size());
         }
     }
 

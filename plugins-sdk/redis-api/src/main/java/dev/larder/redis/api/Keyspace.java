@@ -60,6 +60,13 @@ public interface Keyspace {
     /** Milliseconds since the key was last read or written (OBJECT IDLETIME), or -1 for a missing key. */
     long idleMillis(byte[] key);
 
+    /**
+     * One step of SCAN: visits about {@code count} live keys from the cursor on and returns the next
+     * cursor, 0 when the iteration is complete. A key present from the first call to the last is visited
+     * at least once; a key may be visited more than once. The command must lock the whole keyspace.
+     */
+    long scan(long cursor, int count, Consumer<byte[]> action);
+
     /** A live key chosen at random, or null when the keyspace is empty. */
     byte[] randomKey();
 }

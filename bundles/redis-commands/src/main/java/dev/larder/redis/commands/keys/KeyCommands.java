@@ -94,6 +94,7 @@ public class KeyCommands implements CommandFamily {
                     r.ok();
                 }),
                 RedisCommand.of(command("object", -2).flags(READONLY).keys(2, 2, 1).categories("keyspace").build(), KeyCommands::object),
+                RedisCommand.of(command("scan", -2).flags(READONLY).categories("keyspace").build(), KeyCommands::scan),
                 RedisCommand.of(command("dbsize", 1).flags(READONLY, FAST).categories("keyspace").build(),
                         (c, argv, r) -> r.integer(c.keyspace().size())),
                 RedisCommand.of(command("flushdb", -1).flags(WRITE).categories("keyspace", "dangerous").build(), (c, argv, r) -> {
@@ -116,6 +117,48 @@ public class KeyCommands implements CommandFamily {
             removed += c.keyspace().remove(argv[i]) ? 1 : 0;
         }
         r.integer(removed);
+    }
+
+    /** SCAN cursor [MATCH pattern] [COUNT count] [TYPE type] */
+    private static void scan(CommandContext c, byte[][] argv, Reply r) throws RedisException {
+        long cursor;
+        try {
+            cursor = Long.parseUnsignedLong(Arguments.text(argv[1]));
+        } catch (NumberFormatException e) {
+            throw new RedisException("ERR invalid cursor");
+        }
+        byte[] pattern = null;
+        String type = null;
+        long count = 10;
+        for (int i = 2; i < argv.length; i++) {
+            if (i + 1 >= argv.length) {
+                throw RedisException.syntax();
+            }
+            if (Arguments.is(argv[i], "MATCH")) {
+                pattern = argv[++i];
+            } else if (Arguments.is(argv[i], "COUNT")) {
+                count = Arguments.toLong(argv[++i]);
+                if (count < 1) {
+                    throw RedisException.syntax();
+                }
+            } else if (Arguments.is(argv[i], "TYPE")) {
+                type = Arguments.text(argv[++i]);
+            } else {
+                throw RedisException.syntax();
+            }
+        }
+        List<byte[]> keys = new ArrayList<>();
+        long next = c.keyspace().scan(cursor, (int) Math.min(count, 1_000_000), keys::add);
+        byte[] match = pattern;
+        String wantedType = type;
+        List<byte[]> shown = keys.stream()
+                .filter(key -> match == null || GlobPattern.matches(match, key))
+                .filter(key -> wantedType == null || wantedType.equalsIgnoreCase(c.keyspace().get(key).typeName()))
+                .toList();
+        r.array(2);
+        r.bulk(Long.toUnsignedString(next));
+        r.array(shown.size());
+        shown.forEach(r::bulk);
     }
 
     /** OBJECT ENCODING | REFCOUNT | IDLETIME | FREQ key */

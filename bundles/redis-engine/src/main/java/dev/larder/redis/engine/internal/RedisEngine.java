@@ -158,12 +158,11 @@ public class RedisEngine implements CommandEngine {
         for (Shard shard : shards.all()) {
             shard.lock.lock();
             try {
-                for (Entry entry : shard.database(database).values()) {
-                    keys++;
-                    if (entry.expireAt != Keyspace.NO_EXPIRY) {
-                        expiring++;
-                    }
-                }
+                KeyTable table = shard.database(database);
+                keys += table.size();
+                long[] withExpiry = {0};
+                table.forEach((key, entry) -> withExpiry[0] += entry.expireAt != Keyspace.NO_EXPIRY ? 1 : 0);
+                expiring += withExpiry[0];
             } finally {
                 shard.lock.unlock();
             }

@@ -1,9 +1,7 @@
 package dev.larder.redis.engine.internal;
 
 import dev.larder.redis.api.Keyspace;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
@@ -23,21 +21,20 @@ final class Shard {
     }
 
     final ReentrantLock lock = new ReentrantLock();
-    private final Map<ByteKey, Entry>[] databases;
+    private final KeyTable[] databases;
     private final PriorityQueue<Expiry> expiries = new PriorityQueue<>((a, b) -> Long.compare(a.at, b.at));
     private Set<DirtyKey> dirty = new HashSet<>();
     private final boolean tracksChanges;
 
-    @SuppressWarnings("unchecked")
     Shard(int databaseCount, boolean tracksChanges) {
-        databases = new Map[databaseCount];
+        databases = new KeyTable[databaseCount];
         for (int i = 0; i < databaseCount; i++) {
-            databases[i] = new HashMap<>();
+            databases[i] = new KeyTable();
         }
         this.tracksChanges = tracksChanges;
     }
 
-    Map<ByteKey, Entry> database(int index) {
+    KeyTable database(int index) {
         return databases[index];
     }
 
@@ -62,12 +59,14 @@ final class Shard {
     }
 
     void swapDatabases(int first, int second) {
-        Map<ByteKey, Entry> swapped = databases[first];
+        KeyTable swapped = databases[first];
         databases[first] = databases[second];
         databases[second] = swapped;
         for (int database : new int[] {first, second}) {
-            databases[database].keySet().forEach(key -> changed(database, key));
-            databases[database].forEach((key, entry) -> expiryChanged(database, key, entry.expireAt));
+            databases[database].forEach((key, entry) -> {
+                changed(database, key);
+                expiryChanged(database, key, entry.expireAt);
+            });
         }
     }
 
@@ -76,7 +75,7 @@ final class Shard {
         int removed = 0;
         while (removed < limit && !expiries.isEmpty() && expiries.peek().at <= nowMillis) {
             Expiry due = expiries.poll();
-            Map<ByteKey, Entry> database = databases[due.database];
+            KeyTable database = databases[due.database];
             Entry entry = database.get(due.key);
             if (entry != null && entry.expireAt == due.at) {
                 database.remove(due.key);

@@ -2,8 +2,6 @@ package dev.larder.redis.engine.internal;
 
 import dev.larder.redis.api.Keyspace;
 import dev.larder.redis.api.RedisValue;
-import java.util.Iterator;
-import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 
@@ -31,7 +29,7 @@ final class ShardedKeyspace implements Keyspace {
 
     /** The live entry, removing it first when it has expired. */
     private Entry live(Shard shard, ByteKey key) {
-        Map<ByteKey, Entry> database = shard.database(index);
+        KeyTable database = shard.database(index);
         Entry entry = database.get(key);
         if (entry == null) {
             return null;
@@ -135,8 +133,8 @@ final class ShardedKeyspace implements Keyspace {
     @Override
     public void clear() {
         for (Shard shard : shards.all()) {
-            Map<ByteKey, Entry> database = shard.database(index);
-            database.keySet().forEach(key -> shard.changed(index, key));
+            KeyTable database = shard.database(index);
+            database.forEach((key, entry) -> shard.changed(index, key));
             database.clear();
         }
     }
@@ -156,23 +154,19 @@ final class ShardedKeyspace implements Keyspace {
         if (size == 0) {
             return null;
         }
-        // no O(1) sampling from a HashMap: walk to a random position; retry past expired keys a few times
+        // a shard weighted by its size, then a random key of it; an expired pick is retried, as Redis does
         ThreadLocalRandom random = ThreadLocalRandom.current();
         for (int attempt = 0; attempt < 100; attempt++) {
             long target = random.nextLong(size);
             for (Shard shard : shards.all()) {
-                Map<ByteKey, Entry> database = shard.database(index);
+                KeyTable database = shard.database(index);
                 if (target >= database.size()) {
                     target -= database.size();
                     continue;
                 }
-                Iterator<Map.Entry<ByteKey, Entry>> entries = database.entrySet().iterator();
-                for (long skip = target; skip > 0; skip--) {
-                    entries.next();
-                }
-                Map.Entry<ByteKey, Entry> chosen = entries.next();
-                if (!chosen.getValue().expiredAt(session.nowMillis())) {
-                    return chosen.getKey().bytes;
+                ByteKey key = database.randomKey(random);
+                if (!database.get(key).expiredAt(session.nowMillis())) {
+                    return key.bytes;
                 }
                 break;
             }
@@ -184,13 +178,41 @@ final class ShardedKeyspace implements Keyspace {
     public void forEachKey(Consumer<byte[]> action) {
         long now = session.nowMillis();
         for (Shard shard : shards.all()) {
-            Iterator<Map.Entry<ByteKey, Entry>> entries = shard.database(index).entrySet().iterator();
-            while (entries.hasNext()) {
-                Map.Entry<ByteKey, Entry> entry = entries.next();
-                if (!entry.getValue().expiredAt(now)) {
-                    action.accept(entry.getKey().bytes);
+            shard.database(index).forEach((key, entry) -> {
+                if (!entry.expiredAt(now)) {
+                    action.accept(key.bytes);
                 }
+            });
+        }
+    }
+
+    @Override
+    public long scan(long cursor, int count, Consumer<byte[]> action) {
+        int shardCount = shards.count();
+        int shardIndex = (int) Long.remainderUnsigned(cursor, shardCount);
+        long bucketCursor = Long.divideUnsigned(cursor, shardCount);
+        long now = session.nowMillis();
+        int[] found = {0};
+        int visitedBuckets = 0;
+        while (shardIndex < shardCount && found[0] < count && visitedBuckets < count * 10) {
+            KeyTable table = shards.get(shardIndex).database(index);
+            if (table.size() == 0) {
+                // as Redis's scan of an empty dict: nothing to visit, on to the next shard
+                shardIndex++;
+                bucketCursor = 0;
+                continue;
+            }
+            bucketCursor = table.scan(bucketCursor, (key, entry) -> {
+                if (!entry.expiredAt(now)) {
+                    action.accept(key.bytes);
+                    found[0]++;
+                }
+            });
+            visitedBuckets++;
+            if (bucketCursor == 0) {
+                shardIndex++;
             }
         }
+        return shardIndex >= shardCount ? 0 : bucketCursor * shardCount + shardIndex;
     }
 }
