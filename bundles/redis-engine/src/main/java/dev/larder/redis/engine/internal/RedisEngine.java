@@ -188,7 +188,7 @@ public class RedisEngine implements CommandEngine {
         }
         int[] keys = command.keyPositions(argv);
         boolean wholeKeyspace = keys.length == 0 && (spec.has(CommandFlag.WRITE) || spec.has(CommandFlag.READONLY));
-        boolean[] locked = lock(argv, keys, wholeKeyspace);
+        boolean[] locked = lock(session, argv, keys, wholeKeyspace);
         try {
             command.execute(session, argv, reply);
         } catch (RedisException e) {
@@ -202,7 +202,7 @@ public class RedisEngine implements CommandEngine {
     }
 
     /** Locks in shard order, which rules out deadlocks between multi-key commands. */
-    private boolean[] lock(byte[][] argv, int[] keys, boolean wholeKeyspace) {
+    private boolean[] lock(Session session, byte[][] argv, int[] keys, boolean wholeKeyspace) {
         if (keys.length == 0 && !wholeKeyspace) {
             return null;
         }
@@ -211,7 +211,7 @@ public class RedisEngine implements CommandEngine {
             Arrays.fill(wanted, true);
         } else {
             for (int position : keys) {
-                wanted[shards.indexOf(argv[position])] = true;
+                wanted[session.shardIndexOf(argv[position])] = true;
             }
         }
         for (int i = 0; i < wanted.length; i++) {

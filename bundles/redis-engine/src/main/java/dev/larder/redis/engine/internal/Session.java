@@ -21,6 +21,11 @@ final class Session implements EngineSession, CommandContext {
     private volatile long lastCommandAtMillis = connectedAtMillis;
     private volatile String lastCommand = "NULL";
     private boolean wroteSinceDurable;
+    private final Shards shards;
+    /** The key last looked up, with its map key and shard: a command locks, then reads and writes the same key. */
+    private byte[] cachedKey;
+    private ByteKey cachedByteKey;
+    private int cachedShard;
     private String name;
     private int database;
     private int protocol = 2;
@@ -34,6 +39,7 @@ final class Session implements EngineSession, CommandContext {
         this.remoteAddress = remoteAddress;
         this.localAddress = localAddress;
         this.disconnect = disconnect;
+        this.shards = shards;
         this.keyspaces = new ShardedKeyspace[databases];
         for (int i = 0; i < databases; i++) {
             keyspaces[i] = new ShardedKeyspace(shards, i, this);
@@ -45,6 +51,29 @@ final class Session implements EngineSession, CommandContext {
         nowMillis = System.currentTimeMillis();
         lastCommandAtMillis = nowMillis;
         engine.execute(this, argv, reply);
+    }
+
+    ByteKey byteKey(byte[] key) {
+        remember(key);
+        return cachedByteKey;
+    }
+
+    Shard shardOf(byte[] key) {
+        remember(key);
+        return shards.get(cachedShard);
+    }
+
+    int shardIndexOf(byte[] key) {
+        remember(key);
+        return cachedShard;
+    }
+
+    private void remember(byte[] key) {
+        if (key != cachedKey) {
+            cachedKey = key;
+            cachedByteKey = new ByteKey(key);
+            cachedShard = shards.indexOf(key);
+        }
     }
 
     void wrote() {

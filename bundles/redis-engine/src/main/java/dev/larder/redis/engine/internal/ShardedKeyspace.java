@@ -44,7 +44,7 @@ final class ShardedKeyspace implements Keyspace {
     }
 
     private Entry live(byte[] key) {
-        return live(shards.of(key), new ByteKey(key));
+        return live(session.shardOf(key), session.byteKey(key));
     }
 
     @Override
@@ -65,8 +65,8 @@ final class ShardedKeyspace implements Keyspace {
 
     @Override
     public void set(byte[] key, RedisValue value, long expireAtMillis) {
-        Shard shard = shards.of(key);
-        ByteKey k = new ByteKey(key);
+        Shard shard = session.shardOf(key);
+        ByteKey k = session.byteKey(key);
         shard.database(index).put(k, new Entry(value, expireAtMillis));
         shard.changed(index, k);
         shard.expiryChanged(index, k, expireAtMillis);
@@ -74,8 +74,8 @@ final class ShardedKeyspace implements Keyspace {
 
     @Override
     public void replace(byte[] key, RedisValue value) {
-        Shard shard = shards.of(key);
-        ByteKey k = new ByteKey(key);
+        Shard shard = session.shardOf(key);
+        ByteKey k = session.byteKey(key);
         Entry entry = live(shard, k);
         if (entry == null) {
             set(key, value, NO_EXPIRY);
@@ -87,8 +87,8 @@ final class ShardedKeyspace implements Keyspace {
 
     @Override
     public boolean remove(byte[] key) {
-        Shard shard = shards.of(key);
-        ByteKey k = new ByteKey(key);
+        Shard shard = session.shardOf(key);
+        ByteKey k = session.byteKey(key);
         if (live(shard, k) == null) {
             return false;
         }
@@ -105,8 +105,8 @@ final class ShardedKeyspace implements Keyspace {
 
     @Override
     public boolean expireAt(byte[] key, long expireAtMillis) {
-        Shard shard = shards.of(key);
-        ByteKey k = new ByteKey(key);
+        Shard shard = session.shardOf(key);
+        ByteKey k = session.byteKey(key);
         Entry entry = live(shard, k);
         if (entry == null) {
             return false;
@@ -141,7 +141,7 @@ final class ShardedKeyspace implements Keyspace {
 
     @Override
     public long idleMillis(byte[] key) {
-        Entry entry = shards.of(key).database(index).get(new ByteKey(key));
+        Entry entry = session.shardOf(key).database(index).get(session.byteKey(key));
         if (entry == null || entry.expiredAt(session.nowMillis())) {
             return -1;
         }
