@@ -172,7 +172,20 @@ public class RespCompatibilityIT {
                 new String[] {"SCAN", "0", "MATCH"},
                 new String[] {"SCAN", "0", "FOO", "bar"},
                 new String[] {"FLUSHDB"},
-                new String[] {"SCAN", "0"}));
+                new String[] {"SCAN", "0"},
+                new String[] {"SET", "bits", "ab"},
+                new String[] {"SETBIT", "bits", "-1", "1"},
+                new String[] {"SETBIT", "bits", "4294967296", "1"},
+                new String[] {"SETBIT", "bits", "1", "2"},
+                new String[] {"GETBIT", "bits", "x"},
+                new String[] {"BITCOUNT", "bits", "1"},
+                new String[] {"BITCOUNT", "bits", "0", "1", "WORD"},
+                new String[] {"BITPOS", "bits", "2"},
+                new String[] {"BITPOS", "bits", "0", "0", "1", "BIT", "extra"},
+                new String[] {"BITOP", "NOT", "dest", "bits", "bits"},
+                new String[] {"BITOP", "NAND", "dest", "bits"},
+                new String[] {"BITOP", "OR", "dest", "nosuch1", "nosuch2"},
+                new String[] {"EXISTS", "dest"}));
     }
 
     @Test
@@ -367,7 +380,7 @@ public class RespCompatibilityIT {
             case 2 -> "0";
             default -> String.valueOf(random.nextInt(20));
         };
-        return switch (random.nextInt(32)) {
+        return switch (random.nextInt(33)) {
             case 0 -> new String[] {"GET", key.get()};
             case 1 -> setCommand(random, key.get(), value.get());
             case 2 -> new String[] {"SETNX", key.get(), value.get()};
@@ -404,6 +417,18 @@ public class RespCompatibilityIT {
                 default -> new String[] {"COPY", key.get(), key.get()};
             };
             case 30 -> new String[] {"OBJECT", random.nextBoolean() ? "ENCODING" : "REFCOUNT", key.get()};
+            case 31 -> switch (random.nextInt(5)) {
+                case 0 -> new String[] {"SETBIT", key.get(), number.get(), random.nextBoolean() ? "1" : "0"};
+                case 1 -> new String[] {"GETBIT", key.get(), number.get()};
+                case 2 -> random.nextBoolean() ? new String[] {"BITCOUNT", key.get()}
+                        : new String[] {"BITCOUNT", key.get(), number.get(), String.valueOf(random.nextInt(40) - 20),
+                                random.nextBoolean() ? "BIT" : "BYTE"};
+                case 3 -> random.nextBoolean() ? new String[] {"BITPOS", key.get(), random.nextBoolean() ? "1" : "0"}
+                        : new String[] {"BITPOS", key.get(), random.nextBoolean() ? "1" : "0", number.get(),
+                                String.valueOf(random.nextInt(40) - 20), random.nextBoolean() ? "BIT" : "BYTE"};
+                default -> new String[] {"BITOP", new String[] {"AND", "OR", "XOR", "NOT"}[random.nextInt(4)], "{t}a", "{t}b",
+                        random.nextBoolean() ? "{t}a" : "{t}b"};
+            };
             default -> random.nextInt(20) == 0 ? new String[] {"FLUSHDB"} : new String[] {"PING"};
         };
     }
