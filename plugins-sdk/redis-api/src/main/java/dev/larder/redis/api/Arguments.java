@@ -64,6 +64,28 @@ public final class Arguments {
         }
     }
 
+    /**
+     * An inclusive range over {@code length} elements as Redis reads start and end (GETRANGE, BITCOUNT,
+     * BITPOS): negative indexes count from the end, both are clamped into the elements.
+     *
+     * @return {start, end}, or null when the range holds nothing
+     */
+    public static long[] range(long start, long end, long length) {
+        if (start < 0 && end < 0 && start > end) {
+            return null;
+        }
+        if (start < 0) {
+            start = Math.max(0, length + start);
+        }
+        if (end < 0) {
+            end = Math.max(0, length + end);
+        }
+        if (end >= length) {
+            end = length - 1;
+        }
+        return start > end || length == 0 ? null : new long[] {start, end};
+    }
+
     /** A double as Redis's strtold accepts it, without NaN; "inf" and "-inf" are infinities. */
     public static double toDouble(byte[] argument) throws RedisException {
         // strtold stops at a blank or a NUL byte, and Redis then refuses the rest; Java would trim them

@@ -1,6 +1,8 @@
 package dev.larder.redis.api;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -24,6 +26,16 @@ class ArgumentsTest {
             assertFalse(Arguments.isLong(b(bad)), bad);
             assertThrows(RedisException.class, () -> Arguments.toLong(b(bad)), bad);
         }
+    }
+
+    @Test
+    void rangesClampAsRedisDoes() {
+        assertArrayEquals(new long[] {0, 4}, Arguments.range(0, -1, 5));
+        assertArrayEquals(new long[] {3, 4}, Arguments.range(-2, 100, 5));
+        assertArrayEquals(new long[] {0, 0}, Arguments.range(-100, -5, 5));
+        assertNull(Arguments.range(-1, -3, 5));
+        assertNull(Arguments.range(3, 2, 5));
+        assertNull(Arguments.range(0, -1, 0));
     }
 
     @Test

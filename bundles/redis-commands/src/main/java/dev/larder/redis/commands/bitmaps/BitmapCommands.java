@@ -71,23 +71,6 @@ public class BitmapCommands implements CommandFamily {
         r.integer(previous);
     }
 
-    /** Start and end (inclusive) in bytes or bits, negative counting from the end, clamped as Redis does; null when empty. */
-    private static long[] range(long start, long end, long length) {
-        if (start < 0 && end < 0 && start > end) {
-            return null;
-        }
-        if (start < 0) {
-            start = Math.max(0, length + start);
-        }
-        if (end < 0) {
-            end = Math.max(0, length + end);
-        }
-        if (end >= length) {
-            end = length - 1;
-        }
-        return start > end || length == 0 ? null : new long[] {start, end};
-    }
-
     /** BITCOUNT key [start end [BYTE | BIT]]; as in Redis, a missing key answers 0 before the range is read. */
     private static void bitcount(CommandContext c, byte[][] argv, Reply r) throws RedisException {
         StringValue value = c.keyspace().getString(argv[1]);
@@ -110,7 +93,7 @@ public class BitmapCommands implements CommandFamily {
         }
         byte[] bytes = value.bytes();
         long length = bits ? bytes.length * 8L : bytes.length;
-        long[] span = range(start, end, length);
+        long[] span = Arguments.range(start, end, length);
         if (span == null) {
             r.integer(0);
             return;
@@ -156,7 +139,7 @@ public class BitmapCommands implements CommandFamily {
         long end = endGiven ? Arguments.toLong(argv[4]) : -1;
         byte[] bytes = value.bytes();
         long length = bits ? bytes.length * 8L : bytes.length;
-        long[] span = range(start, end, length);
+        long[] span = Arguments.range(start, end, length);
         if (span == null) {
             r.integer(-1);
             return;

@@ -284,26 +284,13 @@ public class StringCommands implements CommandFamily {
         long end = Arguments.toLong(argv[3]);
         StringValue value = c.keyspace().getString(argv[1]);
         byte[] bytes = value == null ? new byte[0] : value.bytes();
-        long length = bytes.length;
-        if (start < 0 && end < 0 && start > end) {
+        long[] span = Arguments.range(start, end, bytes.length);
+        if (span == null) {
             r.bulk(new byte[0]);
             return;
         }
-        if (start < 0) {
-            start = Math.max(0, length + start);
-        }
-        if (end < 0) {
-            end = Math.max(0, length + end);
-        }
-        if (end >= length) {
-            end = length - 1;
-        }
-        if (start > end || length == 0) {
-            r.bulk(new byte[0]);
-            return;
-        }
-        byte[] range = new byte[(int) (end - start + 1)];
-        System.arraycopy(bytes, (int) start, range, 0, range.length);
+        byte[] range = new byte[(int) (span[1] - span[0] + 1)];
+        System.arraycopy(bytes, (int) span[0], range, 0, range.length);
         r.bulk(range);
     }
 
