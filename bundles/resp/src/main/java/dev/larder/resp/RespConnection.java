@@ -4,6 +4,7 @@ import dev.larder.redis.engine.CommandEngine;
 import dev.larder.redis.engine.EngineSession;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -35,8 +36,19 @@ final class RespConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         Channel channel = ctx.channel();
-        session = engine.open(address(channel.remoteAddress()), address(channel.localAddress()), () -> channel.close());
+        session = engine.open(address(channel.remoteAddress()), address(channel.localAddress()), () -> closeNow(channel));
         ctx.fireChannelActive();
+    }
+
+    /**
+     * CLIENT KILL: as in Redis, the other connection is closed before the killer gets its reply. On
+     * another event loop the close is awaited, bounded so two clients killing each other cannot hang.
+     */
+    private static void closeNow(Channel channel) {
+        ChannelFuture closed = channel.close();
+        if (!channel.eventLoop().inEventLoop()) {
+            closed.awaitUninterruptibly(1000);
+        }
     }
 
     private static String address(java.net.SocketAddress address) {
