@@ -217,7 +217,7 @@ public final class LarderRuntime {
         writeCfg(home(name).resolve("config").resolve("org.apache.felix.http.cfg"), http);
     }
 
-    static void writeCfg(Path file, Properties settings) throws IOException {
+    public static void writeCfg(Path file, Properties settings) throws IOException {
         StringBuilder text = new StringBuilder();
         for (String key : settings.stringPropertyNames()) {
             text.append(key).append('=').append(settings.getProperty(key)).append('\n');

@@ -1,5 +1,6 @@
 package dev.larder.resp;
 
+import dev.larder.redis.api.RedisException;
 import dev.larder.redis.engine.CommandEngine;
 import dev.larder.redis.engine.EngineSession;
 import io.netty.buffer.ByteBuf;
@@ -9,6 +10,8 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,7 +39,18 @@ final class RespConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         Channel channel = ctx.channel();
-        session = engine.open(address(channel.remoteAddress()), address(channel.localAddress()), () -> closeNow(channel));
+        InetAddress peer = ((InetSocketAddress) channel.remoteAddress()).getAddress();
+        try {
+            session = engine.open(peer, address(channel.remoteAddress()), address(channel.localAddress()), () -> closeNow(channel));
+        } catch (RedisException refused) {
+            // protected mode: Redis says why and hangs up before reading anything
+            closing = true;
+            ByteBuf error = ctx.alloc().ioBuffer();
+            writer.target(error, 2);
+            writer.error(refused.getMessage());
+            ctx.writeAndFlush(error).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
         ctx.fireChannelActive();
     }
 

@@ -17,6 +17,7 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslContext;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.util.Hashtable;
@@ -43,6 +44,7 @@ public class RespServer {
     private final CommandEngine engine;
     private EventLoopGroup group;
     private Channel listener;
+    private Channel tlsListener;
     private ServiceRegistration<RespServer> endpoint;
 
     @Activate
@@ -57,21 +59,30 @@ public class RespServer {
             if (settings.port() < 1 || settings.port() > 65535) {
                 throw new InvalidSettingException(RespSettings.PID, "port", "must be between 1 and 65535, got " + settings.port());
             }
+            if (settings.tlsPort() < 0 || settings.tlsPort() > 65535 || settings.tlsPort() == settings.port()) {
+                throw new InvalidSettingException(RespSettings.PID, "tlsPort",
+                        "must be 0 (off) or a port between 1 and 65535 other than port, got " + settings.tlsPort());
+            }
             if (settings.protoMaxBulkLen() < 1024) {
                 throw new InvalidSettingException(RespSettings.PID, "protoMaxBulkLen", "must be at least 1024");
             }
-            start(settings);
+            SslContext tls = TlsContexts.fromSettings(settings, context.getProperty("larder.home"));
+            start(settings, tls);
             // announced as Larder-Endpoint in bnd.bnd: the start report waits for it
             Hashtable<String, Object> announcement = new Hashtable<>();
             announcement.put("larder.endpoint", "redis");
-            announcement.put("larder.endpoint.url", "redis://" + settings.bindAddress() + ":" + settings.port());
+            String url = "redis://" + settings.bindAddress() + ":" + settings.port();
+            if (tls != null) {
+                url += ", rediss://" + settings.bindAddress() + ":" + settings.tlsPort();
+            }
+            announcement.put("larder.endpoint.url", url);
             endpoint = context.registerService(RespServer.class, this, announcement);
         } catch (InvalidSettingException e) {
             LOG.error("RESP server not started: {}", e.getMessage());
         }
     }
 
-    private void start(RespSettings settings) throws InvalidSettingException {
+    private void start(RespSettings settings, SslContext tls) throws InvalidSettingException {
         boolean epoll = settings.epoll() && Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         Class<? extends ServerChannel> channel = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
@@ -84,22 +95,39 @@ public class RespServer {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new RespDecoder(settings.protoMaxBulkLen()), new RespConnection(engine));
-                    }
-                });
-        try {
-            listener = bootstrap.bind(new InetSocketAddress(settings.bindAddress(), settings.port())).sync().channel();
-        } catch (Exception e) {
-            stopGroup();
-            String setting = e instanceof BindException ? "port" : "bindAddress";
-            throw new InvalidSettingException(RespSettings.PID, setting,
-                    "cannot listen on " + settings.bindAddress() + ":" + settings.port() + " (" + e.getMessage() + ")");
+                .childHandler(pipeline(settings, null));
+        listener = bind(bootstrap, settings, settings.port(), "port");
+        if (tls != null) {
+            tlsListener = bind(bootstrap.clone().childHandler(pipeline(settings, tls)), settings, settings.tlsPort(), "tlsPort");
         }
-        LOG.info("RESP server listening on {}:{} ({}, {} threads)", settings.bindAddress(), settings.port(),
-                epoll ? "epoll" : "nio", threads);
+        LOG.info("RESP server listening on {}:{}{} ({}, {} threads)", settings.bindAddress(), settings.port(),
+                tls == null ? "" : ", TLS on port " + settings.tlsPort(), epoll ? "epoll" : "nio", threads);
+    }
+
+    private ChannelInitializer<SocketChannel> pipeline(RespSettings settings, SslContext tls) {
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+                if (tls != null) {
+                    ch.pipeline().addLast(tls.newHandler(ch.alloc()));
+                }
+                ch.pipeline().addLast(new RespDecoder(settings.protoMaxBulkLen()), new RespConnection(engine));
+            }
+        };
+    }
+
+    private Channel bind(ServerBootstrap bootstrap, RespSettings settings, int port, String setting) throws InvalidSettingException {
+        try {
+            return bootstrap.bind(new InetSocketAddress(settings.bindAddress(), port)).sync().channel();
+        } catch (Exception e) {
+            if (listener != null) {
+                listener.close().syncUninterruptibly();
+                listener = null;
+            }
+            stopGroup();
+            throw new InvalidSettingException(RespSettings.PID, e instanceof BindException ? setting : "bindAddress",
+                    "cannot listen on " + settings.bindAddress() + ":" + port + " (" + e.getMessage() + ")");
+        }
     }
 
     @Deactivate
@@ -107,8 +135,10 @@ public class RespServer {
         if (endpoint != null) {
             endpoint.unregister();
         }
-        if (listener != null) {
-            listener.close().syncUninterruptibly();
+        for (Channel channel : new Channel[] {listener, tlsListener}) {
+            if (channel != null) {
+                channel.close().syncUninterruptibly();
+            }
         }
         stopGroup();
     }

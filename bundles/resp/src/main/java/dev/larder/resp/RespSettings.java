@@ -22,4 +22,23 @@ public @interface RespSettings {
 
     @AttributeDefinition(description = "Use Linux epoll when available, else Java NIO.")
     boolean epoll() default true;
+
+    @AttributeDefinition(description = "Port for TLS connections (Redis's tls-port); 0: no TLS listener. Needs tlsCertFile and tlsKeyFile.")
+    int tlsPort() default 0;
+
+    @AttributeDefinition(description = "PEM file with the server certificate (chain). Relative paths start at the Larder home.")
+    String tlsCertFile() default "";
+
+    @AttributeDefinition(description = "PEM file with the certificate's private key, PKCS#8 (as openssl genpkey writes it).")
+    String tlsKeyFile() default "";
+
+    @AttributeDefinition(type = org.osgi.service.metatype.annotations.AttributeType.PASSWORD,
+            description = "Password of an encrypted tlsKeyFile; empty when the key is not encrypted.")
+    String tlsKeyPassword() default "";
+
+    @AttributeDefinition(description = "PEM file with the CA certificates that client certificates must chain to.")
+    String tlsCaCertFile() default "";
+
+    @AttributeDefinition(description = "Require clients to present a certificate signed by tlsCaCertFile (Redis's tls-auth-clients).")
+    boolean tlsAuthClients() default false;
 }

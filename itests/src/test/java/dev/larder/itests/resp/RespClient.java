@@ -22,7 +22,11 @@ public final class RespClient implements AutoCloseable {
     private final OutputStream out;
 
     public RespClient(int port) throws IOException {
-        socket = new Socket("127.0.0.1", port);
+        this("127.0.0.1", port);
+    }
+
+    public RespClient(String host, int port) throws IOException {
+        socket = new Socket(host, port);
         socket.setSoTimeout(10_000);
         socket.setTcpNoDelay(true);
         in = new BufferedInputStream(socket.getInputStream());

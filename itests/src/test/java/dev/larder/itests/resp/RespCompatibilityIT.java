@@ -3,15 +3,6 @@ package dev.larder.itests.resp;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Random;
-import java.util.Set;
-import java.util.function.Supplier;
-import org.junit.AfterClass;
-import org.junit.BeforeClass;
-import org.junit.Test;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisFuture;
@@ -20,6 +11,21 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.protocol.ProtocolVersion;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.Test;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
@@ -27,8 +33,8 @@ import redis.clients.jedis.RedisProtocol;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.params.ClientKillParams;
 import redis.clients.jedis.params.ScanParams;
-import redis.clients.jedis.resps.ScanResult;
 import redis.clients.jedis.params.SetParams;
+import redis.clients.jedis.resps.ScanResult;
 
 /**
  * The distribution, started with bin/larder, against redis-server 7 given the same commands: every
@@ -38,13 +44,17 @@ public class RespCompatibilityIT {
 
     private static final int PORT_BASE = 48700;
     private static final int REDIS_PORT = 48799;
+    private static final int TLS_PORT = PORT_BASE + 41;
     private static ServerProcesses.Larder larder;
+    private static java.nio.file.Path certificate;
     private static ServerProcesses.Redis redis;
 
     @BeforeClass
     public static void startServers() throws Exception {
         redis = ServerProcesses.Redis.start(REDIS_PORT);
-        larder = ServerProcesses.Larder.install("resp-compatibility-it", PORT_BASE).start();
+        larder = ServerProcesses.Larder.install("resp-compatibility-it", PORT_BASE);
+        certificate = larder.tls(TLS_PORT);
+        larder.start();
     }
 
     @AfterClass
@@ -185,7 +195,31 @@ public class RespCompatibilityIT {
                 new String[] {"BITOP", "NOT", "dest", "bits", "bits"},
                 new String[] {"BITOP", "NAND", "dest", "bits"},
                 new String[] {"BITOP", "OR", "dest", "nosuch1", "nosuch2"},
-                new String[] {"EXISTS", "dest"}));
+                new String[] {"EXISTS", "dest"},
+                new String[] {"SET", "s1", "ohmytext"},
+                new String[] {"SET", "s2", "mynewtext"},
+                new String[] {"LCS", "s1", "s2"},
+                new String[] {"LCS", "s1", "s2", "LEN"},
+                new String[] {"LCS", "s1", "s2", "IDX", "MINMATCHLEN", "4", "WITHMATCHLEN"},
+                new String[] {"LCS", "s1", "s2", "IDX", "LEN"},
+                new String[] {"LCS", "s1", "s2", "MINMATCHLEN"},
+                new String[] {"LCS", "s1", "s2", "MINMATCHLEN", "x"},
+                new String[] {"LCS", "s1", "s2", "FOO"},
+                new String[] {"BITFIELD", "bf", "SET", "u64", "0", "1"},
+                new String[] {"BITFIELD", "bf", "SET", "i65", "0", "1"},
+                new String[] {"BITFIELD", "bf", "SET", "I8", "0", "1"},
+                new String[] {"BITFIELD", "bf", "GET", "u8", "-1"},
+                new String[] {"BITFIELD", "bf", "GET", "u8", "#-1"},
+                new String[] {"BITFIELD", "bf", "GET", "u8", "4294967296"},
+                new String[] {"BITFIELD", "bf", "INCRBY", "u8", "0", "x"},
+                new String[] {"BITFIELD", "bf", "OVERFLOW", "NOPE", "GET", "u8", "0"},
+                new String[] {"BITFIELD", "bf", "GET", "u8"},
+                new String[] {"BITFIELD", "bf", "FOO"},
+                new String[] {"BITFIELD_RO", "bf", "SET", "u8", "0", "1"},
+                new String[] {"BITFIELD", "bf", "OVERFLOW", "FAIL", "SET", "u8", "100", "256"},
+                new String[] {"GET", "bf"},
+                new String[] {"BITFIELD", "bf", "SET", "i8", "0", "-1", "GET", "u8", "0", "OVERFLOW", "SAT", "INCRBY", "u8", "0", "10"},
+                new String[] {"BITFIELD", "bf"}));
     }
 
     @Test
@@ -218,6 +252,32 @@ public class RespCompatibilityIT {
         try (RespClient ours = new RespClient(larder.respPort)) {
             assertEquals("the server keeps serving other clients", "+PONG", ours.call("PING"));
         }
+    }
+
+    @Test
+    public void tlsPortServesJedisAndRedisCliWithTheConfiguredCertificate() throws Exception {
+        KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
+        trusted.load(null, null);
+        try (InputStream pem = Files.newInputStream(certificate)) {
+            trusted.setCertificateEntry("larder", CertificateFactory.getInstance("X.509").generateCertificate(pem));
+        }
+        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(trusted);
+        SSLContext ssl = SSLContext.getInstance("TLS");
+        ssl.init(null, trust.getTrustManagers(), null);
+        for (RedisProtocol protocol : List.of(RedisProtocol.RESP2, RedisProtocol.RESP3)) {
+            try (Jedis jedis = new Jedis(new HostAndPort("127.0.0.1", TLS_PORT), DefaultJedisClientConfig.builder()
+                    .ssl(true).sslSocketFactory(ssl.getSocketFactory()).protocol(protocol).build())) {
+                assertEquals("OK", jedis.set("over-tls", "secret " + protocol));
+                assertEquals("secret " + protocol, jedis.get("over-tls"));
+            }
+        }
+        String port = String.valueOf(TLS_PORT);
+        assertEquals("secret RESP3\n", ServerProcesses.run(List.of("redis-cli", "--tls", "--cacert", certificate.toString(),
+                "-p", port, "GET", "over-tls"), 30));
+        String untrusted = ServerProcesses.run(List.of("sh", "-c", "redis-cli --tls -p " + port + " PING 2>&1 || true"), 30);
+        assertTrue("a client that does not trust the certificate is refused: " + untrusted,
+                untrusted.contains("certificate verify failed") || untrusted.contains("Could not connect"));
     }
 
     @Test
@@ -380,7 +440,7 @@ public class RespCompatibilityIT {
             case 2 -> "0";
             default -> String.valueOf(random.nextInt(20));
         };
-        return switch (random.nextInt(33)) {
+        return switch (random.nextInt(34)) {
             case 0 -> new String[] {"GET", key.get()};
             case 1 -> setCommand(random, key.get(), value.get());
             case 2 -> new String[] {"SETNX", key.get(), value.get()};
@@ -429,8 +489,38 @@ public class RespCompatibilityIT {
                 default -> new String[] {"BITOP", new String[] {"AND", "OR", "XOR", "NOT"}[random.nextInt(4)], "{t}a", "{t}b",
                         random.nextBoolean() ? "{t}a" : "{t}b"};
             };
+            case 32 -> random.nextBoolean() ? bitfieldCommand(random, key.get()) : lcsCommand(random, key.get(), key.get());
             default -> random.nextInt(20) == 0 ? new String[] {"FLUSHDB"} : new String[] {"PING"};
         };
+    }
+
+    private static String[] bitfieldCommand(Random random, String key) {
+        String[] types = {"i8", "u8", "i5", "u3", "i64", "u63", "i16", "u1", "u64", "x8"};
+        String[] offsets = {"0", "3", "#1", "17", "#2", "-1", "x"};
+        String[] values = {"127", "-128", "300", "-1", "0", "5", "9223372036854775807", "-9223372036854775808", "y"};
+        List<String> args = new ArrayList<>(List.of(random.nextInt(5) == 0 ? "BITFIELD_RO" : "BITFIELD", key));
+        for (int i = random.nextInt(4); i >= 0; i--) {
+            switch (random.nextInt(4)) {
+                case 0 -> args.addAll(List.of("GET", types[random.nextInt(types.length)], offsets[random.nextInt(offsets.length)]));
+                case 1 -> args.addAll(List.of("SET", types[random.nextInt(types.length)], offsets[random.nextInt(offsets.length)],
+                        values[random.nextInt(values.length)]));
+                case 2 -> args.addAll(List.of("INCRBY", types[random.nextInt(types.length)], offsets[random.nextInt(offsets.length)],
+                        values[random.nextInt(values.length)]));
+                default -> args.addAll(List.of("OVERFLOW", new String[] {"WRAP", "SAT", "FAIL", "BAD"}[random.nextInt(4)]));
+            }
+        }
+        return args.toArray(new String[0]);
+    }
+
+    private static String[] lcsCommand(Random random, String first, String second) {
+        List<String> args = new ArrayList<>(List.of("LCS", first, second));
+        switch (random.nextInt(4)) {
+            case 0 -> args.add("LEN");
+            case 1 -> args.add("IDX");
+            case 2 -> args.addAll(List.of("IDX", "MINMATCHLEN", String.valueOf(random.nextInt(4)), "WITHMATCHLEN"));
+            default -> { }
+        }
+        return args.toArray(new String[0]);
     }
 
     private static String[] setCommand(Random random, String key, String value) {

@@ -52,6 +52,21 @@ final class ServerProcesses {
             return new Larder(home, root.resolve("data"), portBase + 40);
         }
 
+        /**
+         * Adds a TLS listener on {@code tlsPort} with a fresh self-signed certificate for 127.0.0.1 (made by
+         * openssl); returns the certificate's PEM file, for clients to trust.
+         */
+        Path tls(int tlsPort) throws Exception {
+            Path dir = Files.createDirectories(home.resolve("config").resolve("tls"));
+            run(List.of("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                    "-keyout", dir.resolve("redis.key").toString(), "-out", dir.resolve("redis.crt").toString(), "-days", "2",
+                    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"), 60);
+            Path resp = home.resolve("config").resolve("dev.larder.resp.cfg");
+            Files.writeString(resp, Files.readString(resp) + "tlsPort=" + tlsPort + "\ntlsCertFile=config/tls/redis.crt\n"
+                    + "tlsKeyFile=config/tls/redis.key\n");
+            return dir.resolve("redis.crt");
+        }
+
         /** Replaces config/dev.larder.redis.cfg, e.g. to choose the durability. */
         Larder engineSettings(String cfg) throws IOException {
             Files.writeString(home.resolve("config").resolve("dev.larder.redis.cfg"), cfg);

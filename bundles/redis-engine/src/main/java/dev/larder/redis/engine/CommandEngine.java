@@ -1,14 +1,20 @@
 package dev.larder.redis.engine;
 
+import dev.larder.redis.api.RedisException;
+import java.net.InetAddress;
+
 /** Runs Redis commands. Published as an OSGi service by the engine bundle. */
 public interface CommandEngine {
 
     /**
-     * A session for a new client connection.
+     * A session for a new client connection. It starts in the default database, authenticated when that
+     * database needs no token and protected mode lets {@code peer} in.
      *
+     * @param peer          the client's address, for protected mode
      * @param remoteAddress the client's host:port
      * @param localAddress  this server's host:port of the connection
-     * @param disconnect    closes the connection; run when a command (CLIENT KILL) ends the session
+     * @param disconnect    closes the connection; run when a command (CLIENT KILL) or a deleted database ends the session
+     * @throws RedisException the connection must be refused with this error (Redis's protected-mode DENIED)
      */
-    EngineSession open(String remoteAddress, String localAddress, Runnable disconnect);
+    EngineSession open(InetAddress peer, String remoteAddress, String localAddress, Runnable disconnect) throws RedisException;
 }

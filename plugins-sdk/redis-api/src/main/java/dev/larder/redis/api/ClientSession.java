@@ -10,6 +10,23 @@ public interface ClientSession {
 
     void name(String name);
 
+    /**
+     * AUTH: the connection continues in the database the token opens, with the access it grants.
+     *
+     * @param user null for {@code AUTH token}; otherwise "default" or the database's name
+     * @throws RedisException WRONGPASS when the token opens nothing (or another database than {@code user})
+     */
+    void authenticate(String user, byte[] token) throws RedisException;
+
+    /** Back to how a new connection starts: the default database, authenticated only if that needs no token (RESET). */
+    void deauthenticate();
+
+    /** Whether commands other than AUTH, HELLO, QUIT and RESET may run. */
+    boolean authenticated();
+
+    /** The name of the database the connection works in (the user CLIENT LIST shows). */
+    String user();
+
     /** The selected logical database. */
     int database();
 

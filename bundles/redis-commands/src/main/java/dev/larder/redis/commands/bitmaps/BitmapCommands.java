@@ -16,7 +16,7 @@ import dev.larder.redis.api.StringValue;
 import java.util.List;
 import org.osgi.service.component.annotations.Component;
 
-/** Bit operations on strings: Redis's bitops.c (SETBIT, GETBIT, BITCOUNT, BITPOS, BITOP). */
+/** Bit operations on strings: Redis's bitops.c (SETBIT, GETBIT, BITCOUNT, BITPOS, BITOP, BITFIELD). */
 @Component
 public class BitmapCommands implements CommandFamily {
 
@@ -25,7 +25,8 @@ public class BitmapCommands implements CommandFamily {
 
     @Override
     public List<RedisCommand> commands() {
-        return List.of(
+        List<RedisCommand> commands = new java.util.ArrayList<>(BitfieldCommand.commands());
+        commands.addAll(List.of(
                 RedisCommand.of(command("setbit", 4).flags(WRITE, DENYOOM).keys(1, 1, 1).categories("bitmap").build(), BitmapCommands::setbit),
                 RedisCommand.of(command("getbit", 3).flags(READONLY, FAST).keys(1, 1, 1).categories("bitmap").build(), (c, argv, r) -> {
                     long offset = offset(argv[2]);
@@ -35,7 +36,8 @@ public class BitmapCommands implements CommandFamily {
                 }),
                 RedisCommand.of(command("bitcount", -2).flags(READONLY).keys(1, 1, 1).categories("bitmap").build(), BitmapCommands::bitcount),
                 RedisCommand.of(command("bitpos", -3).flags(READONLY).keys(1, 1, 1).categories("bitmap").build(), BitmapCommands::bitpos),
-                RedisCommand.of(command("bitop", -4).flags(WRITE, DENYOOM).keys(2, -1, 1).categories("bitmap").build(), BitmapCommands::bitop));
+                RedisCommand.of(command("bitop", -4).flags(WRITE, DENYOOM).keys(2, -1, 1).categories("bitmap").build(), BitmapCommands::bitop)));
+        return commands;
     }
 
     private static byte[] bytes(CommandContext c, byte[] key) throws RedisException {

@@ -1,7 +1,9 @@
 package dev.larder.redis.commands.connection;
 
 import static dev.larder.redis.api.CommandFlag.FAST;
+import static dev.larder.redis.api.CommandFlag.ALLOW_BUSY;
 import static dev.larder.redis.api.CommandFlag.LOADING;
+import static dev.larder.redis.api.CommandFlag.NOSCRIPT;
 import static dev.larder.redis.api.CommandFlag.NO_AUTH;
 import static dev.larder.redis.api.CommandFlag.STALE;
 import static dev.larder.redis.api.CommandSpec.command;
@@ -19,7 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import org.osgi.service.component.annotations.Component;
 
-/** The connection: PING, ECHO, SELECT, HELLO, CLIENT, QUIT. */
+/** The connection: PING, ECHO, SELECT, AUTH, HELLO, CLIENT, RESET, QUIT. */
 @Component
 public class ConnectionCommands implements CommandFamily {
 
@@ -38,7 +40,7 @@ public class ConnectionCommands implements CommandFamily {
                 }),
                 RedisCommand.of(command("echo", 2).flags(FAST, LOADING, STALE).categories("connection").build(),
                         (c, argv, r) -> r.bulk(argv[1])),
-                RedisCommand.of(command("quit", -1).flags(FAST, NO_AUTH, LOADING, STALE).categories("connection").build(), (c, argv, r) -> {
+                RedisCommand.of(command("quit", -1).flags(NOSCRIPT, LOADING, STALE, FAST, NO_AUTH, ALLOW_BUSY).categories("connection").build(), (c, argv, r) -> {
                     c.client().closeAfterReply();
                     r.ok();
                 }),
@@ -50,11 +52,21 @@ public class ConnectionCommands implements CommandFamily {
                     c.client().selectDatabase((int) index);
                     r.ok();
                 }),
-                RedisCommand.of(command("hello", -1).flags(FAST, NO_AUTH, LOADING, STALE).categories("connection").build(),
-                        ConnectionCommands::hello),
+                RedisCommand.of(command("auth", -2).flags(NOSCRIPT, LOADING, STALE, FAST, NO_AUTH, ALLOW_BUSY).categories("connection")
+                        .build(), (c, argv, r) -> {
+                            if (argv.length > 3) {
+                                throw RedisException.syntax();
+                            }
+                            c.client().authenticate(argv.length == 3 ? Arguments.text(argv[1]) : null, argv[argv.length - 1]);
+                            r.ok();
+                        }),
+                RedisCommand.of(command("hello", -1).flags(NOSCRIPT, LOADING, STALE, FAST, NO_AUTH, ALLOW_BUSY).categories("connection")
+                        .build(), ConnectionCommands::hello),
                 RedisCommand.of(command("client", -2).flags(LOADING, STALE).categories("connection").build(), ConnectionCommands::client),
-                RedisCommand.of(command("reset", 1).flags(FAST, NO_AUTH, LOADING, STALE).categories("connection").build(), (c, argv, r) -> {
+                RedisCommand.of(command("reset", 1).flags(NOSCRIPT, LOADING, STALE, FAST, NO_AUTH, ALLOW_BUSY).categories("connection")
+                        .build(), (c, argv, r) -> {
                     ClientSession client = c.client();
+                    client.deauthenticate();
                     client.selectDatabase(0);
                     client.protocol(2);
                     client.name(null);
@@ -81,13 +93,22 @@ public class ConnectionCommands implements CommandFamily {
             for (int i = 2; i < argv.length; i++) {
                 boolean more = i + 1 < argv.length;
                 if (Arguments.is(argv[i], "AUTH") && i + 2 < argv.length) {
-                    throw new RedisException("WRONGPASS invalid username-password pair or user is disabled.");
+                    try {
+                        client.authenticate(Arguments.text(argv[i + 1]), argv[i + 2]);
+                    } catch (RedisException e) {
+                        throw new RedisException("WRONGPASS invalid username-password pair or user is disabled.");
+                    }
+                    i += 2;
                 } else if (Arguments.is(argv[i], "SETNAME") && more) {
                     name = checkedName(argv[++i]);
                 } else {
                     throw new RedisException("ERR Syntax error in HELLO option '" + Arguments.text(argv[i]) + "'");
                 }
             }
+        }
+        if (!client.authenticated()) {
+            throw new RedisException("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH "
+                    + "<user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time");
         }
         client.protocol(protocol);
         if (name != null) {
@@ -232,7 +253,7 @@ public class ConnectionCommands implements CommandFamily {
                 + (client.name() == null ? "" : client.name()) + " age=" + (now - client.connectedAtMillis()) / 1000
                 + " idle=" + Math.max(0, now - client.lastCommandAtMillis()) / 1000 + " flags=N db=" + client.database()
                 + " sub=0 psub=0 ssub=0 multi=-1 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0"
-                + " tot-mem=0 events=r cmd=" + client.lastCommand() + " user=default redir=-1 resp=" + client.protocol() + "\n";
+                + " tot-mem=0 events=r cmd=" + client.lastCommand() + " user=" + client.user() + " redir=-1 resp=" + client.protocol() + "\n";
     }
 
     private static String checkedName(byte[] name) throws RedisException {

@@ -119,6 +119,7 @@ public class StringCommands implements CommandFamily {
                 }),
                 RedisCommand.of(command("incrbyfloat", 3).flags(WRITE, DENYOOM, FAST).keys(1, 1, 1).categories("string").build(),
                         StringCommands::incrbyfloat),
+                LcsCommand.lcs(),
                 RedisCommand.of(command("getrange", 4).flags(READONLY).keys(1, 1, 1).categories("string").build(), StringCommands::getrange),
                 RedisCommand.of(command("substr", 4).flags(READONLY).keys(1, 1, 1).categories("string").build(), StringCommands::getrange),
                 RedisCommand.of(command("setrange", 4).flags(WRITE, DENYOOM).keys(1, 1, 1).categories("string").build(), StringCommands::setrange));

@@ -133,7 +133,7 @@ final class EngineCommands implements CommandFamily {
         if (all || wanted.contains("keyspace")) {
             text.append("# Keyspace\r\n");
             for (int db = 0; db < stats.databases(); db++) {
-                long[] counts = engine.keyCounts(db);
+                long[] counts = engine.keyCounts(((Session) c).tenant(), db);
                 if (counts[0] > 0) {
                     text.append("db").append(db).append(":keys=").append(counts[0]).append(",expires=").append(counts[1])
                             .append(",avg_ttl=0\r\n");

@@ -1,5 +1,10 @@
 package dev.larder.redis.engine.internal;
 
+import dev.larder.databases.AnonymousAccess;
+import dev.larder.databases.Database;
+import dev.larder.databases.DatabaseListener;
+import dev.larder.databases.Databases;
+import dev.larder.databases.Durability;
 import dev.larder.redis.api.CommandFamily;
 import dev.larder.redis.api.CommandFlag;
 import dev.larder.redis.api.CommandSpec;
@@ -12,6 +17,7 @@ import dev.larder.redis.engine.EngineSession;
 import dev.larder.settings.InvalidSettingException;
 import dev.larder.settings.SettingsCheck;
 import dev.larder.storage.StorageNode;
+import java.net.InetAddress;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Map;
@@ -26,6 +32,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.ComponentException;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -42,6 +49,7 @@ import org.slf4j.LoggerFactory;
  * on the caller's thread with the locks of every shard it touches, taken in shard order, so it is atomic
  * without a transaction and clients never wait on a hand-off to another thread. Changes reach the
  * storage grid in batches by {@link WriteBehind}; at start the engine loads the keys this node owns.
+ * Every database (tenant) has its own keys in every shard; a session works in one database at a time.
  */
 @Component(service = CommandEngine.class, configurationPid = EngineSettings.PID, immediate = true)
 @Designate(ocd = EngineSettings.class)
@@ -49,6 +57,13 @@ public class RedisEngine implements CommandEngine {
 
     private static final Logger LOG = LoggerFactory.getLogger("dev.larder.redis");
     static final String TABLE = "redis";
+    /** Redis's protected-mode refusal, with Larder's ways out. */
+    private static final String PROTECTED_MODE = "DENIED Redis is running in protected mode because protected mode is enabled "
+            + "and no password is set for the default user. In this mode connections are only accepted from the loopback "
+            + "interface. If you want to connect from external computers to Larder you may adopt one of the following "
+            + "solutions: 1) Set a token for the default database: defaultToken in config/dev.larder.databases.cfg, or the "
+            + "environment variable LARDER_DEFAULT_TOKEN. 2) Disable protected mode (protectedMode=false in "
+            + "config/dev.larder.databases.cfg), making sure the server is not reachable from the internet.";
 
     private final CommandRegistry registry = new CommandRegistry();
     private final Map<Long, Session> sessions = new ConcurrentHashMap<>();
@@ -59,8 +74,11 @@ public class RedisEngine implements CommandEngine {
     private final int databases;
     private final WriteBehind writeBehind;
     private final BundleContext context;
-    private final boolean acknowledgeAfterSync;
+    private final EngineSettings.Durability defaultDurability;
     private final StorageNode storage;
+    private final Databases tenantRegistry;
+    private final Map<Integer, Tenant> tenants = new ConcurrentHashMap<>();
+    private final ServiceRegistration<DatabaseListener> databaseListener;
     /** Completes when the write-behind round after the current one has been written and synced. */
     private volatile CompletableFuture<Void> nextRound = new CompletableFuture<>();
     private final AtomicBoolean roundRequested = new AtomicBoolean();
@@ -68,7 +86,8 @@ public class RedisEngine implements CommandEngine {
             Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "larder-redis-background"));
 
     @Activate
-    public RedisEngine(BundleContext context, @Reference StorageNode storage, EngineSettings settings, Map<String, Object> properties) {
+    public RedisEngine(BundleContext context, @Reference StorageNode storage, @Reference Databases tenantRegistry,
+            EngineSettings settings, Map<String, Object> properties) {
         this.context = context;
         try {
             SettingsCheck.check(EngineSettings.PID, EngineSettings.class, properties);
@@ -85,30 +104,113 @@ public class RedisEngine implements CommandEngine {
         registry.add(new EngineCommands(this));
         databases = settings.databases();
         this.storage = storage;
-        boolean durable = settings.durability() != EngineSettings.Durability.OFF;
-        acknowledgeAfterSync = settings.durability() == EngineSettings.Durability.ALWAYS;
-        shards = new Shards(settings.shards(), databases, durable, storage::partitionOf);
-        writeBehind = durable ? new WriteBehind(shards, storage.table(TABLE)) : null;
-        if (durable) {
-            long began = System.nanoTime();
-            long loaded = writeBehind.load(System.currentTimeMillis());
-            LOG.info("Redis engine loaded {} keys in {} ms", loaded, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began));
-            background.scheduleWithFixedDelay(this::flushSafely, settings.flushIntervalMillis(), settings.flushIntervalMillis(),
-                    TimeUnit.MILLISECONDS);
-        }
+        this.tenantRegistry = tenantRegistry;
+        defaultDurability = settings.durability();
+        shards = new Shards(settings.shards(), storage::partitionOf);
+        writeBehind = new WriteBehind(shards, storage.table(TABLE));
+        long began = System.nanoTime();
+        Map<Integer, Database> known = new java.util.HashMap<>();
+        tenantRegistry.list().forEach(database -> known.put(database.id(), database));
+        long loaded = writeBehind.load(System.currentTimeMillis(), id -> {
+            Database database = known.get(id);
+            Tenant tenant = database == null ? null : tenant(database);
+            return tenant != null && tenant.persisted() ? tenant : null;
+        });
+        LOG.info("Redis engine loaded {} keys in {} ms", loaded, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began));
+        background.scheduleWithFixedDelay(this::flushSafely, settings.flushIntervalMillis(), settings.flushIntervalMillis(),
+                TimeUnit.MILLISECONDS);
         background.scheduleWithFixedDelay(this::expireSafely, settings.activeExpiryMillis(), settings.activeExpiryMillis(),
                 TimeUnit.MILLISECONDS);
+        databaseListener = context.registerService(DatabaseListener.class, new DatabaseListener() {
+            @Override
+            public void deleted(Database database) {
+                databaseDeleted(database);
+            }
+
+            @Override
+            public void changed(Database database) {
+                databaseChanged(database);
+            }
+        }, null);
     }
 
     @Deactivate
     void deactivate() throws InterruptedException {
+        databaseListener.unregister();
         background.shutdown();
         background.awaitTermination(30, TimeUnit.SECONDS);
-        if (writeBehind != null) {
-            writeBehind.flush();
-            storage.syncToDisk();
-            nextRound.complete(null);
+        writeBehind.flush();
+        storage.syncToDisk();
+        nextRound.complete(null);
+    }
+
+    Databases databases() {
+        return tenantRegistry;
+    }
+
+    /** The keys of a database, created empty on first use, with the database's durability applied. */
+    Tenant tenant(Database database) {
+        Tenant tenant = tenants.computeIfAbsent(database.id(), id -> {
+            Tenant created = new Tenant(id, database.name(), shards.count(), databases);
+            applyDurability(created, database);
+            return created;
+        });
+        return tenant;
+    }
+
+    private void applyDurability(Tenant tenant, Database database) {
+        EngineSettings.Durability durability = database.durability() == Durability.SERVER_DEFAULT ? defaultDurability
+                : EngineSettings.Durability.valueOf(database.durability().name());
+        tenant.durability(durability != EngineSettings.Durability.OFF, durability == EngineSettings.Durability.ALWAYS);
+    }
+
+    /** Its clients are disconnected, its keys dropped from memory at once and from the grid in the background. */
+    private void databaseDeleted(Database database) {
+        Tenant tenant = tenants.remove(database.id());
+        if (tenant != null) {
+            tenant.markDeleted();
+            sessions.values().stream().filter(session -> session.tenant() == tenant).forEach(Session::kill);
+            for (Shard shard : shards.all()) {
+                shard.lock.lock();
+                try {
+                    tenant.clear(shard.index);
+                } finally {
+                    shard.lock.unlock();
+                }
+            }
         }
+        purgeStored(database);
+    }
+
+    private void databaseChanged(Database database) {
+        Tenant tenant = tenants.get(database.id());
+        if (tenant == null) {
+            return;
+        }
+        boolean wasPersisted = tenant.persisted();
+        for (Shard shard : shards.all()) {
+            shard.lock.lock();
+            try {
+                applyDurability(tenant, database);
+                if (!wasPersisted && tenant.persisted()) {
+                    for (int db = 0; db < databases; db++) {
+                        shard.allChanged(tenant, db);
+                    }
+                }
+            } finally {
+                shard.lock.unlock();
+            }
+        }
+        if (wasPersisted && !tenant.persisted()) {
+            purgeStored(database);
+        }
+    }
+
+    private void purgeStored(Database database) {
+        background.execute(() -> {
+            long removed = writeBehind.purge(id -> id == database.id());
+            LOG.info("Removed {} stored keys of database '{}'", removed, database.name());
+        });
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
@@ -121,8 +223,13 @@ public class RedisEngine implements CommandEngine {
     }
 
     @Override
-    public EngineSession open(String remoteAddress, String localAddress, Runnable disconnect) {
-        Session session = new Session(this, sessionIds.incrementAndGet(), remoteAddress, localAddress, disconnect, shards, databases);
+    public EngineSession open(InetAddress peer, String remoteAddress, String localAddress, Runnable disconnect) throws RedisException {
+        AnonymousAccess access = tenantRegistry.anonymousAccess(peer);
+        if (access == AnonymousAccess.REFUSED_BY_PROTECTED_MODE) {
+            throw new RedisException(PROTECTED_MODE);
+        }
+        Session session = new Session(this, sessionIds.incrementAndGet(), remoteAddress, localAddress, disconnect, shards,
+                access == AnonymousAccess.DEFAULT_DATABASE);
         sessions.put(session.id(), session);
         return session;
     }
@@ -151,14 +258,14 @@ public class RedisEngine implements CommandEngine {
         commandsProcessed.reset();
     }
 
-    /** Keys and keys with an expiry of one logical database, each shard locked in turn. */
-    long[] keyCounts(int database) {
+    /** Keys and keys with an expiry of one logical DB of a database, each shard locked in turn. */
+    long[] keyCounts(Tenant tenant, int database) {
         long keys = 0;
         long expiring = 0;
         for (Shard shard : shards.all()) {
             shard.lock.lock();
             try {
-                KeyTable table = shard.database(database);
+                KeyTable table = shard.table(tenant, database);
                 keys += table.size();
                 long[] withExpiry = {0};
                 table.forEach((key, entry) -> withExpiry[0] += entry.expireAt != Keyspace.NO_EXPIRY ? 1 : 0);
@@ -183,7 +290,12 @@ public class RedisEngine implements CommandEngine {
             reply.error(RedisException.wrongArity(spec.name()).getMessage());
             return;
         }
-        if (acknowledgeAfterSync && spec.has(CommandFlag.WRITE)) {
+        String refusal = refusal(session, spec);
+        if (refusal != null) {
+            reply.error(refusal);
+            return;
+        }
+        if (spec.has(CommandFlag.WRITE) && session.tenant().acknowledgedAfterSync()) {
             session.wrote();
         }
         int[] keys = command.keyPositions(argv);
@@ -199,6 +311,16 @@ public class RedisEngine implements CommandEngine {
         } finally {
             unlock(locked);
         }
+    }
+
+    /** Why the session may not run the command, or null. Read-only tokens cannot list keys either, as on Upstash. */
+    private static String refusal(Session session, CommandSpec spec) {
+        if (!session.authenticated() && !spec.has(CommandFlag.NO_AUTH)) {
+            return "NOAUTH Authentication required.";
+        }
+        boolean denied = session.readOnly() && (spec.has(CommandFlag.WRITE) || spec.name().equals("keys") || spec.name().equals("scan"))
+                || spec.has(CommandFlag.ADMIN) && !session.administrator();
+        return denied ? "NOPERM this user has no permissions to run the '" + spec.name() + "' command" : null;
     }
 
     /** Locks in shard order, which rules out deadlocks between multi-key commands. */
@@ -262,10 +384,12 @@ public class RedisEngine implements CommandEngine {
         stopper.start();
     }
 
-    /** Every shard's maps of the two databases change places; the caller holds every shard's lock. */
-    void swapDatabases(int first, int second) {
+    /** Every shard's tables of the two logical DBs change places; the caller holds every shard's lock. */
+    void swapDatabases(Tenant tenant, int first, int second) {
         for (Shard shard : shards.all()) {
-            shard.swapDatabases(first, second);
+            tenant.swap(shard.index, first, second);
+            shard.allChanged(tenant, first);
+            shard.allChanged(tenant, second);
         }
     }
 
@@ -277,7 +401,7 @@ public class RedisEngine implements CommandEngine {
         CompletableFuture<Void> round = nextRound;
         if (roundRequested.compareAndSet(false, true)) {
             try {
-                background.execute(this::flushSafely);
+                background.execute(this::durableRound);
             } catch (RejectedExecutionException stopping) {
                 return CompletableFuture.failedFuture(new IllegalStateException("the engine is stopping"));
             }
@@ -285,15 +409,23 @@ public class RedisEngine implements CommandEngine {
         return round;
     }
 
+    /** The timed round: changes go to the grid, Ignite's WAL reaches disk on its own schedule. */
     private void flushSafely() {
+        try {
+            writeBehind.flush();
+        } catch (RuntimeException e) {
+            LOG.warn("Write-behind round failed", e);
+        }
+    }
+
+    /** A round that ALWAYS-durability writers wait on: written, then fsynced. */
+    private void durableRound() {
         roundRequested.set(false);
         CompletableFuture<Void> round = nextRound;
         nextRound = new CompletableFuture<>();
         try {
             writeBehind.flush();
-            if (acknowledgeAfterSync) {
-                storage.syncToDisk();
-            }
+            storage.syncToDisk();
             round.complete(null);
         } catch (RuntimeException e) {
             LOG.warn("Write-behind round failed", e);

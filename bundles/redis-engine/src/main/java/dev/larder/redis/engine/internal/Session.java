@@ -1,10 +1,15 @@
 package dev.larder.redis.engine.internal;
 
+import dev.larder.databases.Access;
+import dev.larder.databases.Database;
 import dev.larder.redis.api.CommandContext;
 import dev.larder.redis.api.Keyspace;
+import dev.larder.redis.api.RedisException;
 import dev.larder.redis.api.Reply;
 import dev.larder.redis.engine.EngineSession;
+import java.nio.charset.StandardCharsets;
 import java.util.Collection;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -17,7 +22,12 @@ final class Session implements EngineSession, CommandContext {
     private final String localAddress;
     private final Runnable disconnect;
     private final long connectedAtMillis = System.currentTimeMillis();
-    private final ShardedKeyspace[] keyspaces;
+    /** Whether the client may work in the default database without AUTH (protected-mode rules, fixed at connect). */
+    private final boolean anonymousAllowed;
+    private Tenant tenant;
+    private ShardedKeyspace[] keyspaces;
+    private boolean authenticated;
+    private boolean readOnly;
     private volatile long lastCommandAtMillis = connectedAtMillis;
     private volatile String lastCommand = "NULL";
     private boolean wroteSinceDurable;
@@ -33,17 +43,79 @@ final class Session implements EngineSession, CommandContext {
     private long nowMillis;
 
     Session(RedisEngine engine, long id, String remoteAddress, String localAddress, Runnable disconnect, Shards shards,
-            int databases) {
+            boolean anonymousAllowed) {
         this.engine = engine;
         this.id = id;
         this.remoteAddress = remoteAddress;
         this.localAddress = localAddress;
         this.disconnect = disconnect;
         this.shards = shards;
-        this.keyspaces = new ShardedKeyspace[databases];
-        for (int i = 0; i < databases; i++) {
-            keyspaces[i] = new ShardedKeyspace(shards, i, this);
+        this.anonymousAllowed = anonymousAllowed;
+        deauthenticate();
+    }
+
+    private void enter(Tenant entered, boolean asReadOnly) {
+        tenant = entered;
+        readOnly = asReadOnly;
+        authenticated = true;
+        keyspaces = new ShardedKeyspace[entered.databases()];
+        for (int i = 0; i < keyspaces.length; i++) {
+            keyspaces[i] = new ShardedKeyspace(shards, entered, i, this);
         }
+        if (database >= keyspaces.length) {
+            database = 0;
+        }
+    }
+
+    @Override
+    public void authenticate(String user, byte[] token) throws RedisException {
+        Optional<Access> access = engine.databases().authenticate(new String(token, StandardCharsets.UTF_8));
+        if (access.isPresent() && (user == null || user.equals(Database.DEFAULT_NAME) || user.equals(access.get().database().name()))) {
+            enter(engine.tenant(access.get().database()), access.get().readOnly());
+            return;
+        }
+        if (anonymousAllowed && engine.databases().defaultDatabase().fullToken() == null) {
+            // as Redis with a password-less default user: AUTH default <anything> succeeds, AUTH <password> is a
+            // mistake (unless other databases exist: then it is a wrong token)
+            if (user == null && engine.databases().list().size() == 1) {
+                throw new RedisException("ERR AUTH <password> called without any password configured for the default user. "
+                        + "Are you sure your configuration is correct?");
+            }
+            if (Database.DEFAULT_NAME.equals(user)) {
+                enter(engine.tenant(engine.databases().defaultDatabase()), false);
+                return;
+            }
+        }
+        throw new RedisException("WRONGPASS invalid username-password pair or user is disabled.");
+    }
+
+    @Override
+    public void deauthenticate() {
+        enter(engine.tenant(engine.databases().defaultDatabase()), false);
+        authenticated = anonymousAllowed;
+    }
+
+    @Override
+    public boolean authenticated() {
+        return authenticated;
+    }
+
+    @Override
+    public String user() {
+        return tenant.name;
+    }
+
+    Tenant tenant() {
+        return tenant;
+    }
+
+    boolean readOnly() {
+        return readOnly;
+    }
+
+    /** May run administrative commands (SHUTDOWN, CONFIG SET, DEBUG, MONITOR): full access to the default database. */
+    boolean administrator() {
+        return authenticated && !readOnly && tenant.isDefault();
     }
 
     @Override
@@ -116,7 +188,7 @@ final class Session implements EngineSession, CommandContext {
 
     @Override
     public void swapDatabases(int first, int second) {
-        engine.swapDatabases(first, second);
+        engine.swapDatabases(tenant, first, second);
     }
 
     @Override
@@ -208,6 +280,6 @@ final class Session implements EngineSession, CommandContext {
 
     @Override
     public Collection<Session> clients() {
-        return engine.sessions();
+        return engine.sessions().stream().filter(other -> other.tenant == tenant).toList();
     }
 }

@@ -7,47 +7,43 @@ import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The keys of some hash slots, in every logical database. One writer at a time: every access holds
- * {@link #lock}. Records which keys changed since the last write-behind round and when keys expire.
+ * The keys of some hash slots, in every database and logical DB (the tables themselves belong to each
+ * {@link Tenant}). One writer at a time: every access holds {@link #lock}. Records which keys changed
+ * since the last write-behind round and when keys expire.
  */
 final class Shard {
 
-    /** A key that changed in one logical database. */
-    record DirtyKey(int database, ByteKey key) {
+    /** A key that changed in one logical DB of one database. */
+    record DirtyKey(Tenant tenant, int database, ByteKey key) {
     }
 
     /** When a key is due to expire; stale once the key's expiry changed (checked when popped). */
-    private record Expiry(long at, int database, ByteKey key) {
+    private record Expiry(long at, Tenant tenant, int database, ByteKey key) {
     }
 
     final ReentrantLock lock = new ReentrantLock();
-    private final KeyTable[] databases;
+    final int index;
     private final PriorityQueue<Expiry> expiries = new PriorityQueue<>((a, b) -> Long.compare(a.at, b.at));
     private Set<DirtyKey> dirty = new HashSet<>();
-    private final boolean tracksChanges;
 
-    Shard(int databaseCount, boolean tracksChanges) {
-        databases = new KeyTable[databaseCount];
-        for (int i = 0; i < databaseCount; i++) {
-            databases[i] = new KeyTable();
-        }
-        this.tracksChanges = tracksChanges;
+    Shard(int index) {
+        this.index = index;
     }
 
-    KeyTable database(int index) {
-        return databases[index];
+    KeyTable table(Tenant tenant, int database) {
+        return tenant.table(index, database);
     }
 
     /** A key was written, its expiry changed, or it was removed. */
-    void changed(int database, ByteKey key) {
-        if (tracksChanges) {
-            dirty.add(new DirtyKey(database, key));
+    void changed(Tenant tenant, int database, ByteKey key) {
+        if (tenant.persisted()) {
+            dirty.add(new DirtyKey(tenant, database, key));
         }
     }
 
-    void expiryChanged(int database, ByteKey key, long expireAt) {
+    void expiryChanged(Tenant tenant, int database, ByteKey key, long expireAt) {
         if (expireAt != Keyspace.NO_EXPIRY) {
-            expiries.add(new Expiry(expireAt, database, key));
+            expiries.add(new Expiry(expireAt, tenant, database, key));
         }
     }
 
@@ -58,16 +54,12 @@ final class Shard {
         return taken;
     }
 
-    void swapDatabases(int first, int second) {
-        KeyTable swapped = databases[first];
-        databases[first] = databases[second];
-        databases[second] = swapped;
-        for (int database : new int[] {first, second}) {
-            databases[database].forEach((key, entry) -> {
-                changed(database, key);
-                expiryChanged(database, key, entry.expireAt);
-            });
-        }
+    /** Marks every key of a database changed, with its expiry (after SWAPDB, or when it starts being stored). */
+    void allChanged(Tenant tenant, int database) {
+        table(tenant, database).forEach((key, entry) -> {
+            changed(tenant, database, key);
+            expiryChanged(tenant, database, key, entry.expireAt);
+        });
     }
 
     /** Removes keys whose time has come, at most {@code limit}; returns how many. */
@@ -75,11 +67,14 @@ final class Shard {
         int removed = 0;
         while (removed < limit && !expiries.isEmpty() && expiries.peek().at <= nowMillis) {
             Expiry due = expiries.poll();
-            KeyTable database = databases[due.database];
-            Entry entry = database.get(due.key);
+            if (due.tenant.deleted()) {
+                continue;
+            }
+            KeyTable table = table(due.tenant, due.database);
+            Entry entry = table.get(due.key);
             if (entry != null && entry.expireAt == due.at) {
-                database.remove(due.key);
-                changed(due.database, due.key);
+                table.remove(due.key);
+                changed(due.tenant, due.database, due.key);
                 removed++;
             }
         }

@@ -6,18 +6,20 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 
 /**
- * One logical database seen through a session: each key lives in the shard of its hash slot, and the
+ * One logical DB of a database (tenant) seen through a session: each key lives in the shard of its hash slot, and the
  * engine holds that shard's lock while a command runs. Reads use the session's command time, so a
  * key that expires mid-command stays consistent.
  */
 final class ShardedKeyspace implements Keyspace {
 
     private final Shards shards;
+    private final Tenant tenant;
     private final int index;
     private final Session session;
 
-    ShardedKeyspace(Shards shards, int index, Session session) {
+    ShardedKeyspace(Shards shards, Tenant tenant, int index, Session session) {
         this.shards = shards;
+        this.tenant = tenant;
         this.index = index;
         this.session = session;
     }
@@ -29,14 +31,14 @@ final class ShardedKeyspace implements Keyspace {
 
     /** The live entry, removing it first when it has expired. */
     private Entry live(Shard shard, ByteKey key) {
-        KeyTable database = shard.database(index);
+        KeyTable database = shard.table(tenant, index);
         Entry entry = database.get(key);
         if (entry == null) {
             return null;
         }
         if (entry.expiredAt(session.nowMillis())) {
             database.remove(key);
-            shard.changed(index, key);
+            shard.changed(tenant, index, key);
             return null;
         }
         entry.accessedAt = session.nowMillis();
@@ -67,9 +69,9 @@ final class ShardedKeyspace implements Keyspace {
     public void set(byte[] key, RedisValue value, long expireAtMillis) {
         Shard shard = session.shardOf(key);
         ByteKey k = session.byteKey(key);
-        shard.database(index).put(k, new Entry(value, expireAtMillis));
-        shard.changed(index, k);
-        shard.expiryChanged(index, k, expireAtMillis);
+        shard.table(tenant, index).put(k, new Entry(value, expireAtMillis));
+        shard.changed(tenant, index, k);
+        shard.expiryChanged(tenant, index, k, expireAtMillis);
     }
 
     @Override
@@ -81,7 +83,7 @@ final class ShardedKeyspace implements Keyspace {
             set(key, value, NO_EXPIRY);
         } else {
             entry.value = value;
-            shard.changed(index, k);
+            shard.changed(tenant, index, k);
         }
     }
 
@@ -92,8 +94,8 @@ final class ShardedKeyspace implements Keyspace {
         if (live(shard, k) == null) {
             return false;
         }
-        shard.database(index).remove(k);
-        shard.changed(index, k);
+        shard.table(tenant, index).remove(k);
+        shard.changed(tenant, index, k);
         return true;
     }
 
@@ -112,12 +114,12 @@ final class ShardedKeyspace implements Keyspace {
             return false;
         }
         if (expireAtMillis != NO_EXPIRY && expireAtMillis <= session.nowMillis()) {
-            shard.database(index).remove(k);
+            shard.table(tenant, index).remove(k);
         } else {
             entry.expireAt = expireAtMillis;
-            shard.expiryChanged(index, k, expireAtMillis);
+            shard.expiryChanged(tenant, index, k, expireAtMillis);
         }
-        shard.changed(index, k);
+        shard.changed(tenant, index, k);
         return true;
     }
 
@@ -125,7 +127,7 @@ final class ShardedKeyspace implements Keyspace {
     public long size() {
         long size = 0;
         for (Shard shard : shards.all()) {
-            size += shard.database(index).size();
+            size += shard.table(tenant, index).size();
         }
         return size;
     }
@@ -133,15 +135,15 @@ final class ShardedKeyspace implements Keyspace {
     @Override
     public void clear() {
         for (Shard shard : shards.all()) {
-            KeyTable database = shard.database(index);
-            database.forEach((key, entry) -> shard.changed(index, key));
+            KeyTable database = shard.table(tenant, index);
+            database.forEach((key, entry) -> shard.changed(tenant, index, key));
             database.clear();
         }
     }
 
     @Override
     public long idleMillis(byte[] key) {
-        Entry entry = session.shardOf(key).database(index).get(session.byteKey(key));
+        Entry entry = session.shardOf(key).table(tenant, index).get(session.byteKey(key));
         if (entry == null || entry.expiredAt(session.nowMillis())) {
             return -1;
         }
@@ -159,7 +161,7 @@ final class ShardedKeyspace implements Keyspace {
         for (int attempt = 0; attempt < 100; attempt++) {
             long target = random.nextLong(size);
             for (Shard shard : shards.all()) {
-                KeyTable database = shard.database(index);
+                KeyTable database = shard.table(tenant, index);
                 if (target >= database.size()) {
                     target -= database.size();
                     continue;
@@ -178,7 +180,7 @@ final class ShardedKeyspace implements Keyspace {
     public void forEachKey(Consumer<byte[]> action) {
         long now = session.nowMillis();
         for (Shard shard : shards.all()) {
-            shard.database(index).forEach((key, entry) -> {
+            shard.table(tenant, index).forEach((key, entry) -> {
                 if (!entry.expiredAt(now)) {
                     action.accept(key.bytes);
                 }
@@ -195,7 +197,7 @@ final class ShardedKeyspace implements Keyspace {
         int[] found = {0};
         int visitedBuckets = 0;
         while (shardIndex < shardCount && found[0] < count && visitedBuckets < count * 10) {
-            KeyTable table = shards.get(shardIndex).database(index);
+            KeyTable table = shards.get(shardIndex).table(tenant, index);
             if (table.size() == 0) {
                 // as Redis's scan of an empty dict: nothing to visit, on to the next shard
                 shardIndex++;

@@ -1,6 +1,7 @@
 package dev.larder.redis.engine.internal;
 
 import java.util.List;
+import java.util.function.IntUnaryOperator;
 
 /**
  * The engine's shards and which one holds a key. A hash slot maps to a shard through its storage
@@ -11,10 +12,10 @@ final class Shards {
     private final Shard[] shards;
     private final int[] shardOfSlot = new int[Slots.COUNT];
 
-    Shards(int count, int databases, boolean tracksChanges, java.util.function.IntUnaryOperator partitionOfSlot) {
+    Shards(int count, IntUnaryOperator partitionOfSlot) {
         shards = new Shard[count];
         for (int i = 0; i < count; i++) {
-            shards[i] = new Shard(databases, tracksChanges);
+            shards[i] = new Shard(i);
         }
         for (int slot = 0; slot < Slots.COUNT; slot++) {
             shardOfSlot[slot] = partitionOfSlot.applyAsInt(slot) % count;

@@ -4,8 +4,9 @@ import dev.larder.redis.api.StringValue;
 import java.nio.ByteBuffer;
 
 /**
- * How a key and its value are laid out in the storage grid. Key: the logical database (one byte) and
- * the key's bytes. Value: a type tag, the expiry (Unix ms, -1 for none) and the type's payload.
+ * How a key and its value are laid out in the storage grid. Key: the database's id (four bytes), the
+ * logical DB (one byte) and the key's bytes. Value: a type tag, the expiry (Unix ms, -1 for none) and
+ * the type's payload.
  */
 final class StoredEntry {
 
@@ -14,20 +15,26 @@ final class StoredEntry {
     private StoredEntry() {
     }
 
-    static byte[] storedKey(int database, byte[] key) {
-        byte[] stored = new byte[key.length + 1];
-        stored[0] = (byte) database;
-        System.arraycopy(key, 0, stored, 1, key.length);
+    private static final int KEY_PREFIX = 4 + 1;
+
+    static byte[] storedKey(int tenant, int database, byte[] key) {
+        byte[] stored = new byte[KEY_PREFIX + key.length];
+        ByteBuffer.wrap(stored).putInt(tenant).put((byte) database);
+        System.arraycopy(key, 0, stored, KEY_PREFIX, key.length);
         return stored;
     }
 
+    static int tenant(byte[] storedKey) {
+        return ByteBuffer.wrap(storedKey).getInt(0);
+    }
+
     static int database(byte[] storedKey) {
-        return storedKey[0] & 0xff;
+        return storedKey[4] & 0xff;
     }
 
     static byte[] key(byte[] storedKey) {
-        byte[] key = new byte[storedKey.length - 1];
-        System.arraycopy(storedKey, 1, key, 0, key.length);
+        byte[] key = new byte[storedKey.length - KEY_PREFIX];
+        System.arraycopy(storedKey, KEY_PREFIX, key, 0, key.length);
         return key;
     }
 
