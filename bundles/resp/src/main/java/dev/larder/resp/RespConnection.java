@@ -1,6 +1,8 @@
 package dev.larder.resp;
 
 import dev.larder.redis.api.RedisException;
+import dev.larder.redis.api.Reply;
+import dev.larder.redis.engine.ClientConnection;
 import dev.larder.redis.engine.CommandEngine;
 import dev.larder.redis.engine.EngineSession;
 import io.netty.buffer.ByteBuf;
@@ -13,6 +15,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +26,7 @@ import org.slf4j.LoggerFactory;
 final class RespConnection extends ChannelInboundHandlerAdapter {
 
     private static final Logger LOG = LoggerFactory.getLogger("dev.larder.resp");
+    private static final long MAX_PUSH_BACKLOG = 64L * 1024 * 1024;
 
     private final CommandEngine engine;
     private final RespReplyWriter writer = new RespReplyWriter();
@@ -41,7 +45,7 @@ final class RespConnection extends ChannelInboundHandlerAdapter {
         Channel channel = ctx.channel();
         InetAddress peer = ((InetSocketAddress) channel.remoteAddress()).getAddress();
         try {
-            session = engine.open(peer, address(channel.remoteAddress()), address(channel.localAddress()), () -> closeNow(channel));
+            session = engine.open(peer, address(channel.remoteAddress()), address(channel.localAddress()), new Connection(channel));
         } catch (RedisException refused) {
             // protected mode: Redis says why and hangs up before reading anything
             closing = true;
@@ -52,6 +56,41 @@ final class RespConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         ctx.fireChannelActive();
+    }
+
+    /** The engine's handle on this connection: closing it, and messages outside replies (MONITOR). */
+    private final class Connection implements ClientConnection {
+        private final Channel channel;
+        private final RespReplyWriter pushWriter = new RespReplyWriter();
+
+        Connection(Channel channel) {
+            this.channel = channel;
+        }
+
+        @Override
+        public void close() {
+            closeNow(channel);
+        }
+
+        @Override
+        public void push(Consumer<Reply> message) {
+            channel.eventLoop().execute(() -> {
+                if (!channel.isActive()) {
+                    return;
+                }
+                if (channel.bytesBeforeWritable() > MAX_PUSH_BACKLOG) {
+                    // as Redis's client-output-buffer-limit for monitors: a client that does not read is dropped
+                    LOG.warn("Closing connection from {}: {} bytes of messages it does not read", channel.remoteAddress(),
+                            channel.bytesBeforeWritable());
+                    channel.close();
+                    return;
+                }
+                ByteBuf buffer = channel.alloc().ioBuffer();
+                pushWriter.target(buffer, session.protocol());
+                message.accept(pushWriter);
+                channel.writeAndFlush(buffer);
+            });
+        }
     }
 
     /**

@@ -219,7 +219,136 @@ public class RespCompatibilityIT {
                 new String[] {"BITFIELD", "bf", "OVERFLOW", "FAIL", "SET", "u8", "100", "256"},
                 new String[] {"GET", "bf"},
                 new String[] {"BITFIELD", "bf", "SET", "i8", "0", "-1", "GET", "u8", "0", "OVERFLOW", "SAT", "INCRBY", "u8", "0", "10"},
-                new String[] {"BITFIELD", "bf"}));
+                new String[] {"BITFIELD", "bf"},
+                new String[] {"SET", "d", "hello"},
+                new String[] {"DUMP", "d"},
+                new String[] {"SET", "d", "-123456"},
+                new String[] {"DUMP", "d"},
+                new String[] {"DUMP", "nosuch"},
+                new String[] {"RESTORE", "d", "0", "junk"},
+                new String[] {"RESTORE", "new", "0", "junk"},
+                new String[] {"RESTORE", "new", "-1", "junk"},
+                new String[] {"RESTORE", "new", "0", "junk", "FREQ", "300"},
+                new String[] {"RESTORE", "new", "0", "junk", "IDLETIME", "-1"},
+                new String[] {"RESTORE", "new", "0", "junk", "BOGUS"},
+                new String[] {"CONFIG", "SET", "slowlog-max-len"},
+                new String[] {"CONFIG", "SET", "slowlog-max-len", "x"},
+                new String[] {"CONFIG", "SET", "slowlog-max-len", "-5"},
+                new String[] {"CONFIG", "SET", "no-such-option", "1"},
+                new String[] {"CONFIG", "SET", "slowlog-max-len", "5", "slowlog-max-len", "6"},
+                new String[] {"CONFIG", "SET", "slowlog-max-len", "64", "slowlog-log-slower-than", "0"},
+                new String[] {"CONFIG", "GET", "slowlog-max-*"},
+                new String[] {"CONFIG", "GET", "slowlog-log-slower-than"},
+                new String[] {"SLOWLOG", "RESET"},
+                new String[] {"SET", "slow", "1"},
+                new String[] {"SLOWLOG", "LEN"},
+                new String[] {"SLOWLOG", "GET", "-2"},
+                new String[] {"SLOWLOG", "NOPE"},
+                new String[] {"CONFIG", "SET", "slowlog-max-len", "128", "slowlog-log-slower-than", "10000"},
+                new String[] {"SLOWLOG", "RESET"},
+                new String[] {"SLOWLOG", "GET"},
+                new String[] {"LATENCY", "LATEST"},
+                new String[] {"LATENCY", "HISTORY", "command"},
+                new String[] {"LATENCY", "RESET"},
+                new String[] {"DEBUG", "SLEEP", "0"},
+                new String[] {"DEBUG", "OBJECT", "nosuch"},
+                new String[] {"MEMORY", "USAGE", "nosuch"},
+                new String[] {"MEMORY", "USAGE", "d", "SAMPLES"},
+                new String[] {"CLIENT", "REPLY", "MAYBE"}));
+    }
+
+    @Test
+    public void clientReplyOffAndSkipSilenceTheSameRepliesAsRedis() throws Exception {
+        String pipeline = "CLIENT REPLY SKIP\r\nSET a 1\r\nGET a\r\nCLIENT REPLY OFF\r\nSET b 2\r\nGET b\r\nNOSUCH\r\n"
+                + "CLIENT REPLY ON\r\nGET b\r\nPING\r\n";
+        List<String> expected = new ArrayList<>();
+        List<String> actual = new ArrayList<>();
+        try (RespClient ours = new RespClient(larder.respPort); RespClient theirs = new RespClient(redis.port)) {
+            theirs.sendRaw(pipeline);
+            ours.sendRaw(pipeline);
+            for (int i = 0; i < 4; i++) {
+                expected.add(theirs.read());
+                actual.add(ours.read());
+            }
+        }
+        assertEquals(List.of("$1", "+OK", "$2", "+PONG"), expected);
+        assertEquals(expected, actual);
+    }
+
+    @Test
+    public void monitorShowsOtherClientsCommandsAsRedisDoes() throws Exception {
+        List<String> expected = monitored(redis.port);
+        List<String> actual = monitored(larder.respPort);
+        assertEquals(3, expected.size());
+        assertEquals(expected, actual);
+    }
+
+    /** What a MONITOR client sees of another client's commands, time and client port masked. */
+    private static List<String> monitored(int port) throws Exception {
+        List<String> lines = new ArrayList<>();
+        try (RespClient monitor = new RespClient(port); RespClient client = new RespClient(port)) {
+            assertEquals("+OK", monitor.call("MONITOR"));
+            client.call("SET", "watched", "with \"quotes\"\n\u0001");
+            client.call("AUTH", "user", "secret");
+            client.call("GET", "watched");
+            client.call("CONFIG", "GET", "databases");
+            for (int i = 0; i < 3; i++) {
+                lines.add(monitor.read().replaceFirst("^\\+\\d+\\.\\d{6} \\[0 127\\.0\\.0\\.1:\\d+\\]", "+TIME [0 CLIENT]"));
+            }
+        }
+        return lines;
+    }
+
+    @Test
+    public void slowLogLatencyMonitorMemoryUsageAndConfigRewriteRecordWhatRan() throws Exception {
+        try (RespClient client = new RespClient(larder.respPort)) {
+            assertEquals("+OK", client.call("CONFIG", "SET", "slowlog-log-slower-than", "5000", "latency-monitor-threshold", "5"));
+            assertEquals("+OK", client.call("SLOWLOG", "RESET"));
+            assertEquals(":0", client.call("LATENCY", "RESET"));
+            assertEquals("+OK", client.call("DEBUG", "SLEEP", "0.02"));
+            String slow = client.call("SLOWLOG", "GET", "1");
+            assertTrue(slow, slow.matches("\\*\\[\\*\\[:\\d+, :\\d{10}, :(\\d{5,}), \\*\\[\\$DEBUG, \\$SLEEP, \\$0.02\\], "
+                    + "\\$127\\.0\\.0\\.1:\\d+, \\$\\]\\]"));
+            String latest = client.call("LATENCY", "LATEST");
+            assertTrue(latest, latest.matches("\\*\\[\\*\\[\\$command, :\\d{10}, :(\\d\\d+), :\\d\\d+\\]\\]"));
+            assertTrue(client.call("LATENCY", "HISTORY", "command").startsWith("*[*[:"));
+            String graph = client.call("LATENCY", "GRAPH", "command");
+            assertTrue(graph, graph.contains("command - high") && graph.contains(" ms ###"));
+            assertTrue(client.call("LATENCY", "DOCTOR").contains("command: 1 samples"));
+
+            client.call("SET", "sized", "x".repeat(1000));
+            long usage = Long.parseLong(client.call("MEMORY", "USAGE", "sized").substring(1));
+            assertTrue("bytes for a 1000-byte value: " + usage, usage > 1000 && usage < 1300);
+
+            assertEquals("+OK", client.call("CONFIG", "REWRITE"));
+            java.nio.file.Path saved = larder.home.resolve("config").resolve("dev.larder.redis.diagnostics.cfg");
+            String text = Files.readString(saved);
+            assertTrue(text, text.contains("slowlogLogSlowerThan=5000") && text.contains("latencyMonitorThreshold=5"));
+            assertEquals("+OK", client.call("CONFIG", "SET", "slowlog-log-slower-than", "10000", "latency-monitor-threshold", "0"));
+            assertEquals("+OK", client.call("CONFIG", "REWRITE"));
+        }
+    }
+
+    @Test
+    public void dumpPayloadsRestoreAcrossLarderAndRedis() {
+        try (Jedis ours = new Jedis("127.0.0.1", larder.respPort); Jedis theirs = new Jedis("127.0.0.1", redis.port)) {
+            byte[] binary = new byte[5000];
+            new Random(3).nextBytes(binary);
+            String compressible = "abc".repeat(1000);
+            for (Jedis source : List.of(ours, theirs)) {
+                Jedis target = source == ours ? theirs : ours;
+                source.set("text".getBytes(), compressible.getBytes());
+                source.set("binary".getBytes(), binary);
+                source.set("number", "42");
+                for (String key : List.of("text", "binary", "number")) {
+                    byte[] payload = source.dump(key.getBytes());
+                    target.del(key + ":copy");
+                    assertEquals("OK", target.restore((key + ":copy").getBytes(), 0, payload));
+                    assertEquals(key, java.util.Arrays.toString(source.get(key.getBytes())),
+                            java.util.Arrays.toString(target.get((key + ":copy").getBytes())));
+                }
+            }
+        }
     }
 
     @Test

@@ -121,7 +121,7 @@ final class ServerProcesses {
             Process process;
             try {
                 process = new ProcessBuilder("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
-                        "--save", "", "--appendonly", "no", "--protected-mode", "no")
+                        "--save", "", "--appendonly", "no", "--protected-mode", "no", "--enable-debug-command", "local")
                         .redirectOutput(TEST_ROOT.resolve("redis-server-" + port + ".log").toFile())
                         .redirectErrorStream(true).start();
             } catch (IOException e) {

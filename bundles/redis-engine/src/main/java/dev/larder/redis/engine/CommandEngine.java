@@ -13,8 +13,8 @@ public interface CommandEngine {
      * @param peer          the client's address, for protected mode
      * @param remoteAddress the client's host:port
      * @param localAddress  this server's host:port of the connection
-     * @param disconnect    closes the connection; run when a command (CLIENT KILL) or a deleted database ends the session
+     * @param connection    the connection, for closing it and sending it messages outside replies
      * @throws RedisException the connection must be refused with this error (Redis's protected-mode DENIED)
      */
-    EngineSession open(InetAddress peer, String remoteAddress, String localAddress, Runnable disconnect) throws RedisException;
+    EngineSession open(InetAddress peer, String remoteAddress, String localAddress, ClientConnection connection) throws RedisException;
 }

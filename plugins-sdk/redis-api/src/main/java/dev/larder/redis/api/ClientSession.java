@@ -37,6 +37,12 @@ public interface ClientSession {
 
     void protocol(int version);
 
+    /** CLIENT REPLY: ON answers every command, OFF none, SKIP not the next one. */
+    enum ReplyMode { ON, OFF, SKIP }
+
+    /** Whether commands get replies from now on (CLIENT REPLY); the CLIENT REPLY command itself answers only ON. */
+    void replyMode(ReplyMode mode);
+
     /** Closes the connection once the current reply has been sent (QUIT). */
     void closeAfterReply();
 

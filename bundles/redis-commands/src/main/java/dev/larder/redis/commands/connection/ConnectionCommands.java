@@ -131,7 +131,7 @@ public class ConnectionCommands implements CommandFamily {
         r.array(0);
     }
 
-    /** CLIENT ID | GETNAME | SETNAME name | INFO | LIST | KILL ... */
+    /** CLIENT ID | GETNAME | SETNAME name | INFO | LIST | KILL ... | REPLY ON|OFF|SKIP | NO-EVICT */
     private static void client(CommandContext c, byte[][] argv, Reply r) throws RedisException {
         ClientSession client = c.client();
         String sub = Arguments.text(argv[1]).toLowerCase(Locale.ROOT);
@@ -171,6 +171,19 @@ public class ConnectionCommands implements CommandFamily {
                     throw RedisException.syntax();
                 }
                 r.ok();
+            }
+            case "reply" -> {
+                arity(argv, 3, sub);
+                ClientSession.ReplyMode mode;
+                try {
+                    mode = ClientSession.ReplyMode.valueOf(Arguments.text(argv[2]).toUpperCase(Locale.ROOT));
+                } catch (IllegalArgumentException e) {
+                    throw RedisException.syntax();
+                }
+                client.replyMode(mode);
+                if (mode == ClientSession.ReplyMode.ON) {
+                    r.ok();
+                }
             }
             default -> throw new RedisException("ERR unknown subcommand '" + Arguments.text(argv[1]) + "'. Try CLIENT HELP.");
         }

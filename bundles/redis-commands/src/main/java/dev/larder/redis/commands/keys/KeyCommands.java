@@ -27,7 +27,8 @@ public class KeyCommands implements CommandFamily {
 
     @Override
     public List<RedisCommand> commands() {
-        return List.of(
+        List<RedisCommand> commands = new java.util.ArrayList<>(DumpRestoreCommands.commands());
+        commands.addAll(List.of(
                 RedisCommand.of(command("del", -2).flags(WRITE).keys(1, -1, 1).categories("keyspace").build(), KeyCommands::delete),
                 RedisCommand.of(command("unlink", -2).flags(WRITE, FAST).keys(1, -1, 1).categories("keyspace").build(), KeyCommands::delete),
                 RedisCommand.of(command("exists", -2).flags(READONLY, FAST).keys(1, -1, 1).categories("keyspace").build(), KeyCommands::countExisting),
@@ -108,7 +109,8 @@ public class KeyCommands implements CommandFamily {
                         c.keyspace(i).clear();
                     }
                     r.ok();
-                }));
+                })));
+        return commands;
     }
 
     private static void delete(CommandContext c, byte[][] argv, Reply r) {

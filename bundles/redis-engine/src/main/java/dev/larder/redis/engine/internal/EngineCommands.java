@@ -41,7 +41,6 @@ final class EngineCommands implements CommandFamily {
         return List.of(
                 RedisCommand.of(command("command", -1).flags(LOADING, STALE).categories("connection").build(), this::commandCommand),
                 RedisCommand.of(command("info", -1).flags(LOADING, STALE).categories("dangerous").build(), this::info),
-                RedisCommand.of(command("config", -2).flags(LOADING, STALE).categories("admin", "dangerous").build(), this::config),
                 RedisCommand.of(command("shutdown", -1).flags(CommandFlag.ADMIN, CommandFlag.NOSCRIPT, LOADING, STALE, CommandFlag.NO_MULTI)
                         .categories("admin", "dangerous").build(), this::shutdown));
     }
@@ -153,41 +152,6 @@ final class EngineCommands implements CommandFamily {
             text.append(line).append("\r\n");
         }
         text.append("\r\n");
-    }
-
-    /** CONFIG GET pattern... | SET | RESETSTAT | REWRITE: the engine's own settings, read-only here. */
-    private void config(CommandContext c, byte[][] argv, Reply r) throws RedisException {
-        if (Arguments.is(argv[1], "GET") && argv.length >= 3) {
-            Map<String, String> parameters = new LinkedHashMap<>();
-            parameters.put("databases", Integer.toString(c.databases()));
-            parameters.put("maxmemory", "0");
-            parameters.put("save", "");
-            parameters.put("appendonly", "no");
-            Map<String, String> matched = new LinkedHashMap<>();
-            for (int i = 2; i < argv.length; i++) {
-                for (var parameter : parameters.entrySet()) {
-                    if (GlobPattern.matches(argv[i], parameter.getKey().getBytes(StandardCharsets.UTF_8))) {
-                        matched.put(parameter.getKey(), parameter.getValue());
-                    }
-                }
-            }
-            r.map(matched.size());
-            matched.forEach((name, value) -> {
-                r.bulk(name);
-                r.bulk(value);
-            });
-        } else if (Arguments.is(argv[1], "SET") && argv.length >= 4) {
-            throw new RedisException("ERR Unknown option or number of arguments for CONFIG SET - '" + Arguments.text(argv[2])
-                    + "' (Larder's settings live in config/*.cfg)");
-        } else if (Arguments.is(argv[1], "RESETSTAT") && argv.length == 2) {
-            engine.resetStats();
-            r.ok();
-        } else if (Arguments.is(argv[1], "REWRITE") && argv.length == 2) {
-            throw new RedisException("ERR CONFIG REWRITE is not supported: Larder's settings live in config/*.cfg");
-        } else {
-            throw new RedisException("ERR unknown subcommand or wrong number of arguments for '" + Arguments.text(argv[1])
-                    + "'. Try CONFIG HELP.");
-        }
     }
 
     private void getKeys(byte[][] call, Reply r) throws RedisException {

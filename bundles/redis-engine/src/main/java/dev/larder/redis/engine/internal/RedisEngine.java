@@ -12,6 +12,7 @@ import dev.larder.redis.api.Keyspace;
 import dev.larder.redis.api.RedisCommand;
 import dev.larder.redis.api.RedisException;
 import dev.larder.redis.api.Reply;
+import dev.larder.redis.engine.ClientConnection;
 import dev.larder.redis.engine.CommandEngine;
 import dev.larder.redis.engine.EngineSession;
 import dev.larder.settings.InvalidSettingException;
@@ -79,6 +80,8 @@ public class RedisEngine implements CommandEngine {
     private final Databases tenantRegistry;
     private final Map<Integer, Tenant> tenants = new ConcurrentHashMap<>();
     private final ServiceRegistration<DatabaseListener> databaseListener;
+    private final Diagnostics diagnostics;
+    private final MonitorFeed monitors = new MonitorFeed();
     /** Completes when the write-behind round after the current one has been written and synced. */
     private volatile CompletableFuture<Void> nextRound = new CompletableFuture<>();
     private final AtomicBoolean roundRequested = new AtomicBoolean();
@@ -87,7 +90,7 @@ public class RedisEngine implements CommandEngine {
 
     @Activate
     public RedisEngine(BundleContext context, @Reference StorageNode storage, @Reference Databases tenantRegistry,
-            EngineSettings settings, Map<String, Object> properties) {
+            @Reference Diagnostics diagnostics, EngineSettings settings, Map<String, Object> properties) {
         this.context = context;
         try {
             SettingsCheck.check(EngineSettings.PID, EngineSettings.class, properties);
@@ -102,6 +105,8 @@ public class RedisEngine implements CommandEngine {
             throw new ComponentException(e.getMessage());
         }
         registry.add(new EngineCommands(this));
+        registry.add(new DiagnosticsCommands(this, diagnostics));
+        this.diagnostics = diagnostics;
         databases = settings.databases();
         this.storage = storage;
         this.tenantRegistry = tenantRegistry;
@@ -223,18 +228,20 @@ public class RedisEngine implements CommandEngine {
     }
 
     @Override
-    public EngineSession open(InetAddress peer, String remoteAddress, String localAddress, Runnable disconnect) throws RedisException {
+    public EngineSession open(InetAddress peer, String remoteAddress, String localAddress, ClientConnection connection)
+            throws RedisException {
         AnonymousAccess access = tenantRegistry.anonymousAccess(peer);
         if (access == AnonymousAccess.REFUSED_BY_PROTECTED_MODE) {
             throw new RedisException(PROTECTED_MODE);
         }
-        Session session = new Session(this, sessionIds.incrementAndGet(), remoteAddress, localAddress, disconnect, shards,
+        Session session = new Session(this, sessionIds.incrementAndGet(), remoteAddress, localAddress, connection, shards,
                 access == AnonymousAccess.DEFAULT_DATABASE);
         sessions.put(session.id(), session);
         return session;
     }
 
     void closed(Session session) {
+        monitors.remove(session);
         sessions.remove(session.id());
     }
 
@@ -300,6 +307,7 @@ public class RedisEngine implements CommandEngine {
         }
         int[] keys = command.keyPositions(argv);
         boolean wholeKeyspace = keys.length == 0 && (spec.has(CommandFlag.WRITE) || spec.has(CommandFlag.READONLY));
+        long began = System.nanoTime();
         boolean[] locked = lock(session, argv, keys, wholeKeyspace);
         try {
             command.execute(session, argv, reply);
@@ -311,6 +319,14 @@ public class RedisEngine implements CommandEngine {
         } finally {
             unlock(locked);
         }
+        diagnostics.record(session, spec, argv, System.nanoTime() - began);
+        if (!monitors.isEmpty() && !spec.has(CommandFlag.ADMIN) && !spec.has(CommandFlag.SKIP_MONITOR)) {
+            monitors.feed(session, argv);
+        }
+    }
+
+    MonitorFeed monitors() {
+        return monitors;
     }
 
     /** Why the session may not run the command, or null. Read-only tokens cannot list keys either, as on Upstash. */

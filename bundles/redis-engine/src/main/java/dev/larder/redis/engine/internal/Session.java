@@ -6,6 +6,7 @@ import dev.larder.redis.api.CommandContext;
 import dev.larder.redis.api.Keyspace;
 import dev.larder.redis.api.RedisException;
 import dev.larder.redis.api.Reply;
+import dev.larder.redis.engine.ClientConnection;
 import dev.larder.redis.engine.EngineSession;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
@@ -20,7 +21,7 @@ final class Session implements EngineSession, CommandContext {
     private final long id;
     private final String remoteAddress;
     private final String localAddress;
-    private final Runnable disconnect;
+    private final ClientConnection connection;
     private final long connectedAtMillis = System.currentTimeMillis();
     /** Whether the client may work in the default database without AUTH (protected-mode rules, fixed at connect). */
     private final boolean anonymousAllowed;
@@ -40,15 +41,21 @@ final class Session implements EngineSession, CommandContext {
     private int database;
     private int protocol = 2;
     private boolean closeRequested;
+    private boolean repliesOff;
+    private boolean skipNextReply;
+    private boolean skipThisReply;
+    /** Passes replies on only while the client wants them: CLIENT REPLY ON, run silenced, still answers OK. */
+    private final GatedReply gate = new GatedReply(() -> !repliesOff && !skipThisReply);
+    private volatile boolean monitoring;
     private long nowMillis;
 
-    Session(RedisEngine engine, long id, String remoteAddress, String localAddress, Runnable disconnect, Shards shards,
+    Session(RedisEngine engine, long id, String remoteAddress, String localAddress, ClientConnection connection, Shards shards,
             boolean anonymousAllowed) {
         this.engine = engine;
         this.id = id;
         this.remoteAddress = remoteAddress;
         this.localAddress = localAddress;
-        this.disconnect = disconnect;
+        this.connection = connection;
         this.shards = shards;
         this.anonymousAllowed = anonymousAllowed;
         deauthenticate();
@@ -122,7 +129,37 @@ final class Session implements EngineSession, CommandContext {
     public void execute(byte[][] argv, Reply reply) {
         nowMillis = System.currentTimeMillis();
         lastCommandAtMillis = nowMillis;
-        engine.execute(this, argv, reply);
+        engine.execute(this, argv, repliesOff || skipThisReply ? gate.around(reply) : reply);
+        skipThisReply = false;
+        if (skipNextReply) {
+            skipNextReply = false;
+            skipThisReply = true;
+        }
+    }
+
+    @Override
+    public void replyMode(ReplyMode mode) {
+        switch (mode) {
+            case ON -> {
+                repliesOff = false;
+                skipNextReply = false;
+                skipThisReply = false;
+            }
+            case OFF -> repliesOff = true;
+            case SKIP -> skipNextReply = !repliesOff;
+        }
+    }
+
+    ClientConnection connection() {
+        return connection;
+    }
+
+    boolean monitoring() {
+        return monitoring;
+    }
+
+    void monitoring(boolean on) {
+        monitoring = on;
     }
 
     ByteKey byteKey(byte[] key) {
@@ -168,6 +205,7 @@ final class Session implements EngineSession, CommandContext {
 
     @Override
     public void close() {
+        monitoring = false;
         engine.closed(this);
     }
 
@@ -275,7 +313,7 @@ final class Session implements EngineSession, CommandContext {
 
     @Override
     public void kill() {
-        disconnect.run();
+        connection.close();
     }
 
     @Override
