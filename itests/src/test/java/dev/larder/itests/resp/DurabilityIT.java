@@ -1,12 +1,16 @@
 package dev.larder.itests.resp;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.Stream;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.FixMethodOrder;
@@ -26,7 +30,8 @@ public class DurabilityIT {
 
     @BeforeClass
     public static void start() throws Exception {
-        larder = ServerProcesses.Larder.install("durability-it", PORT_BASE).engineSettings("durability=ALWAYS\n").start();
+        larder = ServerProcesses.Larder.install("durability-it", PORT_BASE)
+                .engineSettings("durability=ALWAYS\ngridWriteIntervalMillis=2000\n").start();
     }
 
     @AfterClass
@@ -71,6 +76,33 @@ public class DurabilityIT {
             }
             assertEquals(clients * (writesPerClient + 1L), (long) jedis.dbSize());
         }
+    }
+
+    @Test
+    public void ab_underEverysecWhatIsOlderThanASecondSurvivesKillMinus9AndTheLogIsTrimmed() throws Exception {
+        try (Jedis jedis = new Jedis("127.0.0.1", larder.respPort)) {
+            assertEquals("OK", jedis.configSet("appendfsync", "everysec"));
+            for (int i = 0; i < 2000; i++) {
+                jedis.set("everysec:" + i, "value " + i);
+            }
+        }
+        Thread.sleep(1500); // in the change log and fsynced; the grid write comes every 2 s
+        larder.kill9();
+        larder.start();
+        try (Jedis jedis = new Jedis("127.0.0.1", larder.respPort)) {
+            assertEquals("the database keeps its durability", "everysec", jedis.configGet("appendfsync").get("appendfsync"));
+            for (int i = 0; i < 2000; i++) {
+                assertEquals("value " + i, jedis.get("everysec:" + i));
+            }
+            assertEquals("OK", jedis.configSet("appendfsync", "always"));
+        }
+        Thread.sleep(5000); // two grid writes: the log segments they covered are gone
+        long logBytes;
+        try (Stream<Path> files = Files.walk(larder.data)) {
+            logBytes = files.filter(file -> file.toString().contains("redis-changes") && Files.isRegularFile(file))
+                    .mapToLong(file -> file.toFile().length()).sum();
+        }
+        assertTrue("change log trimmed after the grid writes, " + logBytes + " bytes left", logBytes < 10_000);
     }
 
     @Test

@@ -261,18 +261,24 @@ public class RespCompatibilityIT {
     public void clientReplyOffAndSkipSilenceTheSameRepliesAsRedis() throws Exception {
         String pipeline = "CLIENT REPLY SKIP\r\nSET a 1\r\nGET a\r\nCLIENT REPLY OFF\r\nSET b 2\r\nGET b\r\nNOSUCH\r\n"
                 + "CLIENT REPLY ON\r\nGET b\r\nPING\r\n";
+        List<List<String>> replies = sendToBoth(pipeline, 4);
+        assertEquals(List.of("$1", "+OK", "$2", "+PONG"), replies.get(0));
+        assertEquals(replies.get(0), replies.get(1));
+    }
+
+    /** Sends the same bytes to redis-server and to Larder and reads {@code count} replies from each. */
+    private static List<List<String>> sendToBoth(String raw, int count) throws Exception {
         List<String> expected = new ArrayList<>();
         List<String> actual = new ArrayList<>();
         try (RespClient ours = new RespClient(larder.respPort); RespClient theirs = new RespClient(redis.port)) {
-            theirs.sendRaw(pipeline);
-            ours.sendRaw(pipeline);
-            for (int i = 0; i < 4; i++) {
+            theirs.sendRaw(raw);
+            ours.sendRaw(raw);
+            for (int i = 0; i < count; i++) {
                 expected.add(theirs.read());
                 actual.add(ours.read());
             }
         }
-        assertEquals(List.of("$1", "+OK", "$2", "+PONG"), expected);
-        assertEquals(expected, actual);
+        return List.of(expected, actual);
     }
 
     @Test
@@ -355,17 +361,8 @@ public class RespCompatibilityIT {
     public void inlineCommandsAndPipelinesGetTheSameReplies() throws Exception {
         String pipeline = "SET a 1\r\nINCR a\r\nGET a\r\nset \"q w\" 'e r'\r\nGET \"q w\"\r\n\r\nPING\r\n"
                 + "*3\r\n$3\r\nSET\r\n$1\r\nb\r\n$2\r\nxy\r\n*2\r\n$3\r\nGET\r\n$1\r\nb\r\n";
-        List<String> expected = new ArrayList<>();
-        List<String> actual = new ArrayList<>();
-        try (RespClient ours = new RespClient(larder.respPort); RespClient theirs = new RespClient(redis.port)) {
-            theirs.sendRaw(pipeline);
-            ours.sendRaw(pipeline);
-            for (int i = 0; i < 8; i++) {
-                expected.add(theirs.read());
-                actual.add(ours.read());
-            }
-        }
-        assertEquals(expected, actual);
+        List<List<String>> replies = sendToBoth(pipeline, 8);
+        assertEquals(replies.get(0), replies.get(1));
     }
 
     @Test

@@ -3,9 +3,10 @@ package dev.larder.storage.ignite;
 import dev.larder.storage.KeyValueTable;
 import dev.larder.storage.StorageNode;
 import dev.larder.storage.WriteBatch;
-import java.util.HashMap;
-import java.util.HashSet;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -23,6 +24,7 @@ import org.apache.ignite.lang.IgniteFuture;
 /** A table is one Ignite cache of {@link SlotKey} to byte[]. */
 final class IgniteKeyValueTable implements KeyValueTable {
 
+    private static final int CHUNK = 512;
     private final String name;
     private final IgniteCache<SlotKey, byte[]> cache;
 
@@ -58,18 +60,32 @@ final class IgniteKeyValueTable implements KeyValueTable {
         for (WriteBatch.Change change : batch.changes()) {
             last.put(key(change.slot(), change.key()), change.value());
         }
-        Map<SlotKey, byte[]> puts = new HashMap<>();
-        Set<SlotKey> removes = new HashSet<>();
-        last.forEach((key, value) -> {
-            if (value == null) {
-                removes.add(key);
+        // in chunks: one huge putAll locks every entry at once and walks the page memory in a cache-hostile order
+        List<CompletableFuture<Void>> done = new ArrayList<>();
+        Map<SlotKey, byte[]> puts = new LinkedHashMap<>();
+        Set<SlotKey> removes = new LinkedHashSet<>();
+        for (Map.Entry<SlotKey, byte[]> change : last.entrySet()) {
+            if (change.getValue() == null) {
+                removes.add(change.getKey());
             } else {
-                puts.put(key, value);
+                puts.put(change.getKey(), change.getValue());
             }
-        });
-        CompletableFuture<Void> putsDone = puts.isEmpty() ? CompletableFuture.completedFuture(null) : completion(cache.putAllAsync(puts));
-        CompletableFuture<Void> removesDone = removes.isEmpty() ? CompletableFuture.completedFuture(null) : completion(cache.removeAllAsync(removes));
-        return CompletableFuture.allOf(putsDone, removesDone);
+            if (puts.size() == CHUNK) {
+                done.add(completion(cache.putAllAsync(puts)));
+                puts = new LinkedHashMap<>();
+            }
+            if (removes.size() == CHUNK) {
+                done.add(completion(cache.removeAllAsync(removes)));
+                removes = new LinkedHashSet<>();
+            }
+        }
+        if (!puts.isEmpty()) {
+            done.add(completion(cache.putAllAsync(puts)));
+        }
+        if (!removes.isEmpty()) {
+            done.add(completion(cache.removeAllAsync(removes)));
+        }
+        return CompletableFuture.allOf(done.toArray(new CompletableFuture<?>[0]));
     }
 
     @Override

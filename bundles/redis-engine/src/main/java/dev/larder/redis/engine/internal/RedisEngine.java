@@ -18,6 +18,7 @@ import dev.larder.redis.engine.EngineSession;
 import dev.larder.settings.InvalidSettingException;
 import dev.larder.settings.SettingsCheck;
 import dev.larder.storage.StorageNode;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.util.Arrays;
 import java.util.Collection;
@@ -58,6 +59,7 @@ public class RedisEngine implements CommandEngine {
 
     private static final Logger LOG = LoggerFactory.getLogger("dev.larder.redis");
     static final String TABLE = "redis";
+    static final String CHANGE_LOG = "redis-changes";
     /** Redis's protected-mode refusal, with Larder's ways out. */
     private static final String PROTECTED_MODE = "DENIED Redis is running in protected mode because protected mode is enabled "
             + "and no password is set for the default user. In this mode connections are only accepted from the loopback "
@@ -81,12 +83,17 @@ public class RedisEngine implements CommandEngine {
     private final Map<Integer, Tenant> tenants = new ConcurrentHashMap<>();
     private final ServiceRegistration<DatabaseListener> databaseListener;
     private final Diagnostics diagnostics;
+    private long changeLogMaxBytes;
+    private final AtomicBoolean earlyGridWrite = new AtomicBoolean();
     private final MonitorFeed monitors = new MonitorFeed();
     /** Completes when the write-behind round after the current one has been written and synced. */
     private volatile CompletableFuture<Void> nextRound = new CompletableFuture<>();
     private final AtomicBoolean roundRequested = new AtomicBoolean();
     private final ScheduledExecutorService background =
             Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "larder-redis-background"));
+    /** Grid writes take long (many entries at once): their own thread, so change-log rounds never wait on them. */
+    private final ScheduledExecutorService gridWriter =
+            Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "larder-redis-grid-writer"));
 
     @Activate
     public RedisEngine(BundleContext context, @Reference StorageNode storage, @Reference Databases tenantRegistry,
@@ -100,6 +107,9 @@ public class RedisEngine implements CommandEngine {
             if (settings.shards() < 1 || settings.shards() > 1024) {
                 throw new InvalidSettingException(EngineSettings.PID, "shards", "must be between 1 and 1024");
             }
+            if (settings.changeLogMaxMb() < 1) {
+                throw new InvalidSettingException(EngineSettings.PID, "changeLogMaxMb", "must be at least 1");
+            }
         } catch (InvalidSettingException e) {
             LOG.error("Redis engine not started: {}", e.getMessage());
             throw new ComponentException(e.getMessage());
@@ -112,7 +122,14 @@ public class RedisEngine implements CommandEngine {
         this.tenantRegistry = tenantRegistry;
         defaultDurability = settings.durability();
         shards = new Shards(settings.shards(), storage::partitionOf);
-        writeBehind = new WriteBehind(shards, storage.table(TABLE));
+        if (settings.gridWriteIntervalMillis() < settings.flushIntervalMillis()) {
+            LOG.error("Redis engine not started: {}", new InvalidSettingException(EngineSettings.PID, "gridWriteIntervalMillis",
+                    "must not be shorter than flushIntervalMillis").getMessage());
+            throw new ComponentException("gridWriteIntervalMillis shorter than flushIntervalMillis");
+        }
+        // a memory-only storage node has no directory: then the grid, written every round, is the only copy
+        ChangeLog changeLog = storage.dataDirectory() == null ? null : new ChangeLog(storage.dataDirectory().resolve(CHANGE_LOG));
+        writeBehind = new WriteBehind(shards, storage, storage.table(TABLE), changeLog);
         long began = System.nanoTime();
         Map<Integer, Database> known = new java.util.HashMap<>();
         tenantRegistry.list().forEach(database -> known.put(database.id(), database));
@@ -124,6 +141,9 @@ public class RedisEngine implements CommandEngine {
         LOG.info("Redis engine loaded {} keys in {} ms", loaded, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began));
         background.scheduleWithFixedDelay(this::flushSafely, settings.flushIntervalMillis(), settings.flushIntervalMillis(),
                 TimeUnit.MILLISECONDS);
+        int gridInterval = changeLog == null ? settings.flushIntervalMillis() : settings.gridWriteIntervalMillis();
+        gridWriter.scheduleWithFixedDelay(this::writeToGridSafely, gridInterval, gridInterval, TimeUnit.MILLISECONDS);
+        changeLogMaxBytes = settings.changeLogMaxMb() * 1024L * 1024L;
         background.scheduleWithFixedDelay(this::expireSafely, settings.activeExpiryMillis(), settings.activeExpiryMillis(),
                 TimeUnit.MILLISECONDS);
         databaseListener = context.registerService(DatabaseListener.class, new DatabaseListener() {
@@ -143,10 +163,17 @@ public class RedisEngine implements CommandEngine {
     void deactivate() throws InterruptedException {
         databaseListener.unregister();
         background.shutdown();
+        gridWriter.shutdown();
         background.awaitTermination(30, TimeUnit.SECONDS);
-        writeBehind.flush();
-        storage.syncToDisk();
-        nextRound.complete(null);
+        gridWriter.awaitTermination(60, TimeUnit.SECONDS);
+        try {
+            writeBehind.logChanges(true);
+            nextRound.complete(null);
+            writeBehind.writeToGrid();
+            writeBehind.close();
+        } catch (IOException e) {
+            LOG.error("Writing the last changes failed; they are replayed from the change log at the next start", e);
+        }
     }
 
     Databases databases() {
@@ -212,7 +239,7 @@ public class RedisEngine implements CommandEngine {
     }
 
     private void purgeStored(Database database) {
-        background.execute(() -> {
+        gridWriter.execute(() -> {
             long removed = writeBehind.purge(id -> id == database.id());
             LOG.info("Removed {} stored keys of database '{}'", removed, database.name());
         });
@@ -425,12 +452,24 @@ public class RedisEngine implements CommandEngine {
         return round;
     }
 
-    /** The timed round: changes go to the grid, Ignite's WAL reaches disk on its own schedule. */
+    /** The timed round: changes go to the change log, fsynced once a second. */
     private void flushSafely() {
         try {
-            writeBehind.flush();
-        } catch (RuntimeException e) {
-            LOG.warn("Write-behind round failed", e);
+            writeBehind.logChanges(false);
+            if (writeBehind.logBytesSinceGridWrite() > changeLogMaxBytes && earlyGridWrite.compareAndSet(false, true)) {
+                gridWriter.execute(this::writeToGridSafely);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Writing to the change log failed", e);
+        }
+    }
+
+    private void writeToGridSafely() {
+        earlyGridWrite.set(false);
+        try {
+            writeBehind.writeToGrid();
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Writing changes to the storage grid failed; they stay in the change log", e);
         }
     }
 
@@ -440,11 +479,10 @@ public class RedisEngine implements CommandEngine {
         CompletableFuture<Void> round = nextRound;
         nextRound = new CompletableFuture<>();
         try {
-            writeBehind.flush();
-            storage.syncToDisk();
+            writeBehind.logChanges(true);
             round.complete(null);
-        } catch (RuntimeException e) {
-            LOG.warn("Write-behind round failed", e);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Writing to the change log failed", e);
             round.completeExceptionally(e);
         }
     }

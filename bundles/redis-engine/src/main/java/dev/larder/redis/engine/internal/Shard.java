@@ -1,9 +1,10 @@
 package dev.larder.redis.engine.internal;
 
 import dev.larder.redis.api.Keyspace;
-import java.util.HashSet;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.PriorityQueue;
-import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -13,8 +14,20 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class Shard {
 
-    /** A key that changed in one logical DB of one database. */
-    record DirtyKey(Tenant tenant, int database, ByteKey key) {
+    /**
+     * A key that changed in one logical DB of one database, with its entry as it then was (null: removed).
+     * Equal by key alone, so a set of them holds each key once.
+     */
+    record DirtyKey(Tenant tenant, int database, ByteKey key, Entry entry) {
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof DirtyKey that && tenant == that.tenant && database == that.database && key.equals(that.key);
+        }
+
+        @Override
+        public int hashCode() {
+            return key.hashCode() * 31 + database;
+        }
     }
 
     /** When a key is due to expire; stale once the key's expiry changed (checked when popped). */
@@ -24,7 +37,8 @@ final class Shard {
     final ReentrantLock lock = new ReentrantLock();
     final int index;
     private final PriorityQueue<Expiry> expiries = new PriorityQueue<>((a, b) -> Long.compare(a.at, b.at));
-    private Set<DirtyKey> dirty = new HashSet<>();
+    /** Changed keys in order of change, repeats included: appending is cheaper than hashing on every write. */
+    private List<DirtyKey> dirty = new ArrayList<>();
 
     Shard(int index) {
         this.index = index;
@@ -34,10 +48,10 @@ final class Shard {
         return tenant.table(index, database);
     }
 
-    /** A key was written, its expiry changed, or it was removed. */
-    void changed(Tenant tenant, int database, ByteKey key) {
+    /** A key was written or its expiry changed ({@code entry} is its entry now), or it was removed (null). */
+    void changed(Tenant tenant, int database, ByteKey key, Entry entry) {
         if (tenant.persisted()) {
-            dirty.add(new DirtyKey(tenant, database, key));
+            dirty.add(new DirtyKey(tenant, database, key, entry));
         }
     }
 
@@ -47,17 +61,33 @@ final class Shard {
         }
     }
 
-    /** Takes the set of changed keys, leaving an empty one. */
-    Set<DirtyKey> takeChanges() {
-        Set<DirtyKey> taken = dirty;
-        dirty = new HashSet<>();
+    /** Keys whose changes are in the change log but not yet in the grid, repeats included. */
+    private List<DirtyKey> notInGrid = new ArrayList<>();
+
+    /** Takes the changed keys, leaving none; they count as not in the grid until {@link #takeNotInGrid}. */
+    List<DirtyKey> takeChanges() {
+        List<DirtyKey> taken = dirty;
+        dirty = new ArrayList<>(Math.max(16, taken.size()));
+        notInGrid.addAll(taken);
         return taken;
+    }
+
+    /** Takes the keys to write to the grid, leaving none. */
+    List<DirtyKey> takeNotInGrid() {
+        List<DirtyKey> taken = notInGrid;
+        notInGrid = new ArrayList<>();
+        return taken;
+    }
+
+    /** Keys whose grid write failed, or that a log replay brought back: they go to the grid next time. */
+    void notInGrid(Collection<DirtyKey> keys) {
+        notInGrid.addAll(keys);
     }
 
     /** Marks every key of a database changed, with its expiry (after SWAPDB, or when it starts being stored). */
     void allChanged(Tenant tenant, int database) {
         table(tenant, database).forEach((key, entry) -> {
-            changed(tenant, database, key);
+            changed(tenant, database, key, entry);
             expiryChanged(tenant, database, key, entry.expireAt);
         });
     }
@@ -74,7 +104,7 @@ final class Shard {
             Entry entry = table.get(due.key);
             if (entry != null && entry.expireAt == due.at) {
                 table.remove(due.key);
-                changed(due.tenant, due.database, due.key);
+                changed(due.tenant, due.database, due.key, null);
                 removed++;
             }
         }

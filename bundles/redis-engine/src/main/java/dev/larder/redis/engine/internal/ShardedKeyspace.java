@@ -38,7 +38,7 @@ final class ShardedKeyspace implements Keyspace {
         }
         if (entry.expiredAt(session.nowMillis())) {
             database.remove(key);
-            shard.changed(tenant, index, key);
+            shard.changed(tenant, index, key, null);
             return null;
         }
         entry.accessedAt = session.nowMillis();
@@ -69,8 +69,9 @@ final class ShardedKeyspace implements Keyspace {
     public void set(byte[] key, RedisValue value, long expireAtMillis) {
         Shard shard = session.shardOf(key);
         ByteKey k = session.byteKey(key);
-        shard.table(tenant, index).put(k, new Entry(value, expireAtMillis));
-        shard.changed(tenant, index, k);
+        Entry entry = new Entry(value, expireAtMillis);
+        shard.table(tenant, index).put(k, entry);
+        shard.changed(tenant, index, k, entry);
         shard.expiryChanged(tenant, index, k, expireAtMillis);
     }
 
@@ -83,7 +84,7 @@ final class ShardedKeyspace implements Keyspace {
             set(key, value, NO_EXPIRY);
         } else {
             entry.value = value;
-            shard.changed(tenant, index, k);
+            shard.changed(tenant, index, k, entry);
         }
     }
 
@@ -95,7 +96,7 @@ final class ShardedKeyspace implements Keyspace {
             return false;
         }
         shard.table(tenant, index).remove(k);
-        shard.changed(tenant, index, k);
+        shard.changed(tenant, index, k, null);
         return true;
     }
 
@@ -115,11 +116,12 @@ final class ShardedKeyspace implements Keyspace {
         }
         if (expireAtMillis != NO_EXPIRY && expireAtMillis <= session.nowMillis()) {
             shard.table(tenant, index).remove(k);
+            shard.changed(tenant, index, k, null);
         } else {
             entry.expireAt = expireAtMillis;
             shard.expiryChanged(tenant, index, k, expireAtMillis);
+            shard.changed(tenant, index, k, entry);
         }
-        shard.changed(tenant, index, k);
         return true;
     }
 
@@ -136,7 +138,7 @@ final class ShardedKeyspace implements Keyspace {
     public void clear() {
         for (Shard shard : shards.all()) {
             KeyTable database = shard.table(tenant, index);
-            database.forEach((key, entry) -> shard.changed(tenant, index, key));
+            database.forEach((key, entry) -> shard.changed(tenant, index, key, null));
             database.clear();
         }
     }

@@ -1,0 +1,180 @@
+package dev.larder.redis.engine.internal;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.CRC32C;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The engine's local change log: what changed since the last write to the storage grid, appended in
+ * rounds, so that a write is safe on disk long before the grid has it. Segment files
+ * {@code changes-<n>.log} of records {@code [length][crc32c][key length][key][value length or -1][value]};
+ * a torn record at the end (a crash mid-write) ends the replay. Appends and rotations may come from
+ * different threads.
+ */
+final class ChangeLog implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger("dev.larder.redis");
+    private static final String PREFIX = "changes-";
+    private static final String SUFFIX = ".log";
+
+    /** One change: the stored key, and the stored value or null for a removal. */
+    record Change(byte[] key, byte[] value) {
+    }
+
+    private final Path directory;
+    private long segment;
+    private FileChannel channel;
+    private boolean unsynced;
+    /** Bytes appended since the last rotation: what the next grid write will cover. */
+    private volatile long sinceRotation;
+
+    ChangeLog(Path directory) {
+        this.directory = directory;
+        try {
+            Files.createDirectories(directory);
+            segment = segments().stream().mapToLong(Long::longValue).max().orElse(0) + 1;
+            channel = open(segment);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the change log in " + directory, e);
+        }
+    }
+
+    private FileChannel open(long number) throws IOException {
+        return FileChannel.open(file(number), StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+    }
+
+    private Path file(long number) {
+        return directory.resolve(PREFIX + number + SUFFIX);
+    }
+
+    /** Existing segment numbers, ascending. */
+    private List<Long> segments() throws IOException {
+        List<Long> numbers = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, PREFIX + "*" + SUFFIX)) {
+            for (Path file : files) {
+                String name = file.getFileName().toString();
+                try {
+                    numbers.add(Long.parseLong(name.substring(PREFIX.length(), name.length() - SUFFIX.length())));
+                } catch (NumberFormatException e) {
+                    LOG.warn("Ignoring unexpected file {} in the change log", file);
+                }
+            }
+        }
+        numbers.sort(null);
+        return numbers;
+    }
+
+    /** Appends the changes (one write call); they survive a crash of this process, not yet of the machine. */
+    synchronized void append(List<Change> changes) throws IOException {
+        int size = 0;
+        for (Change change : changes) {
+            size += 16 + change.key().length + (change.value() == null ? 0 : change.value().length);
+        }
+        ByteBuffer buffer = ByteBuffer.allocate(size);
+        CRC32C crc = new CRC32C();
+        for (Change change : changes) {
+            int start = buffer.position();
+            int length = 8 + change.key().length + (change.value() == null ? 0 : change.value().length);
+            buffer.putInt(length).putInt(0).putInt(change.key().length).put(change.key());
+            if (change.value() == null) {
+                buffer.putInt(-1);
+            } else {
+                buffer.putInt(change.value().length).put(change.value());
+            }
+            crc.reset();
+            crc.update(buffer.array(), start + 8, length);
+            buffer.putInt(start + 4, (int) crc.getValue());
+        }
+        buffer.flip();
+        while (buffer.hasRemaining()) {
+            channel.write(buffer);
+        }
+        unsynced = true;
+        sinceRotation += size;
+    }
+
+    long bytesSinceRotation() {
+        return sinceRotation;
+    }
+
+    /** fsync: everything appended so far survives a crash of the machine. */
+    synchronized void sync() throws IOException {
+        if (unsynced) {
+            channel.force(false);
+            unsynced = false;
+        }
+    }
+
+    /** Starts a new segment; returns its number. Everything appended before is in lower-numbered segments. */
+    synchronized long rotate() throws IOException {
+        sync();
+        channel.close();
+        segment++;
+        channel = open(segment);
+        sinceRotation = 0;
+        return segment;
+    }
+
+    /** Deletes the segments before {@code number}: their changes are in the grid. */
+    synchronized void deleteBefore(long number) throws IOException {
+        for (long existing : segments()) {
+            if (existing < number) {
+                Files.deleteIfExists(file(existing));
+            }
+        }
+    }
+
+    /** Every change in every segment, oldest first; stops at a torn or corrupt record. */
+    long replay(java.util.function.Consumer<Change> visitor) throws IOException {
+        long replayed = 0;
+        for (long number : segments()) {
+            if (number == segment) {
+                continue; // the segment this log just opened holds nothing older
+            }
+            ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(file(number)));
+            CRC32C crc = new CRC32C();
+            while (bytes.remaining() >= 8) {
+                int start = bytes.position();
+                int length = bytes.getInt();
+                int stored = bytes.getInt();
+                if (length < 8 || length > bytes.remaining()) {
+                    LOG.warn("Change log {} ends with a torn record at byte {}: replayed up to there", file(number), start);
+                    break;
+                }
+                crc.reset();
+                crc.update(bytes.array(), start + 8, length);
+                if ((int) crc.getValue() != stored) {
+                    LOG.warn("Change log {} has a corrupt record at byte {}: replayed up to there", file(number), start);
+                    break;
+                }
+                byte[] key = new byte[bytes.getInt()];
+                bytes.get(key);
+                int valueLength = bytes.getInt();
+                byte[] value = null;
+                if (valueLength >= 0) {
+                    value = new byte[valueLength];
+                    bytes.get(value);
+                }
+                visitor.accept(new Change(key, value));
+                replayed++;
+            }
+        }
+        return replayed;
+    }
+
+    @Override
+    public synchronized void close() throws IOException {
+        sync();
+        channel.close();
+    }
+}
