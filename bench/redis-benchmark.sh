@@ -35,7 +35,6 @@ trap cleanup EXIT
 cp -r "$DIST" "$WORK/larder"
 CFG=$WORK/larder/config
 sed -i 's/^discoveryPort=.*/discoveryPort=49700/; s/^communicationPort=.*/communicationPort=49720/; s/^discoveryAddresses=.*/discoveryAddresses=127.0.0.1:49700..49709/' "$CFG/dev.larder.storage.cfg"
-echo "memoryMaxMb=1024" >> "$CFG/dev.larder.storage.cfg"
 DURABILITY=${LARDER_DURABILITY:-EVERYSEC}
 sed -i "s/^durability=.*/durability=$DURABILITY/" "$CFG/dev.larder.redis.cfg"
 case $DURABILITY in
@@ -47,7 +46,7 @@ sed -i "s/^port=.*/port=$LARDER_PORT/" "$CFG/dev.larder.resp.cfg"
 sed -i 's/^org.osgi.service.http.port=.*/org.osgi.service.http.port=49781/; s/^org.apache.felix.http.host=.*/org.apache.felix.http.host=127.0.0.1/' \
   "$CFG/org.apache.felix.http.cfg" "$CFG/framework.properties"
 echo "Starting Larder (bin/larder --daemon, durability $DURABILITY) and redis-server $(redis-server --version | grep -o 'v=[0-9.]*') (${REDIS_PERSISTENCE[*]})"
-LARDER_DATA=$WORK/data JAVA_OPTS="${JAVA_OPTS:--Xms256m -Xmx1g}" "$WORK/larder/bin/larder" --daemon >/dev/null
+LARDER_DATA=$WORK/data JAVA_OPTS="${JAVA_OPTS:-}" "$WORK/larder/bin/larder" --daemon >/dev/null
 LARDER_PID=$(cat "$WORK/data/larder.pid")
 redis-server --port $REDIS_PORT --bind 127.0.0.1 --save "" "${REDIS_PERSISTENCE[@]}" --daemonize no >"$WORK/redis.log" 2>&1 &
 REDIS_PID=$!

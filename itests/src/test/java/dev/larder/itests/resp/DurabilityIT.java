@@ -1,6 +1,7 @@
 package dev.larder.itests.resp;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
 import java.nio.file.Files;
@@ -17,6 +18,7 @@ import org.junit.FixMethodOrder;
 import org.junit.Test;
 import org.junit.runners.MethodSorters;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
  * With durability ALWAYS, nothing acknowledged is lost when the server is killed with SIGKILL; and the
@@ -26,18 +28,38 @@ import redis.clients.jedis.Jedis;
 public class DurabilityIT {
 
     private static final int PORT_BASE = 48800;
+    /** The default database's token, from the environment as a container would pass it. */
+    private static final String TOKEN = "durability-it-token";
     private static ServerProcesses.Larder larder;
 
     @BeforeClass
     public static void start() throws Exception {
         larder = ServerProcesses.Larder.install("durability-it", PORT_BASE)
-                .engineSettings("durability=ALWAYS\ngridWriteIntervalMillis=2000\n").start();
+                .engineSettings("durability=ALWAYS\ngridWriteIntervalMillis=2000\n")
+                .environment("LARDER_DEFAULT_TOKEN", TOKEN).start();
     }
 
     @AfterClass
     public static void stop() throws Exception {
         if (larder != null) {
             larder.close();
+        }
+    }
+
+    private static Jedis client() {
+        Jedis jedis = new Jedis("127.0.0.1", larder.respPort);
+        jedis.auth(TOKEN);
+        return jedis;
+    }
+
+    @Test
+    public void a0_theTokenFromTheEnvironmentIsRequired() {
+        try (Jedis anonymous = new Jedis("127.0.0.1", larder.respPort)) {
+            JedisDataException refused = assertThrows(JedisDataException.class, () -> anonymous.get("x"));
+            assertEquals("NOAUTH Authentication required.", refused.getMessage());
+            assertThrows(JedisDataException.class, () -> anonymous.auth("wrong"));
+            assertEquals("OK", anonymous.auth("default", TOKEN));
+            assertEquals("PONG", anonymous.ping());
         }
     }
 
@@ -50,7 +72,7 @@ public class DurabilityIT {
         for (int c = 0; c < clients; c++) {
             int client = c;
             acknowledged.add(pool.submit(() -> {
-                try (Jedis jedis = new Jedis("127.0.0.1", larder.respPort)) {
+                try (Jedis jedis = client()) {
                     for (int i = 0; i < writesPerClient; i++) {
                         assertEquals("OK", jedis.set("key:" + client + ":" + i, "value " + i));
                         jedis.incr("counter:" + client);
@@ -67,7 +89,7 @@ public class DurabilityIT {
         larder.kill9();
         larder.start();
 
-        try (Jedis jedis = new Jedis("127.0.0.1", larder.respPort)) {
+        try (Jedis jedis = client()) {
             for (int client = 0; client < clients; client++) {
                 assertEquals(Integer.toString(writesPerClient), jedis.get("counter:" + client));
                 for (int i = 0; i < writesPerClient; i++) {
@@ -80,7 +102,7 @@ public class DurabilityIT {
 
     @Test
     public void ab_underEverysecWhatIsOlderThanASecondSurvivesKillMinus9AndTheLogIsTrimmed() throws Exception {
-        try (Jedis jedis = new Jedis("127.0.0.1", larder.respPort)) {
+        try (Jedis jedis = client()) {
             assertEquals("OK", jedis.configSet("appendfsync", "everysec"));
             for (int i = 0; i < 2000; i++) {
                 jedis.set("everysec:" + i, "value " + i);
@@ -89,7 +111,7 @@ public class DurabilityIT {
         Thread.sleep(1500); // in the change log and fsynced; the grid write comes every 2 s
         larder.kill9();
         larder.start();
-        try (Jedis jedis = new Jedis("127.0.0.1", larder.respPort)) {
+        try (Jedis jedis = client()) {
             assertEquals("the database keeps its durability", "everysec", jedis.configGet("appendfsync").get("appendfsync"));
             for (int i = 0; i < 2000; i++) {
                 assertEquals("value " + i, jedis.get("everysec:" + i));
@@ -107,7 +129,7 @@ public class DurabilityIT {
 
     @Test
     public void b_shutdownCommandStopsTheServerAndKeepsItsData() throws Exception {
-        try (Jedis jedis = new Jedis("127.0.0.1", larder.respPort)) {
+        try (Jedis jedis = client()) {
             jedis.set("before-shutdown", "kept");
             try {
                 jedis.shutdown();
@@ -118,7 +140,7 @@ public class DurabilityIT {
         long pid = Long.parseLong(java.nio.file.Files.readString(larder.data.resolve("larder.pid")).trim());
         ProcessHandle.of(pid).ifPresent(process -> process.onExit().join());
         larder.start();
-        try (Jedis jedis = new Jedis("127.0.0.1", larder.respPort)) {
+        try (Jedis jedis = client()) {
             assertEquals("kept", jedis.get("before-shutdown"));
         }
     }

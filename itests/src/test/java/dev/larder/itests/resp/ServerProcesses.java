@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -24,6 +26,7 @@ final class ServerProcesses {
         final Path home;
         final Path data;
         final int respPort;
+        private final Map<String, String> environment = new HashMap<>();
 
         private Larder(Path home, Path data, int respPort) {
             this.home = home;
@@ -67,6 +70,12 @@ final class ServerProcesses {
             return dir.resolve("redis.crt");
         }
 
+        /** An environment variable for bin/larder, e.g. LARDER_DEFAULT_TOKEN. */
+        Larder environment(String name, String value) {
+            environment.put(name, value);
+            return this;
+        }
+
         /** Replaces config/dev.larder.redis.cfg, e.g. to choose the durability. */
         Larder engineSettings(String cfg) throws IOException {
             Files.writeString(home.resolve("config").resolve("dev.larder.redis.cfg"), cfg);
@@ -94,6 +103,7 @@ final class ServerProcesses {
             ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/larder").toString(), command).inheritIO();
             builder.environment().put("LARDER_DATA", data.toString());
             builder.environment().put("JAVA_OPTS", "-Xms128m -Xmx512m");
+            builder.environment().putAll(environment);
             Process process = builder.start();
             if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS) || process.exitValue() != 0) {
                 process.destroyForcibly();

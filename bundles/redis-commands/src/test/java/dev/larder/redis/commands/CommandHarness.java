@@ -37,6 +37,7 @@ public final class CommandHarness implements CommandContext {
         for (int i = 0; i < 16; i++) {
             databases.add(new MapKeyspace(i));
         }
+        client = new TestClient();
     }
 
     public void advanceMillis(long millis) {
@@ -107,12 +108,126 @@ public final class CommandHarness implements CommandContext {
 
     @Override
     public ClientSession client() {
-        throw new UnsupportedOperationException("connection commands are tested against the engine in itests");
+        return client;
     }
 
     @Override
     public List<ClientSession> clients() {
-        return List.of();
+        return List.of(client);
+    }
+
+    /** The one connection commands run for; AUTH accepts only {@link #TOKEN} (the engine's rules are tested in itests). */
+    public TestClient client;
+
+    public static final String TOKEN = "the-token";
+
+    /** A connection's state as the engine keeps it, enough for the connection family's own logic. */
+    public final class TestClient implements ClientSession {
+        public String name;
+        public int database;
+        public int protocol = 2;
+        public boolean authenticated = true;
+        public boolean closeAfterReply;
+        public ReplyMode replyMode = ReplyMode.ON;
+
+        @Override
+        public long id() {
+            return 7;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public void name(String newName) {
+            name = newName;
+        }
+
+        @Override
+        public void authenticate(String user, byte[] token) throws RedisException {
+            if (!new String(token, StandardCharsets.UTF_8).equals(TOKEN)) {
+                throw new RedisException("WRONGPASS invalid username-password pair or user is disabled.");
+            }
+            authenticated = true;
+        }
+
+        @Override
+        public void deauthenticate() {
+            authenticated = false;
+        }
+
+        @Override
+        public boolean authenticated() {
+            return authenticated;
+        }
+
+        @Override
+        public String user() {
+            return "default";
+        }
+
+        @Override
+        public int database() {
+            return database;
+        }
+
+        @Override
+        public void selectDatabase(int index) {
+            database = index;
+            selected = index;
+        }
+
+        @Override
+        public int protocol() {
+            return protocol;
+        }
+
+        @Override
+        public void protocol(int version) {
+            protocol = version;
+        }
+
+        @Override
+        public void replyMode(ReplyMode mode) {
+            replyMode = mode;
+        }
+
+        @Override
+        public void closeAfterReply() {
+            closeAfterReply = true;
+        }
+
+        @Override
+        public String remoteAddress() {
+            return "127.0.0.1:50000";
+        }
+
+        @Override
+        public String localAddress() {
+            return "127.0.0.1:6379";
+        }
+
+        @Override
+        public long connectedAtMillis() {
+            return now - 5000;
+        }
+
+        @Override
+        public long lastCommandAtMillis() {
+            return now;
+        }
+
+        @Override
+        public String lastCommand() {
+            return "client";
+        }
+
+        @Override
+        public void kill() {
+            closeAfterReply = true;
+        }
     }
 
     @Override
