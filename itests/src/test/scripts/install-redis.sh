@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# The compatibility tests compare Larder with a real redis-server 7 and use redis-cli as a client.
-# Installs both from Debian's packages when missing (the test machine runs as root).
+# The compatibility tests compare Larder with a real redis-server 7 and use redis-cli as a client; the
+# TLS test makes a throwaway certificate with openssl. Installs what is missing from Debian's packages
+# (the test machine runs as root).
 set -euo pipefail
-if command -v redis-server >/dev/null && command -v redis-cli >/dev/null; then
+if command -v redis-server >/dev/null && command -v redis-cli >/dev/null && command -v openssl >/dev/null; then
   exit 0
 fi
-echo "Installing redis-server and redis-tools for the compatibility tests"
+echo "Installing redis-server, redis-tools and openssl for the compatibility tests"
 apt-get update -qq
-DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server redis-tools >/dev/null
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server redis-tools openssl >/dev/null
 # the package starts a system redis on 6379; the tests start their own on their own ports
 systemctl stop redis-server 2>/dev/null || service redis-server stop 2>/dev/null || true
