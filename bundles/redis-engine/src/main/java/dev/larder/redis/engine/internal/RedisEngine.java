@@ -220,21 +220,21 @@ public class RedisEngine implements CommandEngine {
             return;
         }
         boolean wasPersisted = tenant.persisted();
-        for (Shard shard : shards.all()) {
-            shard.lock.lock();
-            try {
-                applyDurability(tenant, database);
-                if (!wasPersisted && tenant.persisted()) {
+        applyDurability(tenant, database);
+        if (wasPersisted && !tenant.persisted()) {
+            purgeStored(database);
+        } else if (!wasPersisted && tenant.persisted()) {
+            // from memory only to stored: every key it holds goes to the log and the grid
+            for (Shard shard : shards.all()) {
+                shard.lock.lock();
+                try {
                     for (int db = 0; db < databases; db++) {
                         shard.allChanged(tenant, db);
                     }
+                } finally {
+                    shard.lock.unlock();
                 }
-            } finally {
-                shard.lock.unlock();
             }
-        }
-        if (wasPersisted && !tenant.persisted()) {
-            purgeStored(database);
         }
     }
 
