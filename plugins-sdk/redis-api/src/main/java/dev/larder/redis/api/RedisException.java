@@ -28,6 +28,11 @@ public class RedisException extends Exception {
         return new RedisException("ERR wrong number of arguments for '" + command + "' command");
     }
 
+    /** Redis's answer to a subcommand a container command does not have, naming it as the client wrote it. */
+    public static RedisException unknownSubcommand(String command, byte[] subcommand) {
+        return new RedisException("ERR unknown subcommand '" + Arguments.text(subcommand) + "'. Try " + command + " HELP.");
+    }
+
     public static RedisException noSuchKey() {
         return new RedisException("ERR no such key");
     }

@@ -121,36 +121,22 @@ final class BitfieldCommand {
     }
 
     private static int bits(byte[] type) throws RedisException {
-        RedisException invalid = new RedisException(
-                "ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.");
-        if (type.length < 2 || type[0] != 'i' && type[0] != 'u') {
-            throw invalid;
-        }
-        byte[] digits = Arrays.copyOfRange(type, 1, type.length);
-        if (!Arguments.isLong(digits)) {
-            throw invalid;
-        }
-        long bits = Arguments.toLong(digits);
-        if (bits < 1 || bits > (type[0] == 'i' ? 64 : 63)) {
-            throw invalid;
+        byte[] digits = type.length < 2 ? new byte[0] : Arrays.copyOfRange(type, 1, type.length);
+        long bits = Arguments.isLong(digits) ? Arguments.toLong(digits) : 0;
+        if (type.length < 2 || type[0] != 'i' && type[0] != 'u' || bits < 1 || bits > (type[0] == 'i' ? 64 : 63)) {
+            throw new RedisException(
+                    "ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.");
         }
         return (int) bits;
     }
 
     /** A bit offset, or with '#' an index of {@code bits}-wide fields. */
     private static long offset(byte[] argument, int bits) throws RedisException {
-        RedisException invalid = new RedisException("ERR bit offset is not an integer or out of range");
         boolean indexed = argument.length > 0 && argument[0] == '#';
         byte[] digits = indexed ? Arrays.copyOfRange(argument, 1, argument.length) : argument;
-        if (!Arguments.isLong(digits)) {
-            throw invalid;
-        }
-        long offset = Arguments.toLong(digits);
-        if (indexed) {
-            offset *= bits;
-        }
+        long offset = Arguments.isLong(digits) ? Arguments.toLong(digits) * (indexed ? bits : 1) : -1;
         if (offset < 0 || (offset >> 3) >= MAX_BYTES) {
-            throw invalid;
+            throw new RedisException("ERR bit offset is not an integer or out of range");
         }
         return offset;
     }

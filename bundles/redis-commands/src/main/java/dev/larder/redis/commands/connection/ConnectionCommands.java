@@ -185,7 +185,7 @@ public class ConnectionCommands implements CommandFamily {
                     r.ok();
                 }
             }
-            default -> throw new RedisException("ERR unknown subcommand '" + Arguments.text(argv[1]) + "'. Try CLIENT HELP.");
+            default -> throw RedisException.unknownSubcommand("CLIENT", argv[1]);
         }
     }
 

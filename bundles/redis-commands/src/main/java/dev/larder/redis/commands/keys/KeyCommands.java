@@ -19,6 +19,7 @@ import dev.larder.redis.api.StringValue;
 import dev.larder.redis.commands.Expiry;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.osgi.service.component.annotations.Component;
 
 /** The keyspace: existence, types, expiry, renames, listing (Redis's db.c and expire.c). */
@@ -165,14 +166,13 @@ public class KeyCommands implements CommandFamily {
 
     /** OBJECT ENCODING | REFCOUNT | IDLETIME | FREQ key */
     private static void object(CommandContext c, byte[][] argv, Reply r) throws RedisException {
-        String sub = Arguments.text(argv[1]);
         boolean known = Arguments.is(argv[1], "ENCODING") || Arguments.is(argv[1], "REFCOUNT")
                 || Arguments.is(argv[1], "IDLETIME") || Arguments.is(argv[1], "FREQ");
         if (!known) {
-            throw new RedisException("ERR unknown subcommand '" + sub + "'. Try OBJECT HELP.");
+            throw RedisException.unknownSubcommand("OBJECT", argv[1]);
         }
         if (argv.length != 3) {
-            throw new RedisException("ERR wrong number of arguments for 'object|" + sub.toLowerCase(java.util.Locale.ROOT) + "' command");
+            throw RedisException.wrongArity("object|" + Arguments.text(argv[1]).toLowerCase(Locale.ROOT));
         }
         if (Arguments.is(argv[1], "IDLETIME")) {
             long idle = c.keyspace().idleMillis(argv[2]);

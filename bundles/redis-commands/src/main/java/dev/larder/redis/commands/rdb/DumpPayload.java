@@ -1,5 +1,6 @@
 package dev.larder.redis.commands.rdb;
 
+import dev.larder.redis.api.Arguments;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
@@ -81,10 +82,9 @@ public final class DumpPayload {
     }
 
     private static void writeString(ByteArrayOutputStream out, byte[] value) {
-        if (value.length <= 11) {
-            Long number = canonicalInteger(value);
-            if (number != null && number >= Integer.MIN_VALUE && number <= Integer.MAX_VALUE) {
-                long n = number;
+        if (value.length <= 11 && Arguments.isLong(value)) {
+            long n = Long.parseLong(new String(value, StandardCharsets.US_ASCII));
+            if (n >= Integer.MIN_VALUE && n <= Integer.MAX_VALUE) {
                 if (n >= Byte.MIN_VALUE && n <= Byte.MAX_VALUE) {
                     out.write(0xC0 | ENCODING_INT8);
                     out.write((int) n & 0xff);
@@ -103,19 +103,6 @@ public final class DumpPayload {
         }
         writeLength(out, value.length);
         out.writeBytes(value);
-    }
-
-    private static Long canonicalInteger(byte[] value) {
-        if (value.length == 0) {
-            return null;
-        }
-        String text = new String(value, StandardCharsets.ISO_8859_1);
-        try {
-            long number = Long.parseLong(text);
-            return Long.toString(number).equals(text) ? number : null;
-        } catch (NumberFormatException e) {
-            return null;
-        }
     }
 
     private static void writeLength(ByteArrayOutputStream out, long length) {

@@ -78,7 +78,7 @@ public class ServerCommands implements CommandFamily {
             r.array(help.size());
             help.forEach(r::simple);
         } else {
-            throw new RedisException("ERR unknown subcommand '" + Arguments.text(argv[1]) + "'. Try DEBUG HELP.");
+            throw RedisException.unknownSubcommand("DEBUG", argv[1]);
         }
     }
 }

@@ -63,7 +63,7 @@ final class DiagnosticsCommands implements CommandFamily {
         if (List.of(known).contains(sub)) {
             return RedisException.wrongArity(command.toLowerCase(Locale.ROOT) + "|" + sub);
         }
-        return new RedisException("ERR unknown subcommand '" + Arguments.text(argv[1]) + "'. Try " + command + " HELP.");
+        return RedisException.unknownSubcommand(command, argv[1]);
     }
 
     /** Every parameter CONFIG GET shows for this session; the settable ones are named in {@link #set}. */
