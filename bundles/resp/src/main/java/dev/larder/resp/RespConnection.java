@@ -50,7 +50,7 @@ final class RespConnection extends ChannelInboundHandlerAdapter {
             // protected mode: Redis says why and hangs up before reading anything
             closing = true;
             ByteBuf error = ctx.alloc().ioBuffer();
-            writer.target(error, 2);
+            writer.target(error, () -> 2);
             writer.error(refused.getMessage());
             ctx.writeAndFlush(error).addListener(ChannelFutureListener.CLOSE);
             return;
@@ -86,7 +86,7 @@ final class RespConnection extends ChannelInboundHandlerAdapter {
                     return;
                 }
                 ByteBuf buffer = channel.alloc().ioBuffer();
-                pushWriter.target(buffer, session.protocol());
+                pushWriter.target(buffer, session::protocol);
                 message.accept(pushWriter);
                 channel.writeAndFlush(buffer);
             });
@@ -116,7 +116,7 @@ final class RespConnection extends ChannelInboundHandlerAdapter {
         if (pending == null) {
             pending = ctx.alloc().ioBuffer();
         }
-        writer.target(pending, session.protocol());
+        writer.target(pending, session::protocol);
         if (message instanceof RespDecoder.ProtocolError error) {
             writer.error("ERR " + error.message());
             closing = true;

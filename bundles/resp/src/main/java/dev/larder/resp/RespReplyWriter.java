@@ -4,6 +4,7 @@ import dev.larder.redis.api.Arguments;
 import dev.larder.redis.api.Reply;
 import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
+import java.util.function.IntSupplier;
 
 /** Writes replies as RESP2 or RESP3 into a buffer. */
 final class RespReplyWriter implements Reply {
@@ -15,9 +16,10 @@ final class RespReplyWriter implements Reply {
     private static final byte[] OK = "+OK\r\n".getBytes(StandardCharsets.US_ASCII);
 
     private ByteBuf out;
-    private int protocol = 2;
+    /** Asked at each reply: HELLO switches the protocol in the middle of its own command. */
+    private IntSupplier protocol = () -> 2;
 
-    void target(ByteBuf buffer, int protocolVersion) {
+    void target(ByteBuf buffer, IntSupplier protocolVersion) {
         this.out = buffer;
         this.protocol = protocolVersion;
     }
@@ -56,7 +58,7 @@ final class RespReplyWriter implements Reply {
 
     @Override
     public void nil() {
-        out.writeBytes(protocol == 3 ? NULL3 : NIL2);
+        out.writeBytes(protocol.getAsInt() == 3 ? NULL3 : NIL2);
     }
 
     @Override
@@ -67,12 +69,12 @@ final class RespReplyWriter implements Reply {
 
     @Override
     public void nilArray() {
-        out.writeBytes(protocol == 3 ? NULL3 : NIL_ARRAY2);
+        out.writeBytes(protocol.getAsInt() == 3 ? NULL3 : NIL_ARRAY2);
     }
 
     @Override
     public void map(int entries) {
-        if (protocol == 3) {
+        if (protocol.getAsInt() == 3) {
             out.writeByte('%');
             writeNumber(entries);
         } else {
@@ -82,7 +84,7 @@ final class RespReplyWriter implements Reply {
 
     @Override
     public void set(int length) {
-        if (protocol == 3) {
+        if (protocol.getAsInt() == 3) {
             out.writeByte('~');
             writeNumber(length);
         } else {
@@ -93,7 +95,7 @@ final class RespReplyWriter implements Reply {
     @Override
     public void doubleValue(double value) {
         String text = Arguments.formatDouble(value);
-        if (protocol == 3) {
+        if (protocol.getAsInt() == 3) {
             out.writeByte(',');
             writeLine(text);
         } else {
@@ -103,7 +105,7 @@ final class RespReplyWriter implements Reply {
 
     @Override
     public void bool(boolean value) {
-        if (protocol == 3) {
+        if (protocol.getAsInt() == 3) {
             out.writeByte('#');
             out.writeByte(value ? 't' : 'f');
             out.writeBytes(CRLF);

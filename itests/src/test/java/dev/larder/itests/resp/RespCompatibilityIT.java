@@ -67,35 +67,8 @@ public class RespCompatibilityIT {
         }
     }
 
-    /** Sends each command to both servers and collects the differences. */
-    private static List<String> differences(List<String[]> commands) throws Exception {
-        List<String> differences = new ArrayList<>();
-        try (RespClient ours = new RespClient(larder.respPort); RespClient theirs = new RespClient(redis.port)) {
-            ours.call("FLUSHALL");
-            theirs.call("FLUSHALL");
-            List<String> recent = new ArrayList<>();
-            for (String[] command : commands) {
-                String expected = theirs.call(command);
-                String actual = ours.call(command);
-                String line = String.join(" ", command);
-                if (!expected.equals(actual)) {
-                    // the commands before the first difference show how the two got there
-                    String context = differences.isEmpty() ? "  after: " + String.join(" | ", recent) + "\n" : "";
-                    differences.add(context + line + "\n    redis:  " + expected + "\n    larder: " + actual);
-                }
-                recent.add(line + " -> " + expected);
-                if (recent.size() > 8) {
-                    recent.remove(0);
-                }
-            }
-        }
-        return differences;
-    }
-
     private static void assertSameReplies(List<String[]> commands) throws Exception {
-        List<String> differences = differences(commands);
-        assertTrue(differences.size() + " of " + commands.size() + " replies differ:\n"
-                + String.join("\n", differences.subList(0, Math.min(20, differences.size()))), differences.isEmpty());
+        Differential.assertSameReplies(larder.respPort, redis.port, commands, Differential.EXACT);
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.larder.redis.api.Keyspace;
 import dev.larder.redis.api.RedisCommand;
 import dev.larder.redis.api.RedisException;
 import dev.larder.redis.api.RedisValue;
+import dev.larder.redis.api.types.CollectionValue;
 import dev.larder.redis.api.Reply;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -277,14 +278,43 @@ public final class CommandHarness implements CommandContext {
             set(key, value, stored == null ? NO_EXPIRY : stored.expireAt);
         }
 
+        private long collectionVersions;
+
         @Override
         public void set(byte[] key, RedisValue value, long expireAtMillis) {
+            retire(live(key));
+            if (value instanceof CollectionValue collection) {
+                if (collection.attached() || collection.retired()) {
+                    value = collection = collection.copy();
+                }
+                collection.attach(++collectionVersions);
+            }
             keys.put(ByteBuffer.wrap(key.clone()), new Stored(value, expireAtMillis));
+        }
+
+        private void retire(Stored stored) {
+            if (stored != null && stored.value instanceof CollectionValue collection) {
+                collection.retire();
+            }
+        }
+
+        @Override
+        public void modified(byte[] key) {
+            Stored stored = live(key);
+            if (stored != null && stored.value instanceof CollectionValue collection) {
+                if (collection.isEmpty()) {
+                    remove(key);
+                } else {
+                    collection.discardChanges();
+                }
+            }
         }
 
         @Override
         public boolean remove(byte[] key) {
-            return live(key) != null && keys.remove(ByteBuffer.wrap(key)) != null;
+            Stored stored = live(key);
+            retire(stored);
+            return stored != null && keys.remove(ByteBuffer.wrap(key)) != null;
         }
 
         @Override
@@ -307,7 +337,7 @@ public final class CommandHarness implements CommandContext {
             if (expireAtMillis != NO_EXPIRY && expireAtMillis <= now) {
                 keys.remove(ByteBuffer.wrap(key));
             } else {
-                set(key, stored.value, expireAtMillis);
+                keys.put(ByteBuffer.wrap(key.clone()), new Stored(stored.value, expireAtMillis));
             }
             return true;
         }
@@ -319,6 +349,7 @@ public final class CommandHarness implements CommandContext {
 
         @Override
         public void clear() {
+            keys.values().forEach(this::retire);
             keys.clear();
         }
 

@@ -86,6 +86,29 @@ public final class Arguments {
         return start > end || length == 0 ? null : new long[] {start, end};
     }
 
+    /** An integer of at least 0, refused with {@code error} when it is not one (getPositiveLongFromObjectOrReply with a message). */
+    public static long nonNegative(byte[] argument, String error) throws RedisException {
+        if (!isLong(argument) || argument[0] == '-') {
+            throw new RedisException(error);
+        }
+        return Long.parseLong(new String(argument, StandardCharsets.US_ASCII));
+    }
+
+    /**
+     * An integer of at least 1, refused with {@code error} when it is not one (Redis's
+     * getRangeLongFromObjectOrReply with a message: numkeys, COUNT).
+     */
+    public static long positive(byte[] argument, String error) throws RedisException {
+        if (!isLong(argument)) {
+            throw new RedisException(error);
+        }
+        long value = Long.parseLong(new String(argument, StandardCharsets.US_ASCII));
+        if (value < 1) {
+            throw new RedisException(error);
+        }
+        return value;
+    }
+
     /** A double as Redis's strtold accepts it, without NaN; "inf" and "-inf" are infinities. */
     public static double toDouble(byte[] argument) throws RedisException {
         // strtold stops at a blank or a NUL byte, and Redis then refuses the rest; Java would trim them
@@ -117,15 +140,24 @@ public final class Arguments {
         }
     }
 
-    /** Redis's way of printing a double in replies (%.17g, shortest form). */
+    /** Redis's way of printing a double in replies: C's "%.17g" (shortest of plain and exponent form, trailing zeros cut). */
     public static String formatDouble(double value) {
         if (Double.isInfinite(value)) {
             return value > 0 ? "inf" : "-inf";
         }
-        if (value == Math.rint(value) && Math.abs(value) < 1e17) {
-            return Long.toString((long) value);
+        if (value == 0) {
+            return 1 / value < 0 ? "-0" : "0";
         }
-        String text = new java.math.BigDecimal(value).round(new java.math.MathContext(17)).stripTrailingZeros().toPlainString();
-        return text;
+        java.math.BigDecimal rounded = new java.math.BigDecimal(value).round(new java.math.MathContext(17));
+        int exponent = rounded.precision() - rounded.scale() - 1;
+        if (exponent < -4 || exponent >= 17) {
+            java.math.BigDecimal mantissa = rounded.movePointLeft(exponent).stripTrailingZeros();
+            String digits = mantissa.scale() <= 0 ? mantissa.toBigInteger().toString() : mantissa.toPlainString();
+            String sign = exponent < 0 ? "-" : "+";
+            int magnitude = Math.abs(exponent);
+            return digits + "e" + sign + (magnitude < 10 ? "0" : "") + magnitude;
+        }
+        java.math.BigDecimal plain = rounded.stripTrailingZeros();
+        return plain.scale() <= 0 ? plain.toBigInteger().toString() : plain.toPlainString();
     }
 }

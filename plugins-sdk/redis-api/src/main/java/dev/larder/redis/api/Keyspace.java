@@ -31,6 +31,13 @@ public interface Keyspace {
     /** Stores a value and drops any time to live, as SET does. */
     void set(byte[] key, RedisValue value);
 
+    /**
+     * A command changed the collection at the key in place (HSET, LPUSH, ...): the change is stored, and
+     * a collection left empty is removed, as Redis removes empty collections. A collection is put under a
+     * key with {@link #set}; one that a key already holds is copied there.
+     */
+    void modified(byte[] key);
+
     /** Stores a value and keeps the key's time to live, as APPEND or INCR do. */
     void replace(byte[] key, RedisValue value);
 

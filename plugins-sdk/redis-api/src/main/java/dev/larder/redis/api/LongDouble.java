@@ -21,6 +21,22 @@ public final class LongDouble {
         return round(round(a).add(round(b)));
     }
 
+    /**
+     * A number as Redis's strtold reads it, exactly; an infinity is refused with {@code infiniteError}
+     * (each command words it its own way).
+     */
+    public static BigDecimal parseFinite(byte[] number, String infiniteError) throws RedisException {
+        double value = Arguments.toDouble(number);
+        if (Double.isInfinite(value)) {
+            throw new RedisException(infiniteError);
+        }
+        try {
+            return new BigDecimal(new String(number, java.nio.charset.StandardCharsets.US_ASCII));
+        } catch (NumberFormatException e) {
+            return BigDecimal.valueOf(value);
+        }
+    }
+
     /** Redis's "%.17Lf" with trailing zeros (and a trailing point) removed. */
     public static String format(BigDecimal value) {
         BigDecimal printed = value.setScale(17, RoundingMode.HALF_EVEN).stripTrailingZeros();

@@ -34,6 +34,49 @@ public interface RedisCommand {
         };
     }
 
+    /** A command whose keys the arguments decide (a numkeys argument, say). */
+    static RedisCommand of(CommandSpec spec, java.util.function.Function<byte[][], int[]> keys, Body body) {
+        return new RedisCommand() {
+            @Override
+            public CommandSpec spec() {
+                return spec;
+            }
+
+            @Override
+            public int[] keyPositions(byte[][] argv) {
+                return keys.apply(argv);
+            }
+
+            @Override
+            public void execute(CommandContext context, byte[][] argv, Reply reply) throws RedisException {
+                body.execute(context, argv, reply);
+            }
+        };
+    }
+
+    /**
+     * Keys counted by the argument at {@code numkeysAt} and following it, plus the fixed positions
+     * {@code more} (a destination key): what SINTERCARD, LMPOP or ZUNIONSTORE lock. A numkeys that is
+     * not a count of the arguments gives no keys; the command then refuses it.
+     */
+    static int[] numkeys(byte[][] argv, int numkeysAt, int... more) {
+        long count;
+        try {
+            count = Long.parseLong(new String(argv[numkeysAt], java.nio.charset.StandardCharsets.US_ASCII));
+        } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
+            return new int[0];
+        }
+        if (count <= 0 || count > argv.length - numkeysAt - 1) {
+            return new int[0];
+        }
+        int[] positions = new int[(int) count + more.length];
+        for (int i = 0; i < count; i++) {
+            positions[i] = numkeysAt + 1 + i;
+        }
+        System.arraycopy(more, 0, positions, (int) count, more.length);
+        return positions;
+    }
+
     /** What a command does, as a lambda. */
     @FunctionalInterface
     interface Body {

@@ -56,4 +56,16 @@ class ArgumentsTest {
         assertThrows(RedisException.class, () -> Arguments.toDouble(b("\u00001.5")), "SETRANGE pads with NUL bytes");
         assertThrows(RedisException.class, () -> Arguments.toDouble(b("1.5 ")));
     }
+
+    @Test
+    void doublesPrintAsCsPercent17g() {
+        double[] values = {1.5, 0.1, 1e20, 1e17, 1e16, 0.00001, -2.5e-7, 123.456, 3.0, -0.0, 1.0 / 3, Math.pow(2, 70), Double.MIN_VALUE,
+            Double.MAX_VALUE, 0.0001, Double.NEGATIVE_INFINITY};
+        String[] printed = {"1.5", "0.10000000000000001", "1e+20", "1e+17", "10000000000000000", "1.0000000000000001e-05",
+            "-2.4999999999999999e-07", "123.456", "3", "-0", "0.33333333333333331", "1.1805916207174113e+21",
+            "4.9406564584124654e-324", "1.7976931348623157e+308", "0.0001", "-inf"};
+        for (int i = 0; i < values.length; i++) {
+            assertEquals(printed[i], Arguments.formatDouble(values[i]), "for " + values[i]);
+        }
+    }
 }

@@ -258,26 +258,16 @@ public class StringCommands implements CommandFamily {
         return result;
     }
 
+    private static final String INFINITE_RESULT = "ERR increment would produce NaN or Infinity";
+
     /** INCRBYFLOAT, in long double arithmetic as Redis does it. */
     private static void incrbyfloat(CommandContext c, byte[][] argv, Reply r) throws RedisException {
         StringValue old = c.keyspace().getString(argv[1]);
-        BigDecimal current = old == null ? BigDecimal.ZERO : decimal(old.bytes());
-        BigDecimal increment = decimal(argv[2]);
+        BigDecimal current = old == null ? BigDecimal.ZERO : LongDouble.parseFinite(old.bytes(), INFINITE_RESULT);
+        BigDecimal increment = LongDouble.parseFinite(argv[2], INFINITE_RESULT);
         byte[] text = LongDouble.format(LongDouble.add(current, increment)).getBytes(StandardCharsets.US_ASCII);
         c.keyspace().replace(argv[1], StringValue.text(text));
         r.bulk(text);
-    }
-
-    private static BigDecimal decimal(byte[] number) throws RedisException {
-        double value = Arguments.toDouble(number);
-        if (Double.isInfinite(value)) {
-            throw new RedisException("ERR increment would produce NaN or Infinity");
-        }
-        try {
-            return new BigDecimal(new String(number, StandardCharsets.US_ASCII));
-        } catch (NumberFormatException e) {
-            return BigDecimal.valueOf(value);
-        }
     }
 
     private static void getrange(CommandContext c, byte[][] argv, Reply r) throws RedisException {

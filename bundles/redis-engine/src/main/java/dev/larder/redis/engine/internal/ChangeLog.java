@@ -1,5 +1,8 @@
 package dev.larder.redis.engine.internal;
 
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -10,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -135,41 +139,61 @@ final class ChangeLog implements AutoCloseable {
     }
 
     /** Every change in every segment, oldest first; stops at a torn or corrupt record. */
-    long replay(java.util.function.Consumer<Change> visitor) throws IOException {
-        long replayed = 0;
-        for (long number : segments()) {
-            if (number == segment) {
-                continue; // the segment this log just opened holds nothing older
+    long replay(Consumer<Change> visitor) throws IOException {
+        return readBefore(segment, visitor);
+    }
+
+    /**
+     * Every change in the segments numbered below {@code number}, oldest first, read as a stream; a
+     * segment's reading stops at a torn or corrupt record.
+     */
+    long readBefore(long number, Consumer<Change> visitor) throws IOException {
+        long read = 0;
+        CRC32C crc = new CRC32C();
+        for (long existing : segments()) {
+            if (existing >= number) {
+                continue;
             }
-            ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(file(number)));
-            CRC32C crc = new CRC32C();
-            while (bytes.remaining() >= 8) {
-                int start = bytes.position();
-                int length = bytes.getInt();
-                int stored = bytes.getInt();
-                if (length < 8 || length > bytes.remaining()) {
-                    LOG.warn("Change log {} ends with a torn record at byte {}: replayed up to there", file(number), start);
-                    break;
+            Path file = file(existing);
+            long size = Files.size(file);
+            try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
+                long position = 0;
+                while (true) {
+                    int length;
+                    int stored;
+                    try {
+                        length = in.readInt();
+                        stored = in.readInt();
+                    } catch (EOFException end) {
+                        break; // the end, or a record torn within its header
+                    }
+                    byte[] record = length < 8 || length > size - position - 8 ? null : new byte[length];
+                    if (record == null || in.readNBytes(record, 0, length) < length) {
+                        LOG.warn("Change log {} ends with a torn record at byte {}: read up to there", file, position);
+                        break;
+                    }
+                    crc.reset();
+                    crc.update(record);
+                    if ((int) crc.getValue() != stored) {
+                        LOG.warn("Change log {} has a corrupt record at byte {}: read up to there", file, position);
+                        break;
+                    }
+                    ByteBuffer bytes = ByteBuffer.wrap(record);
+                    byte[] key = new byte[bytes.getInt()];
+                    bytes.get(key);
+                    int valueLength = bytes.getInt();
+                    byte[] value = null;
+                    if (valueLength >= 0) {
+                        value = new byte[valueLength];
+                        bytes.get(value);
+                    }
+                    visitor.accept(new Change(key, value));
+                    read++;
+                    position += 8 + length;
                 }
-                crc.reset();
-                crc.update(bytes.array(), start + 8, length);
-                if ((int) crc.getValue() != stored) {
-                    LOG.warn("Change log {} has a corrupt record at byte {}: replayed up to there", file(number), start);
-                    break;
-                }
-                byte[] key = new byte[bytes.getInt()];
-                bytes.get(key);
-                int valueLength = bytes.getInt();
-                byte[] value = null;
-                if (valueLength >= 0) {
-                    value = new byte[valueLength];
-                    bytes.get(value);
-                }
-                visitor.accept(new Change(key, value));
-                replayed++;
             }
         }
-        return replayed;
+        return read;
     }
 
     @Override

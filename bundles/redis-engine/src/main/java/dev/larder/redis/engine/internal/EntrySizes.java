@@ -2,7 +2,7 @@ package dev.larder.redis.engine.internal;
 
 /**
  * Heap bytes a string key takes in a shard, from the objects it is made of on a 64-bit JVM with
- * compressed references: the table node, {@link ByteKey}, {@link Entry}, the value object and both byte arrays.
+ * compressed references: the table node, {@link Bytes}, {@link Entry}, the value object and both byte arrays.
  */
 final class EntrySizes {
 

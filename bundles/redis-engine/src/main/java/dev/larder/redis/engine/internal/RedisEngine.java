@@ -1,5 +1,6 @@
 package dev.larder.redis.engine.internal;
 
+import dev.larder.redis.api.types.ScanTable;
 import dev.larder.databases.AnonymousAccess;
 import dev.larder.databases.Database;
 import dev.larder.databases.DatabaseListener;
@@ -129,7 +130,10 @@ public class RedisEngine implements CommandEngine {
         }
         // a memory-only storage node has no directory: then the grid, written every round, is the only copy
         ChangeLog changeLog = storage.dataDirectory() == null ? null : new ChangeLog(storage.dataDirectory().resolve(CHANGE_LOG));
-        writeBehind = new WriteBehind(shards, storage, storage.table(TABLE), changeLog);
+        writeBehind = new WriteBehind(shards, storage, storage.table(TABLE), changeLog, id -> {
+            Tenant tenant = tenants.get(id);
+            return tenant != null && tenant.persisted();
+        });
         long began = System.nanoTime();
         Map<Integer, Database> known = new java.util.HashMap<>();
         tenantRegistry.list().forEach(database -> known.put(database.id(), database));
@@ -299,7 +303,7 @@ public class RedisEngine implements CommandEngine {
         for (Shard shard : shards.all()) {
             shard.lock.lock();
             try {
-                KeyTable table = shard.table(tenant, database);
+                ScanTable<Entry> table = shard.table(tenant, database);
                 keys += table.size();
                 long[] withExpiry = {0};
                 table.forEach((key, entry) -> withExpiry[0] += entry.expireAt != Keyspace.NO_EXPIRY ? 1 : 0);

@@ -1,5 +1,6 @@
 package dev.larder.redis.engine.internal;
 
+import dev.larder.redis.api.types.Bytes;
 import dev.larder.databases.Access;
 import dev.larder.databases.Database;
 import dev.larder.redis.api.CommandContext;
@@ -35,7 +36,7 @@ final class Session implements EngineSession, CommandContext {
     private final Shards shards;
     /** The key last looked up, with its map key and shard: a command locks, then reads and writes the same key. */
     private byte[] cachedKey;
-    private ByteKey cachedByteKey;
+    private Bytes cachedByteKey;
     private int cachedShard;
     private String name;
     private int database;
@@ -162,7 +163,7 @@ final class Session implements EngineSession, CommandContext {
         monitoring = on;
     }
 
-    ByteKey byteKey(byte[] key) {
+    Bytes byteKey(byte[] key) {
         remember(key);
         return cachedByteKey;
     }
@@ -180,7 +181,7 @@ final class Session implements EngineSession, CommandContext {
     private void remember(byte[] key) {
         if (key != cachedKey) {
             cachedKey = key;
-            cachedByteKey = new ByteKey(key);
+            cachedByteKey = new Bytes(key);
             cachedShard = shards.indexOf(key);
         }
     }

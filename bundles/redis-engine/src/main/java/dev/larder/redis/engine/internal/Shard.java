@@ -1,8 +1,10 @@
 package dev.larder.redis.engine.internal;
 
+import dev.larder.redis.api.types.Bytes;
+import dev.larder.redis.api.types.ScanTable;
 import dev.larder.redis.api.Keyspace;
+import dev.larder.redis.api.types.CollectionValue;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.PriorityQueue;
 import java.util.concurrent.locks.ReentrantLock;
@@ -18,7 +20,7 @@ final class Shard {
      * A key that changed in one logical DB of one database, with its entry as it then was (null: removed).
      * Equal by key alone, so a set of them holds each key once.
      */
-    record DirtyKey(Tenant tenant, int database, ByteKey key, Entry entry) {
+    record DirtyKey(Tenant tenant, int database, Bytes key, Entry entry) {
         @Override
         public boolean equals(Object other) {
             return other instanceof DirtyKey that && tenant == that.tenant && database == that.database && key.equals(that.key);
@@ -31,7 +33,7 @@ final class Shard {
     }
 
     /** When a key is due to expire; stale once the key's expiry changed (checked when popped). */
-    private record Expiry(long at, Tenant tenant, int database, ByteKey key) {
+    private record Expiry(long at, Tenant tenant, int database, Bytes key) {
     }
 
     final ReentrantLock lock = new ReentrantLock();
@@ -44,49 +46,68 @@ final class Shard {
         this.index = index;
     }
 
-    KeyTable table(Tenant tenant, int database) {
+    ScanTable<Entry> table(Tenant tenant, int database) {
         return tenant.table(index, database);
     }
 
-    /** A key was written or its expiry changed ({@code entry} is its entry now), or it was removed (null). */
-    void changed(Tenant tenant, int database, ByteKey key, Entry entry) {
-        if (tenant.persisted()) {
-            dirty.add(new DirtyKey(tenant, database, key, entry));
+    /**
+     * A key was written or its expiry changed ({@code entry} is its entry now), or it was removed (null).
+     * A collection is listed once per round however often it changes: the round writes what changed.
+     */
+    void changed(Tenant tenant, int database, Bytes key, Entry entry) {
+        if (!tenant.persisted()) {
+            if (entry != null && entry.value instanceof CollectionValue collection) {
+                collection.discardChanges();
+            }
+            return;
+        }
+        if (entry != null && entry.value instanceof CollectionValue collection && !collection.markDirty()) {
+            return;
+        }
+        dirty.add(new DirtyKey(tenant, database, key, entry));
+    }
+
+    /** A collection removed from a key, whose stored members must go; nothing changes it any more. */
+    record Retired(Tenant tenant, int database, Bytes key, CollectionValue collection) {
+    }
+
+    private List<Retired> retired = new ArrayList<>();
+
+    /** The value of a key that is being removed or overwritten: a collection's stored members are swept later. */
+    void retire(Tenant tenant, int database, Bytes key, Entry entry) {
+        if (entry != null && entry.value instanceof CollectionValue collection && !collection.retired()) {
+            collection.retire();
+            if (tenant.persisted()) {
+                retired.add(new Retired(tenant, database, key, collection));
+            }
         }
     }
 
-    void expiryChanged(Tenant tenant, int database, ByteKey key, long expireAt) {
+    List<Retired> takeRetired() {
+        List<Retired> taken = retired;
+        retired = new ArrayList<>();
+        return taken;
+    }
+
+    void expiryChanged(Tenant tenant, int database, Bytes key, long expireAt) {
         if (expireAt != Keyspace.NO_EXPIRY) {
             expiries.add(new Expiry(expireAt, tenant, database, key));
         }
     }
 
-    /** Keys whose changes are in the change log but not yet in the grid, repeats included. */
-    private List<DirtyKey> notInGrid = new ArrayList<>();
-
-    /** Takes the changed keys, leaving none; they count as not in the grid until {@link #takeNotInGrid}. */
+    /** Takes the changed keys, leaving none. */
     List<DirtyKey> takeChanges() {
         List<DirtyKey> taken = dirty;
         dirty = new ArrayList<>(Math.max(16, taken.size()));
-        notInGrid.addAll(taken);
         return taken;
-    }
-
-    /** Takes the keys to write to the grid, leaving none. */
-    List<DirtyKey> takeNotInGrid() {
-        List<DirtyKey> taken = notInGrid;
-        notInGrid = new ArrayList<>();
-        return taken;
-    }
-
-    /** Keys whose grid write failed, or that a log replay brought back: they go to the grid next time. */
-    void notInGrid(Collection<DirtyKey> keys) {
-        notInGrid.addAll(keys);
     }
 
     /** Marks every key of a database changed, with its expiry (after SWAPDB, or when it starts being stored). */
     void allChanged(Tenant tenant, int database) {
         table(tenant, database).forEach((key, entry) -> {
+            if (entry.value instanceof CollectionValue collection) {
+                collection.markAllChanged();
+            }
             changed(tenant, database, key, entry);
             expiryChanged(tenant, database, key, entry.expireAt);
         });
@@ -100,9 +121,10 @@ final class Shard {
             if (due.tenant.deleted()) {
                 continue;
             }
-            KeyTable table = table(due.tenant, due.database);
+            ScanTable<Entry> table = table(due.tenant, due.database);
             Entry entry = table.get(due.key);
             if (entry != null && entry.expireAt == due.at) {
+                retire(due.tenant, due.database, due.key, entry);
                 table.remove(due.key);
                 changed(due.tenant, due.database, due.key, null);
                 removed++;

@@ -1,7 +1,10 @@
 package dev.larder.redis.engine.internal;
 
+import dev.larder.redis.api.types.Bytes;
+import dev.larder.redis.api.types.ScanTable;
 import dev.larder.redis.api.Keyspace;
 import dev.larder.redis.api.RedisValue;
+import dev.larder.redis.api.types.CollectionValue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 
@@ -30,19 +33,24 @@ final class ShardedKeyspace implements Keyspace {
     }
 
     /** The live entry, removing it first when it has expired. */
-    private Entry live(Shard shard, ByteKey key) {
-        KeyTable database = shard.table(tenant, index);
+    private Entry live(Shard shard, Bytes key) {
+        ScanTable<Entry> database = shard.table(tenant, index);
         Entry entry = database.get(key);
         if (entry == null) {
             return null;
         }
         if (entry.expiredAt(session.nowMillis())) {
-            database.remove(key);
-            shard.changed(tenant, index, key, null);
+            removeEntry(shard, key, entry);
             return null;
         }
         entry.accessedAt = session.nowMillis();
         return entry;
+    }
+
+    private void removeEntry(Shard shard, Bytes key, Entry entry) {
+        shard.retire(tenant, index, key, entry);
+        shard.table(tenant, index).remove(key);
+        shard.changed(tenant, index, key, null);
     }
 
     private Entry live(byte[] key) {
@@ -68,22 +76,50 @@ final class ShardedKeyspace implements Keyspace {
     @Override
     public void set(byte[] key, RedisValue value, long expireAtMillis) {
         Shard shard = session.shardOf(key);
-        ByteKey k = session.byteKey(key);
-        Entry entry = new Entry(value, expireAtMillis);
-        shard.table(tenant, index).put(k, entry);
+        Bytes k = session.byteKey(key);
+        Entry entry = new Entry(attachable(value), expireAtMillis);
+        shard.retire(tenant, index, k, shard.table(tenant, index).put(k, entry));
         shard.changed(tenant, index, k, entry);
         shard.expiryChanged(tenant, index, k, expireAtMillis);
+    }
+
+    /** A collection that another key holds (or held) is copied: each key's collection is its own. */
+    private RedisValue attachable(RedisValue value) {
+        if (value instanceof CollectionValue collection) {
+            if (collection.attached() || collection.retired()) {
+                collection = collection.copy();
+            }
+            collection.attach(shards.nextCollectionVersion());
+            return collection;
+        }
+        return value;
     }
 
     @Override
     public void replace(byte[] key, RedisValue value) {
         Shard shard = session.shardOf(key);
-        ByteKey k = session.byteKey(key);
+        Bytes k = session.byteKey(key);
         Entry entry = live(shard, k);
         if (entry == null) {
             set(key, value, NO_EXPIRY);
+        } else if (entry.value != value) {
+            shard.retire(tenant, index, k, entry);
+            entry.value = attachable(value);
+            shard.changed(tenant, index, k, entry);
+        }
+    }
+
+    @Override
+    public void modified(byte[] key) {
+        Shard shard = session.shardOf(key);
+        Bytes k = session.byteKey(key);
+        Entry entry = shard.table(tenant, index).get(k);
+        if (entry == null) {
+            return;
+        }
+        if (entry.value instanceof CollectionValue collection && collection.isEmpty()) {
+            removeEntry(shard, k, entry);
         } else {
-            entry.value = value;
             shard.changed(tenant, index, k, entry);
         }
     }
@@ -91,12 +127,12 @@ final class ShardedKeyspace implements Keyspace {
     @Override
     public boolean remove(byte[] key) {
         Shard shard = session.shardOf(key);
-        ByteKey k = session.byteKey(key);
-        if (live(shard, k) == null) {
+        Bytes k = session.byteKey(key);
+        Entry entry = live(shard, k);
+        if (entry == null) {
             return false;
         }
-        shard.table(tenant, index).remove(k);
-        shard.changed(tenant, index, k, null);
+        removeEntry(shard, k, entry);
         return true;
     }
 
@@ -109,14 +145,13 @@ final class ShardedKeyspace implements Keyspace {
     @Override
     public boolean expireAt(byte[] key, long expireAtMillis) {
         Shard shard = session.shardOf(key);
-        ByteKey k = session.byteKey(key);
+        Bytes k = session.byteKey(key);
         Entry entry = live(shard, k);
         if (entry == null) {
             return false;
         }
         if (expireAtMillis != NO_EXPIRY && expireAtMillis <= session.nowMillis()) {
-            shard.table(tenant, index).remove(k);
-            shard.changed(tenant, index, k, null);
+            removeEntry(shard, k, entry);
         } else {
             entry.expireAt = expireAtMillis;
             shard.expiryChanged(tenant, index, k, expireAtMillis);
@@ -137,8 +172,11 @@ final class ShardedKeyspace implements Keyspace {
     @Override
     public void clear() {
         for (Shard shard : shards.all()) {
-            KeyTable database = shard.table(tenant, index);
-            database.forEach((key, entry) -> shard.changed(tenant, index, key, null));
+            ScanTable<Entry> database = shard.table(tenant, index);
+            database.forEach((key, entry) -> {
+                shard.retire(tenant, index, key, entry);
+                shard.changed(tenant, index, key, null);
+            });
             database.clear();
         }
     }
@@ -163,14 +201,14 @@ final class ShardedKeyspace implements Keyspace {
         for (int attempt = 0; attempt < 100; attempt++) {
             long target = random.nextLong(size);
             for (Shard shard : shards.all()) {
-                KeyTable database = shard.table(tenant, index);
+                ScanTable<Entry> database = shard.table(tenant, index);
                 if (target >= database.size()) {
                     target -= database.size();
                     continue;
                 }
-                ByteKey key = database.randomKey(random);
+                Bytes key = database.randomKey(random);
                 if (!database.get(key).expiredAt(session.nowMillis())) {
-                    return key.bytes;
+                    return key.bytes();
                 }
                 break;
             }
@@ -184,7 +222,7 @@ final class ShardedKeyspace implements Keyspace {
         for (Shard shard : shards.all()) {
             shard.table(tenant, index).forEach((key, entry) -> {
                 if (!entry.expiredAt(now)) {
-                    action.accept(key.bytes);
+                    action.accept(key.bytes());
                 }
             });
         }
@@ -199,7 +237,7 @@ final class ShardedKeyspace implements Keyspace {
         int[] found = {0};
         int visitedBuckets = 0;
         while (shardIndex < shardCount && found[0] < count && visitedBuckets < count * 10) {
-            KeyTable table = shards.get(shardIndex).table(tenant, index);
+            ScanTable<Entry> table = shards.get(shardIndex).table(tenant, index);
             if (table.size() == 0) {
                 // as Redis's scan of an empty dict: nothing to visit, on to the next shard
                 shardIndex++;
@@ -208,7 +246,7 @@ final class ShardedKeyspace implements Keyspace {
             }
             bucketCursor = table.scan(bucketCursor, (key, entry) -> {
                 if (!entry.expiredAt(now)) {
-                    action.accept(key.bytes);
+                    action.accept(key.bytes());
                     found[0]++;
                 }
             });

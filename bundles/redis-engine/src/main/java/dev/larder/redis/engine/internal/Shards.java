@@ -1,6 +1,7 @@
 package dev.larder.redis.engine.internal;
 
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntUnaryOperator;
 
 /**
@@ -10,6 +11,11 @@ import java.util.function.IntUnaryOperator;
 final class Shards {
 
     private final Shard[] shards;
+    /**
+     * Versions of collections (one per incarnation of a key, see CollectionValue): start from the clock,
+     * in microseconds, so a restarted node does not reuse the versions it stored before.
+     */
+    private final AtomicLong collectionVersions = new AtomicLong(System.currentTimeMillis() * 1000);
     private final int[] shardOfSlot = new int[Slots.COUNT];
 
     Shards(int count, IntUnaryOperator partitionOfSlot) {
@@ -36,6 +42,15 @@ final class Shards {
 
     List<Shard> all() {
         return List.of(shards);
+    }
+
+    long nextCollectionVersion() {
+        return collectionVersions.incrementAndGet();
+    }
+
+    /** A version loaded from storage: later versions must be higher. */
+    void collectionVersionLoaded(long version) {
+        collectionVersions.accumulateAndGet(version, Math::max);
     }
 
     int count() {

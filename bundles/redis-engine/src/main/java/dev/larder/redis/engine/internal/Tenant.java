@@ -1,5 +1,6 @@
 package dev.larder.redis.engine.internal;
 
+import dev.larder.redis.api.types.ScanTable;
 import dev.larder.databases.Database;
 
 /**
@@ -10,7 +11,7 @@ final class Tenant {
 
     final int id;
     final String name;
-    private final KeyTable[][] tables;
+    private final ScanTable<Entry>[][] tables;
     /** Whether changes go to the storage grid (durability ALWAYS or EVERYSEC). */
     private volatile boolean persisted;
     /** Whether replies to writes wait for the grid and an fsync (durability ALWAYS). */
@@ -20,19 +21,24 @@ final class Tenant {
     Tenant(int id, String name, int shards, int databases) {
         this.id = id;
         this.name = name;
-        tables = new KeyTable[shards][databases];
-        for (KeyTable[] ofShard : tables) {
+        tables = newTables(shards, databases);
+        for (ScanTable<Entry>[] ofShard : tables) {
             for (int db = 0; db < databases; db++) {
-                ofShard[db] = new KeyTable();
+                ofShard[db] = new ScanTable<>();
             }
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static ScanTable<Entry>[][] newTables(int shards, int databases) {
+        return new ScanTable[shards][databases];
     }
 
     boolean isDefault() {
         return id == Database.DEFAULT_ID;
     }
 
-    KeyTable table(int shard, int database) {
+    ScanTable<Entry> table(int shard, int database) {
         return tables[shard][database];
     }
 
@@ -41,14 +47,14 @@ final class Tenant {
     }
 
     void swap(int shard, int first, int second) {
-        KeyTable swapped = tables[shard][first];
+        ScanTable<Entry> swapped = tables[shard][first];
         tables[shard][first] = tables[shard][second];
         tables[shard][second] = swapped;
     }
 
     /** Drops every key of one shard from memory (the database was deleted); the caller holds the shard's lock. */
     void clear(int shard) {
-        for (KeyTable table : tables[shard]) {
+        for (ScanTable<Entry> table : tables[shard]) {
             table.clear();
         }
     }

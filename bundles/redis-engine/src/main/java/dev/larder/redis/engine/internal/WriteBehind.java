@@ -1,15 +1,20 @@
 package dev.larder.redis.engine.internal;
 
+import dev.larder.redis.api.types.Bytes;
+import dev.larder.redis.api.types.CollectionValue;
+import dev.larder.redis.api.types.MemberSink;
+import dev.larder.redis.api.types.ScanTable;
 import dev.larder.storage.KeyValueTable;
 import dev.larder.storage.StorageNode;
 import dev.larder.storage.WriteBatch;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.IntFunction;
 import java.util.function.IntPredicate;
 import org.slf4j.Logger;
@@ -17,16 +22,19 @@ import org.slf4j.LoggerFactory;
 
 /**
  * How changes reach disk and the grid, in two steps. Every round (100 ms by default, or at once for a
- * write under ALWAYS durability) the shards' changed keys are appended to the local {@link ChangeLog}:
- * one sequential write per round, fsynced once a second or per round for ALWAYS. Less often (10 s by
- * default) every key changed since the last time is written to the storage grid, one batch per shard,
- * Ignite's WAL is synced, and the log segments that are now in the grid are deleted. A key written many
- * times between grid writes costs one grid update, which is where the grid's per-entry cost is saved.
+ * write under ALWAYS durability) the shards' changes are encoded and appended to the local
+ * {@link ChangeLog}: one sequential write per round, fsynced once a second or per round for ALWAYS. A
+ * string is written whole; a collection as its metadata plus the members that changed. Less often (a
+ * minute by default) the log segments written since the last time are read back, coalesced (an entry
+ * written many times costs one grid update) and written to the storage grid; then Ignite's WAL is synced
+ * and those segments are deleted. Without a data directory there is no log and the encoded changes wait
+ * in memory for the grid write.
  */
 final class WriteBehind {
 
     private static final Logger LOG = LoggerFactory.getLogger("dev.larder.redis");
-    private static final int PURGE_BATCH = 10_000;
+    /** Entries per grid write call. */
+    private static final int CHUNK = 10_000;
     private static final long LOG_SYNC_MILLIS = 1000;
 
     private final Shards shards;
@@ -34,134 +42,213 @@ final class WriteBehind {
     private final StorageNode storage;
     /** Null when the storage node keeps nothing on disk. */
     private final ChangeLog log;
+    /** Whether changes of a database id still go to the grid (it exists and is stored). */
+    private final IntPredicate storedTenant;
+    /** Without a change log: encoded changes waiting for the next grid write. */
+    private final List<ChangeLog.Change> pendingGrid = new ArrayList<>();
+    /**
+     * Collections removed before the last grid write, whose members the next one removes: by then every
+     * change the log holds for them is in the grid, so nothing writes a swept member back.
+     */
+    private List<Shard.Retired> retiredBeforeLastWrite = new ArrayList<>();
     private long lastSyncMillis;
 
-    WriteBehind(Shards shards, StorageNode storage, KeyValueTable table, ChangeLog log) {
+    WriteBehind(Shards shards, StorageNode storage, KeyValueTable table, ChangeLog log, IntPredicate storedTenant) {
         this.shards = shards;
         this.storage = storage;
         this.table = table;
         this.log = log;
+        this.storedTenant = storedTenant;
+    }
+
+    /** A collection created while loading: its members arrive later, in any order. */
+    private record Loaded(Tenant tenant, int database, Bytes key, CollectionValue collection) {
     }
 
     /**
-     * Loads every key this node owns from the grid, then replays the change log over it; returns how many
-     * keys were loaded. Keys of databases that no longer exist, or are no longer stored, are removed from the grid.
+     * Loads every key this node owns from the grid (keys first, then collection members), then replays
+     * the change log over it; returns how many keys were loaded. Entries of databases that no longer exist
+     * or are no longer stored, and members left over from earlier incarnations of a key, are removed from
+     * the grid.
      *
      * @param tenants the stored database for an id, or null when its keys must not be loaded
      */
     long load(long nowMillis, IntFunction<Tenant> tenants) {
         long[] loaded = {0};
-        WriteBatch orphans = new WriteBatch();
-        table.scanLocal((slot, storedKey, storedValue) -> {
-            Tenant tenant = tenants.apply(StoredEntry.tenant(storedKey));
-            if (tenant == null) {
-                orphans.remove(slot, storedKey);
-                return;
-            }
-            if (apply(tenant, storedKey, storedValue, nowMillis, false)) {
-                loaded[0]++;
-            }
-        });
-        if (orphans.size() > 0) {
-            LOG.info("Removing {} stored keys of deleted or memory-only databases", orphans.size());
-            write(orphans);
-        }
-        if (log == null) {
-            return loaded[0];
-        }
-        try {
-            long replayed = log.replay(change -> {
-                Tenant tenant = tenants.apply(StoredEntry.tenant(change.key()));
-                if (tenant != null) {
-                    apply(tenant, change.key(), change.value(), nowMillis, true);
+        List<Loaded> collections = new ArrayList<>();
+        try (ChunkedWriter orphans = new ChunkedWriter()) {
+            table.scanLocal((slot, storedKey, storedValue) -> {
+                if (StoredEntry.isMember(storedKey)) {
+                    return;
+                }
+                Tenant tenant = tenants.apply(StoredEntry.tenant(storedKey));
+                if (tenant == null) {
+                    orphans.remove(slot, storedKey);
+                } else if (applyKey(tenant, storedKey, storedValue, nowMillis, collections)) {
+                    loaded[0]++;
                 }
             });
-            if (replayed > 0) {
-                LOG.info("Replayed {} changes from the change log", replayed);
+            table.scanLocal((slot, storedKey, storedValue) -> {
+                if (!StoredEntry.isMember(storedKey)) {
+                    return;
+                }
+                Tenant tenant = tenants.apply(StoredEntry.tenant(storedKey));
+                if (tenant == null || !applyMember(tenant, storedKey, storedValue)) {
+                    orphans.remove(slot, storedKey);
+                }
+            });
+            if (orphans.count > 0) {
+                LOG.info("Removing {} stored entries of deleted or memory-only databases and removed collections", orphans.count);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the change log", e);
+        }
+        if (log != null) {
+            try {
+                long replayed = log.replay(change -> {
+                    Tenant tenant = tenants.apply(StoredEntry.tenant(change.key()));
+                    if (tenant == null) {
+                        return;
+                    }
+                    if (StoredEntry.isMember(change.key())) {
+                        applyMember(tenant, change.key(), change.value());
+                    } else {
+                        applyKey(tenant, change.key(), change.value(), nowMillis, collections);
+                    }
+                });
+                if (replayed > 0) {
+                    LOG.info("Replayed {} changes from the change log", replayed);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the change log", e);
+            }
+        }
+        for (Loaded collection : collections) {
+            finishLoading(collection);
         }
         return loaded[0];
     }
 
-    /** One stored key into its shard: a value (unless expired) or, with null, a removal. */
-    private boolean apply(Tenant tenant, byte[] storedKey, byte[] storedValue, long nowMillis, boolean fromLog) {
+    /** One key's stored entry (null: a removal) into its shard; returns whether it holds a live value. */
+    private boolean applyKey(Tenant tenant, byte[] storedKey, byte[] storedValue, long nowMillis, List<Loaded> collections) {
         byte[] key = StoredEntry.key(storedKey);
         int database = StoredEntry.database(storedKey);
         Entry entry = storedValue == null ? null : StoredEntry.entry(storedValue);
         Shard shard = shards.of(key);
-        ByteKey k = new ByteKey(key);
+        Bytes k = new Bytes(key);
         shard.lock.lock();
         try {
-            KeyTable keys = shard.table(tenant, database);
+            ScanTable<Entry> keys = shard.table(tenant, database);
+            Entry current = keys.get(k);
             if (entry == null || entry.expiredAt(nowMillis)) {
                 keys.remove(k);
+                return false;
+            }
+            if (entry.value instanceof CollectionValue stored && current != null
+                    && current.value instanceof CollectionValue loaded && loaded.version() == stored.version()) {
+                // a later state of the collection already loaded: its members follow in the log
+                loaded.loadMetadata(StoredEntry.metadata(storedValue));
+                current.expireAt = entry.expireAt;
             } else {
                 keys.put(k, entry);
-                shard.expiryChanged(tenant, database, k, entry.expireAt);
+                if (entry.value instanceof CollectionValue stored) {
+                    shards.collectionVersionLoaded(stored.version());
+                    collections.add(new Loaded(tenant, database, k, stored));
+                }
             }
-            if (fromLog) {
-                shard.notInGrid(List.of(new Shard.DirtyKey(tenant, database, k, null)));
+            shard.expiryChanged(tenant, database, k, entry.expireAt);
+            return true;
+        } finally {
+            shard.lock.unlock();
+        }
+    }
+
+    /** One member's stored entry (null: a removal) into its collection; false when its collection is gone. */
+    private boolean applyMember(Tenant tenant, byte[] memberKey, byte[] storedValue) {
+        byte[] key = StoredEntry.key(memberKey);
+        Shard shard = shards.of(key);
+        shard.lock.lock();
+        try {
+            Entry current = shard.table(tenant, StoredEntry.database(memberKey)).get(new Bytes(key));
+            if (current != null && current.value instanceof CollectionValue collection
+                    && collection.version() == StoredEntry.memberVersion(memberKey)) {
+                collection.loadMember(StoredEntry.member(memberKey), storedValue);
+                return true;
+            }
+            return false;
+        } finally {
+            shard.lock.unlock();
+        }
+    }
+
+    private void finishLoading(Loaded loaded) {
+        Shard shard = shards.of(loaded.key().bytes());
+        shard.lock.lock();
+        try {
+            loaded.collection().loaded();
+            ScanTable<Entry> keys = shard.table(loaded.tenant(), loaded.database());
+            Entry current = keys.get(loaded.key());
+            if (current != null && current.value == loaded.collection() && loaded.collection().isEmpty()) {
+                keys.remove(loaded.key());
+                shard.changed(loaded.tenant(), loaded.database(), loaded.key(), null);
             }
         } finally {
             shard.lock.unlock();
         }
-        return entry != null;
     }
 
-    /** Removes every stored key of the databases {@code tenants} accepts (deleted, or turned memory-only). */
+    /** Removes every stored entry of the databases {@code tenants} accepts (deleted, or turned memory-only). */
     long purge(IntPredicate tenants) {
-        long[] removed = {0};
-        List<WriteBatch> batches = new ArrayList<>(List.of(new WriteBatch()));
-        table.scanLocal((slot, storedKey, storedValue) -> {
-            if (tenants.test(StoredEntry.tenant(storedKey))) {
-                WriteBatch batch = batches.get(batches.size() - 1);
-                if (batch.size() >= PURGE_BATCH) {
-                    batches.add(batch = new WriteBatch());
+        try (ChunkedWriter removals = new ChunkedWriter()) {
+            table.scanLocal((slot, storedKey, storedValue) -> {
+                if (tenants.test(StoredEntry.tenant(storedKey))) {
+                    removals.remove(slot, storedKey);
                 }
-                batch.remove(slot, storedKey);
-                removed[0]++;
-            }
-        });
-        batches.forEach(this::write);
-        return removed[0];
+            });
+            return removals.count;
+        }
     }
 
-    /**
-     * Appends every shard's changed keys to the change log. With {@code sync}, or once a second, the log
-     * is fsynced too.
-     */
     long logBytesSinceGridWrite() {
         return log == null ? 0 : log.bytesSinceRotation();
     }
 
+    /** A change taken from a shard: a string's entry to encode later, or a collection's changes encoded at once. */
+    private record Taken(Shard.DirtyKey key, Entry stringEntry, List<ChangeLog.Change> encoded) {
+    }
+
+    /**
+     * Appends every shard's changes to the change log. With {@code sync}, or once a second, the log is
+     * fsynced too.
+     */
     void logChanges(boolean sync) throws IOException {
-        record Taken(Shard.DirtyKey key, Entry entry) {
-        }
         List<Taken> taken = new ArrayList<>();
         for (Shard shard : shards.all()) {
             shard.lock.lock();
             try {
-                // repeats of a key in one round are logged again: cheaper than removing them, and the last one wins
+                // repeats of a string key in one round are logged again: cheaper than removing them, and the last one wins
                 for (Shard.DirtyKey key : shard.takeChanges()) {
                     if (key.tenant().persisted()) {
-                        Entry entry = key.entry();
-                        taken.add(new Taken(key, entry == null ? null : new Entry(entry.value, entry.expireAt)));
+                        take(key, taken);
                     }
                 }
             } finally {
                 shard.lock.unlock();
             }
         }
-        if (log == null) {
-            return; // taken keys wait for the next grid write
-        }
-        // values are immutable or replaced on change: encoded outside the shard locks
+        // strings are immutable or replaced on change: encoded outside the shard locks
         List<ChangeLog.Change> changes = new ArrayList<>(taken.size());
         for (Taken change : taken) {
-            changes.add(new ChangeLog.Change(StoredEntry.storedKey(change.key().tenant().id, change.key().database(),
-                    change.key().key().bytes), change.entry() == null ? null : StoredEntry.storedValue(change.entry())));
+            if (change.encoded() != null) {
+                changes.addAll(change.encoded());
+            } else {
+                changes.add(new ChangeLog.Change(storedKey(change.key()),
+                        change.stringEntry() == null ? null : StoredEntry.storedValue(change.stringEntry())));
+            }
+        }
+        if (log == null) {
+            synchronized (pendingGrid) {
+                pendingGrid.addAll(changes);
+            }
+            return;
         }
         if (!changes.isEmpty()) {
             log.append(changes);
@@ -173,77 +260,156 @@ final class WriteBehind {
         }
     }
 
-    /**
-     * Writes every key changed since the last call to the grid, syncs the grid's WAL and drops the log
-     * segments it covered. A failed shard keeps its keys for the next call, and the log stays.
-     */
-    void writeToGrid() throws IOException {
-        long began = System.nanoTime();
-        long segment = log == null ? 0 : log.rotate();
-        boolean complete = true;
-        int written = 0;
-        for (Shard shard : shards.all()) {
-            int keys = writeToGrid(shard);
-            complete &= keys >= 0;
-            written += Math.max(0, keys);
-        }
-        if (complete && log != null) {
-            storage.syncToDisk();
-            log.deleteBefore(segment);
-        }
-        if (written > 0) {
-            LOG.debug("Wrote {} keys to the storage grid in {} ms", written, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began));
+    /** Under the key's shard lock. */
+    private static void take(Shard.DirtyKey key, List<Taken> taken) {
+        Entry entry = key.entry();
+        if (entry == null) {
+            taken.add(new Taken(key, null, null));
+        } else if (entry.value instanceof CollectionValue collection) {
+            if (collection.retired()) {
+                return; // removed or overwritten since: a later change of the key says so
+            }
+            List<ChangeLog.Change> encoded = new ArrayList<>();
+            encoded.add(new ChangeLog.Change(storedKey(key), StoredEntry.storedValue(entry)));
+            byte[] k = key.key().bytes();
+            int tenant = key.tenant().id;
+            collection.drainChanges(new MemberSink() {
+                @Override
+                public void put(byte[] member, byte[] value) {
+                    encoded.add(new ChangeLog.Change(StoredEntry.memberKey(tenant, key.database(), k, collection.version(), member), value));
+                }
+
+                @Override
+                public void remove(byte[] member) {
+                    encoded.add(new ChangeLog.Change(StoredEntry.memberKey(tenant, key.database(), k, collection.version(), member), null));
+                }
+            });
+            taken.add(new Taken(key, null, encoded));
+        } else {
+            taken.add(new Taken(key, new Entry(entry.value, entry.expireAt), null));
         }
     }
 
-    /** @return keys written, or -1 when the grid write failed */
-    private int writeToGrid(Shard shard) {
-        record Change(Shard.DirtyKey key, Entry entry) {
+    private static byte[] storedKey(Shard.DirtyKey key) {
+        return StoredEntry.storedKey(key.tenant().id, key.database(), key.key().bytes());
+    }
+
+    /**
+     * Writes everything logged since the last call to the grid, syncs the grid's WAL and drops the log
+     * segments it covered, then removes the members of collections removed before the last call. After
+     * a failure the log stays and the next call writes it again.
+     */
+    void writeToGrid() throws IOException {
+        long began = System.nanoTime();
+        List<Shard.Retired> retiredNow = new ArrayList<>();
+        for (Shard shard : shards.all()) {
+            shard.lock.lock();
+            try {
+                retiredNow.addAll(shard.takeRetired());
+            } finally {
+                shard.lock.unlock();
+            }
         }
-        List<Shard.DirtyKey> logged;
-        shard.lock.lock();
-        try {
-            logged = shard.takeNotInGrid();
-        } finally {
-            shard.lock.unlock();
-        }
-        // each key once, found outside the lock; the values are read under it, in one go
-        Set<Shard.DirtyKey> pending = new HashSet<>(logged);
-        List<Change> changes = new ArrayList<>(pending.size());
-        shard.lock.lock();
-        try {
-            for (Shard.DirtyKey key : pending) {
-                if (key.tenant().persisted()) {
-                    Entry entry = shard.table(key.tenant(), key.database()).get(key.key());
-                    changes.add(new Change(key, entry == null ? null : new Entry(entry.value, entry.expireAt)));
+        long written;
+        if (log != null) {
+            long segment = log.rotate();
+            written = writeCoalesced(changes -> {
+                try {
+                    log.readBefore(segment, changes);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            if (written >= 0) {
+                storage.syncToDisk();
+                log.deleteBefore(segment);
+            }
+        } else {
+            List<ChangeLog.Change> pending;
+            synchronized (pendingGrid) {
+                pending = new ArrayList<>(pendingGrid);
+                pendingGrid.clear();
+            }
+            written = writeCoalesced(pending::forEach);
+            if (written < 0) {
+                synchronized (pendingGrid) {
+                    pendingGrid.addAll(0, pending);
                 }
             }
-        } finally {
-            shard.lock.unlock();
         }
-        if (changes.isEmpty()) {
-            return 0;
+        if (written >= 0) {
+            sweep(retiredBeforeLastWrite);
+            retiredBeforeLastWrite = retiredNow;
+        } else {
+            retiredBeforeLastWrite.addAll(retiredNow);
         }
+        if (written > 0) {
+            LOG.debug("Wrote {} entries to the storage grid in {} ms", written, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began));
+        }
+    }
+
+    /**
+     * Writes the changes in order, each entry once per chunk (the last change wins); changes of databases
+     * no longer stored are dropped. Returns the entries written, or -1 when a write failed.
+     */
+    private long writeCoalesced(Consumer<Consumer<ChangeLog.Change>> source) {
+        Map<Bytes, byte[]> chunk = new HashMap<>();
+        long[] written = {0};
+        boolean[] failed = {false};
+        source.accept(change -> {
+            if (failed[0] || !storedTenant.test(StoredEntry.tenant(change.key()))) {
+                return;
+            }
+            chunk.put(new Bytes(change.key()), change.value());
+            if (chunk.size() >= CHUNK) {
+                failed[0] = !writeChunk(chunk);
+                written[0] += chunk.size();
+                chunk.clear();
+            }
+        });
+        if (!failed[0] && !chunk.isEmpty()) {
+            failed[0] = !writeChunk(chunk);
+            written[0] += chunk.size();
+        }
+        return failed[0] ? -1 : written[0];
+    }
+
+    private boolean writeChunk(Map<Bytes, byte[]> chunk) {
         WriteBatch batch = new WriteBatch();
-        for (Change change : changes) {
-            byte[] key = change.key().key().bytes;
-            byte[] storedKey = StoredEntry.storedKey(change.key().tenant().id, change.key().database(), key);
-            if (change.entry() == null) {
-                batch.remove(Slots.slot(key), storedKey);
+        chunk.forEach((storedKey, value) -> {
+            byte[] key = storedKey.bytes();
+            if (value == null) {
+                batch.remove(StoredEntry.slot(key), key);
             } else {
-                batch.put(Slots.slot(key), storedKey, StoredEntry.storedValue(change.entry()));
+                batch.put(StoredEntry.slot(key), key, value);
+            }
+        });
+        return write(batch);
+    }
+
+    /** Removes the stored members of removed collections (their keys' entries are already gone or replaced). */
+    private void sweep(List<Shard.Retired> retired) {
+        try (ChunkedWriter removals = new ChunkedWriter()) {
+            for (Shard.Retired gone : retired) {
+                int tenant = gone.tenant().id;
+                if (!storedTenant.test(tenant)) {
+                    continue;
+                }
+                byte[] key = gone.key().bytes();
+                int slot = Slots.slot(key);
+                long version = gone.collection().version();
+                gone.collection().forEachMember(new MemberSink() {
+                    @Override
+                    public void put(byte[] member, byte[] value) {
+                        removals.remove(slot, StoredEntry.memberKey(tenant, gone.database(), key, version, member));
+                    }
+
+                    @Override
+                    public void remove(byte[] member) {
+                    }
+                });
             }
         }
-        if (write(batch)) {
-            return changes.size();
-        }
-        shard.lock.lock();
-        try {
-            shard.notInGrid(pending);
-        } finally {
-            shard.lock.unlock();
-        }
-        return -1;
     }
 
     private boolean write(WriteBatch batch) {
@@ -257,6 +423,28 @@ final class WriteBehind {
                 Thread.currentThread().interrupt();
             }
             return false;
+        }
+    }
+
+    /** Removals written to the grid in chunks as they come; a failed chunk is left for the next load to find. */
+    private final class ChunkedWriter implements AutoCloseable {
+        private WriteBatch batch = new WriteBatch();
+        long count;
+
+        void remove(int slot, byte[] storedKey) {
+            batch.remove(slot, storedKey);
+            count++;
+            if (batch.size() >= CHUNK) {
+                close();
+            }
+        }
+
+        @Override
+        public void close() {
+            if (batch.size() > 0) {
+                write(batch);
+                batch = new WriteBatch();
+            }
         }
     }
 

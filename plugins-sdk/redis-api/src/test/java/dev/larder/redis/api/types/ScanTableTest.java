@@ -1,37 +1,31 @@
-package dev.larder.redis.engine.internal;
+package dev.larder.redis.api.types;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.larder.redis.api.Keyspace;
-import dev.larder.redis.api.StringValue;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-class KeyTableTest {
+class ScanTableTest {
 
-    private static ByteKey key(String text) {
-        return new ByteKey(text.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static Entry entry(String value) {
-        return new Entry(new StringValue(value.getBytes(StandardCharsets.UTF_8)), Keyspace.NO_EXPIRY);
+    private static Bytes key(String text) {
+        return new Bytes(text.getBytes(StandardCharsets.UTF_8));
     }
 
     @Test
     void storesReplacesAndRemovesAcrossResizes() {
-        KeyTable table = new KeyTable();
+        ScanTable<String> table = new ScanTable<>();
         for (int i = 0; i < 10_000; i++) {
-            table.put(key("k" + i), entry("v" + i));
+            table.put(key("k" + i), "v" + i);
         }
-        table.put(key("k5"), entry("replaced"));
+        table.put(key("k5"), "replaced");
         assertEquals(10_000, table.size());
-        assertEquals("replaced", new String(((StringValue) table.get(key("k5")).value).bytes(), StandardCharsets.UTF_8));
+        assertEquals("replaced", table.get(key("k5")));
         for (int i = 0; i < 9_990; i++) {
             assertNotNull(table.remove(key("k" + i)));
         }
@@ -43,13 +37,13 @@ class KeyTableTest {
 
     @Test
     void aFullScanSeesEveryKeyPresentThroughoutWhileTheTableGrowsAndShrinks() {
-        KeyTable table = new KeyTable();
-        Set<ByteKey> stable = new HashSet<>();
+        ScanTable<String> table = new ScanTable<>();
+        Set<Bytes> stable = new HashSet<>();
         for (int i = 0; i < 500; i++) {
             stable.add(key("stable" + i));
-            table.put(key("stable" + i), entry("x"));
+            table.put(key("stable" + i), "x");
         }
-        Set<ByteKey> seen = new HashSet<>();
+        Set<Bytes> seen = new HashSet<>();
         Random random = new Random(7);
         long cursor = 0;
         int step = 0;
@@ -58,7 +52,7 @@ class KeyTableTest {
             // grow a lot, then shrink, while the iteration goes on
             if (step < 200) {
                 for (int i = 0; i < 50; i++) {
-                    table.put(key("churn" + step + "-" + i), entry("y"));
+                    table.put(key("churn" + step + "-" + i), "y");
                 }
             } else {
                 for (int i = 0; i < 50; i++) {
@@ -72,17 +66,17 @@ class KeyTableTest {
 
     @Test
     void randomKeyIsAKeyOfTheTable() {
-        KeyTable table = new KeyTable();
+        ScanTable<String> table = new ScanTable<>();
         assertNull(table.randomKey(new Random(1)));
-        Set<ByteKey> keys = new HashSet<>();
+        Set<Bytes> keys = new HashSet<>();
         for (int i = 0; i < 50; i++) {
             keys.add(key("r" + i));
-            table.put(key("r" + i), entry("x"));
+            table.put(key("r" + i), "x");
         }
-        Set<ByteKey> drawn = new HashSet<>();
+        Set<Bytes> drawn = new HashSet<>();
         Random random = new Random(3);
         for (int i = 0; i < 2000; i++) {
-            ByteKey drawnKey = table.randomKey(random);
+            Bytes drawnKey = table.randomKey(random);
             assertTrue(keys.contains(drawnKey));
             drawn.add(drawnKey);
         }
