@@ -14,6 +14,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -35,6 +36,10 @@ final class RespConnection extends ChannelInboundHandlerAdapter {
     private boolean closing;
     /** Replies waiting for durability, in order; null when nothing waits. Touched on the event loop only. */
     private CompletableFuture<Void> queue;
+    private ChannelHandlerContext context;
+    /** Whether a blocked command (BLPOP) waits for its reply; commands read meanwhile wait in {@link #deferred}. */
+    private boolean waiting;
+    private final ArrayDeque<byte[][]> deferred = new ArrayDeque<>();
 
     RespConnection(CommandEngine engine) {
         this.engine = engine;
@@ -42,6 +47,7 @@ final class RespConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
+        context = ctx;
         Channel channel = ctx.channel();
         InetAddress peer = ((InetSocketAddress) channel.remoteAddress()).getAddress();
         try {
@@ -91,6 +97,28 @@ final class RespConnection extends ChannelInboundHandlerAdapter {
                 channel.writeAndFlush(buffer);
             });
         }
+
+        @Override
+        public void resume(Consumer<Reply> reply) {
+            channel.eventLoop().execute(() -> {
+                if (!channel.isActive()) {
+                    return;
+                }
+                if (pending == null) {
+                    pending = channel.alloc().ioBuffer();
+                }
+                writer.target(pending, session::protocol);
+                reply.accept(writer);
+                waiting = false;
+                while (!waiting && !closing && !deferred.isEmpty()) {
+                    run(deferred.poll());
+                }
+                channelReadComplete(context);
+                if (!waiting && channel.isWritable()) {
+                    channel.config().setAutoRead(true);
+                }
+            });
+        }
     }
 
     /**
@@ -123,9 +151,22 @@ final class RespConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         byte[][] argv = (byte[][]) message;
+        if (waiting) {
+            deferred.add(argv);
+            return;
+        }
+        run(argv);
+    }
+
+    private void run(byte[][] argv) {
         session.execute(argv, writer);
         if (session.closeRequested()) {
             closing = true;
+        }
+        if (session.blocked()) {
+            // as Redis: nothing more from this client runs until the blocked command is answered
+            waiting = true;
+            context.channel().config().setAutoRead(false);
         }
     }
 
@@ -171,7 +212,7 @@ final class RespConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         ctx.writeAndFlush(replies);
-        if (!ctx.channel().isWritable()) {
+        if (!ctx.channel().isWritable() || waiting) {
             // the client does not read its replies: stop reading its commands until it does
             ctx.channel().config().setAutoRead(false);
         }
@@ -179,7 +220,7 @@ final class RespConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (ctx.channel().isWritable()) {
+        if (ctx.channel().isWritable() && !waiting) {
             ctx.channel().config().setAutoRead(true);
         }
         ctx.fireChannelWritabilityChanged();

@@ -262,6 +262,66 @@ public class CollectionsCompatibilityIT {
         }
     }
 
+    @Test
+    public void blockingCommandsAnswerAsRedisWhenTheyNeedNotWait() throws Exception {
+        List<String[]> cases = new ArrayList<>();
+        for (String line : List.of(
+                "RPUSH l a b c", "ZADD z 1 a 2 b 3 c", "SET str x",
+                "BLPOP nosuch l 0", "BRPOP l 1.5", "BLPOP l x", "BLPOP l -1", "BLPOP str 1", "BLPOP l", "BRPOPLPUSH l l2 0",
+                "BLMOVE l2 l LEFT RIGHT 0", "BLMOVE l l2 UP LEFT 0", "BLMOVE str l LEFT LEFT 0", "BLMPOP 0 2 nosuch l RIGHT COUNT 5",
+                "BLMPOP 0 0 l LEFT", "BLMPOP x 1 l LEFT", "BLMPOP 0 1 l MIDDLE", "BZPOPMIN z 0", "BZPOPMAX nosuch z 0",
+                "BZPOPMIN str 0", "BZPOPMIN z inf", "BZMPOP 0 1 z MIN COUNT 10", "BZMPOP 0 1 z SIDEWAYS", "BZMPOP 0 0 z MIN",
+                "BLPOP nosuch 0.01", "BZPOPMIN nosuch 0.01", "BLMOVE nosuch l LEFT LEFT 0.01", "BLMPOP 0.01 1 nosuch LEFT",
+                "BZMPOP 0.01 1 nosuch MAX")) {
+            cases.add(line.split(" "));
+        }
+        assertSameReplies(cases);
+    }
+
+    /**
+     * Three clients block on the same lists in turn, a fourth pushes: each server must give the same
+     * element to the same client (the longest waiting first), and a command pipelined behind a blocked one
+     * waits for it.
+     */
+    @Test
+    public void blockedClientsAreServedInArrivalOrderAsRedisServesThem() throws Exception {
+        List<String> larderSeen = blockAndServe(larder.respPort);
+        List<String> redisSeen = blockAndServe(redis.port);
+        assertEquals(redisSeen, larderSeen);
+    }
+
+    private static List<String> blockAndServe(int port) throws Exception {
+        List<String> seen = new ArrayList<>();
+        try (RespClient first = new RespClient(port); RespClient second = new RespClient(port); RespClient third = new RespClient(port);
+                RespClient writer = new RespClient(port)) {
+            writer.call("DEL", "q1", "q2", "qz", "dst");
+            first.send("BLPOP", "q1", "q2", "0");
+            first.send("PING");
+            Thread.sleep(100);
+            second.send("BRPOP", "q1", "0");
+            Thread.sleep(100);
+            third.send("BLMOVE", "q2", "dst", "RIGHT", "LEFT", "0");
+            Thread.sleep(100);
+            seen.add(writer.call("RPUSH", "q1", "a", "b", "c"));
+            seen.add(first.read());
+            seen.add(first.read());
+            seen.add(second.read());
+            seen.add(writer.call("LRANGE", "q1", "0", "-1"));
+            seen.add(writer.call("RPUSH", "q2", "x"));
+            seen.add(third.read());
+            seen.add(writer.call("LRANGE", "dst", "0", "-1"));
+            long began = System.nanoTime();
+            seen.add(first.call("BZPOPMIN", "qz", "0.3"));
+            long waitedMillis = (System.nanoTime() - began) / 1_000_000;
+            seen.add(waitedMillis >= 250 && waitedMillis < 2000 ? "waited about 0.3 s" : "waited " + waitedMillis + " ms");
+            second.send("BZMPOP", "0", "1", "qz", "MAX", "COUNT", "2");
+            Thread.sleep(100);
+            seen.add(writer.call("ZADD", "qz", "1", "m1", "2", "m2", "3", "m3"));
+            seen.add(second.read());
+        }
+        return seen;
+    }
+
     private static final String[] KEYS = {"h1", "h2", "l1", "l2", "s1", "s2", "z1", "z2", "str"};
     private static final String[] MEMBERS = {"a", "b", "c", "d", "1", "2", "-5", "10", "e"};
 

@@ -62,12 +62,13 @@ public final class CommandHarness implements CommandContext {
             return "-" + RedisException.wrongArity(command.spec().name()).getMessage();
         }
         TextReply reply = new TextReply();
+        blocked = false;
         try {
             command.execute(this, argv, reply);
         } catch (RedisException e) {
             return "-" + e.getMessage();
         }
-        return reply.text();
+        return blocked ? "(blocked)" : reply.text();
     }
 
     /** The raw bytes of a bulk reply (DUMP). */
@@ -234,6 +235,14 @@ public final class CommandHarness implements CommandContext {
     @Override
     public long nowMillis() {
         return now;
+    }
+
+    private boolean blocked;
+
+    /** Blocking is the engine's (tested over RESP): here a command that would block answers "(blocked)". */
+    @Override
+    public void block(List<byte[]> keys, long timeoutMillis, Attempt attempt, Consumer<Reply> timedOut) {
+        blocked = true;
     }
 
     private final class MapKeyspace implements Keyspace {

@@ -14,4 +14,10 @@ public interface ClientConnection {
      * to call from any thread; {@code message} runs later, on the connection's own thread.
      */
     void push(Consumer<Reply> message);
+
+    /**
+     * The reply of the command that blocked (see {@link EngineSession#blocked}): written in its place,
+     * then the client's next commands run. Safe to call from any thread.
+     */
+    void resume(Consumer<Reply> reply);
 }

@@ -20,6 +20,12 @@ public interface EngineSession extends ClientSession {
      */
     CompletionStage<Void> durable();
 
+    /**
+     * Whether the command just run made the client wait (BLPOP): its reply comes later through
+     * {@link ClientConnection#resume}, and the client's next commands must wait for it.
+     */
+    boolean blocked();
+
     /** Whether the connection should be closed after the replies written so far (QUIT). */
     boolean closeRequested();
 

@@ -1,6 +1,8 @@
 package dev.larder.redis.api;
 
 import java.util.Collection;
+import java.util.List;
+import java.util.function.Consumer;
 
 /** What a running command can reach. Valid only during {@link RedisCommand#execute}. */
 public interface CommandContext {
@@ -21,6 +23,21 @@ public interface CommandContext {
 
     /** Every connected client of this server (CLIENT LIST, CLIENT KILL). */
     Collection<? extends ClientSession> clients();
+
+    /**
+     * Makes the client wait, as BLPOP does when every list is empty: the command replies nothing now.
+     * Whenever one of {@code keys} is written, {@code attempt} runs again, holding the locks of the
+     * command's keys, and replies when it can (returning true); clients waiting on a key are served in
+     * the order they started waiting. After {@code timeoutMillis} (0: no limit) {@code timedOut} replies
+     * instead. No thread waits meanwhile. Call it at most once, as the command's last step.
+     */
+    void block(List<byte[]> keys, long timeoutMillis, Attempt attempt, Consumer<Reply> timedOut);
+
+    /** A blocked command's next try: true when it replied. */
+    @FunctionalInterface
+    interface Attempt {
+        boolean attempt(CommandContext context, Reply reply) throws RedisException;
+    }
 
     /** The time the command runs at, in Unix milliseconds; the same for the whole command, as in Redis. */
     long nowMillis();

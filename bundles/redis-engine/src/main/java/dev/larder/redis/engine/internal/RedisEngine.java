@@ -340,6 +340,7 @@ public class RedisEngine implements CommandEngine {
         boolean wholeKeyspace = keys.length == 0 && (spec.has(CommandFlag.WRITE) || spec.has(CommandFlag.READONLY));
         long began = System.nanoTime();
         boolean[] locked = lock(session, argv, keys, wholeKeyspace);
+        session.running(argv, keys);
         try {
             command.execute(session, argv, reply);
         } catch (RedisException e) {
@@ -350,6 +351,7 @@ public class RedisEngine implements CommandEngine {
         } finally {
             unlock(locked);
         }
+        serveReadyWaiters();
         diagnostics.record(session, spec, argv, System.nanoTime() - began);
         if (!monitors.isEmpty() && !spec.has(CommandFlag.ADMIN) && !spec.has(CommandFlag.SKIP_MONITOR)) {
             monitors.feed(session, argv);
@@ -389,6 +391,92 @@ public class RedisEngine implements CommandEngine {
             }
         }
         return wanted;
+    }
+
+    private void lockShards(boolean[] wanted) {
+        for (int i = 0; i < wanted.length; i++) {
+            if (wanted[i]) {
+                shards.get(i).lock.lock();
+            }
+        }
+    }
+
+    /** A client starts waiting (the blocking command holds its keys' locks); a timeout of 0 waits for ever. */
+    void startWaiting(Waiter waiter, long timeoutMillis) {
+        if (timeoutMillis > 0) {
+            waiter.timeout = background.schedule(() -> endWait(waiter, true), timeoutMillis, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** The wait ends without the command being served: on its timeout (which replies) or when the client goes. */
+    void endWait(Waiter waiter, boolean timedOut) {
+        lockShards(waiter.shards);
+        try {
+            if (!waiter.finish()) {
+                return;
+            }
+            removeWaiter(waiter);
+        } finally {
+            unlock(waiter.shards);
+        }
+        waiter.session.waitEnded();
+        if (timedOut) {
+            waiter.session.connection().resume(waiter.timedOut);
+        }
+    }
+
+    private void removeWaiter(Waiter waiter) {
+        for (Waiter.WaitKey key : waiter.keys) {
+            shards.of(key.key().bytes()).removeWaiter(key, waiter);
+        }
+    }
+
+    /**
+     * Serves the clients waiting on keys the command just wrote, each key's in the order they blocked,
+     * until one cannot be served. A served command may write keys others wait on (BLMOVE): those follow.
+     */
+    private void serveReadyWaiters() {
+        ReadyKeys.Ready ready;
+        while ((ready = ReadyKeys.poll()) != null) {
+            while (true) {
+                Waiter first;
+                ready.shard().lock.lock();
+                try {
+                    first = ready.shard().firstWaiter(ready.key());
+                } finally {
+                    ready.shard().lock.unlock();
+                }
+                if (first == null || !serve(first)) {
+                    break;
+                }
+            }
+        }
+    }
+
+    /** Tries a blocked command again; true when it was served (or had already ended). */
+    private boolean serve(Waiter waiter) {
+        RecordedReply reply = new RecordedReply();
+        lockShards(waiter.shards);
+        try {
+            if (waiter.finished()) {
+                return true;
+            }
+            waiter.session.commandTime(System.currentTimeMillis());
+            try {
+                if (!waiter.attempt.attempt(waiter.session, reply)) {
+                    return false;
+                }
+            } catch (RedisException e) {
+                reply.error(e.getMessage());
+            }
+            waiter.finish();
+            removeWaiter(waiter);
+        } finally {
+            unlock(waiter.shards);
+        }
+        waiter.session.waitEnded();
+        waiter.session.connection().resume(reply::replay);
+        return true;
     }
 
     private void unlock(boolean[] locked) {

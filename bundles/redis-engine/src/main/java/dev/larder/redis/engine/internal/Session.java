@@ -1,17 +1,20 @@
 package dev.larder.redis.engine.internal;
 
-import dev.larder.redis.api.types.Bytes;
 import dev.larder.databases.Access;
 import dev.larder.databases.Database;
 import dev.larder.redis.api.CommandContext;
 import dev.larder.redis.api.Keyspace;
 import dev.larder.redis.api.RedisException;
 import dev.larder.redis.api.Reply;
+import dev.larder.redis.api.types.Bytes;
 import dev.larder.redis.engine.ClientConnection;
 import dev.larder.redis.engine.EngineSession;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -49,6 +52,12 @@ final class Session implements EngineSession, CommandContext {
     private final GatedReply gate = new GatedReply(() -> !repliesOff && !skipThisReply);
     private volatile boolean monitoring;
     private long nowMillis;
+    /** The command running now and the positions of its keys (what a blocked command locks when it tries again). */
+    private byte[][] runningArgv;
+    private int[] runningKeys;
+    /** The client's wait, while a command of it is blocked; ended by the engine. */
+    private volatile Waiter waiter;
+    private boolean blockedByLastCommand;
 
     Session(RedisEngine engine, long id, String remoteAddress, String localAddress, ClientConnection connection, Shards shards,
             boolean anonymousAllowed) {
@@ -128,6 +137,7 @@ final class Session implements EngineSession, CommandContext {
 
     @Override
     public void execute(byte[][] argv, Reply reply) {
+        blockedByLastCommand = false;
         nowMillis = System.currentTimeMillis();
         lastCommandAtMillis = nowMillis;
         engine.execute(this, argv, repliesOff || skipThisReply ? gate.around(reply) : reply);
@@ -207,7 +217,49 @@ final class Session implements EngineSession, CommandContext {
     @Override
     public void close() {
         monitoring = false;
+        Waiter waiting = waiter;
+        if (waiting != null) {
+            engine.endWait(waiting, false);
+        }
         engine.closed(this);
+    }
+
+    void running(byte[][] argv, int[] keys) {
+        runningArgv = argv;
+        runningKeys = keys;
+    }
+
+    /** A blocked command tries again now: its time is now. */
+    void commandTime(long millis) {
+        nowMillis = millis;
+    }
+
+    @Override
+    public void block(List<byte[]> keys, long timeoutMillis, Attempt attempt, Consumer<Reply> timedOut) {
+        List<Waiter.WaitKey> waitKeys = new ArrayList<>();
+        for (byte[] key : keys) {
+            waitKeys.add(new Waiter.WaitKey(tenant, database, new Bytes(key)));
+        }
+        boolean[] shardsToLock = new boolean[shards.count()];
+        for (int position : runningKeys) {
+            shardsToLock[shards.indexOf(runningArgv[position])] = true;
+        }
+        Waiter blocked = new Waiter(this, shardsToLock, waitKeys, attempt, timedOut);
+        for (Waiter.WaitKey key : waitKeys) {
+            shards.of(key.key().bytes()).addWaiter(key, blocked);
+        }
+        waiter = blocked;
+        blockedByLastCommand = true;
+        engine.startWaiting(blocked, timeoutMillis);
+    }
+
+    @Override
+    public boolean blocked() {
+        return blockedByLastCommand;
+    }
+
+    void waitEnded() {
+        waiter = null;
     }
 
     @Override

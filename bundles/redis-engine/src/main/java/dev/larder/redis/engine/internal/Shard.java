@@ -4,7 +4,10 @@ import dev.larder.redis.api.types.Bytes;
 import dev.larder.redis.api.types.ScanTable;
 import dev.larder.redis.api.Keyspace;
 import dev.larder.redis.api.types.CollectionValue;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.PriorityQueue;
 import java.util.concurrent.locks.ReentrantLock;
@@ -111,6 +114,39 @@ final class Shard {
             changed(tenant, database, key, entry);
             expiryChanged(tenant, database, key, entry.expireAt);
         });
+    }
+
+    /** Clients waiting on keys of this shard, per key in the order they blocked. */
+    private final Map<Waiter.WaitKey, ArrayDeque<Waiter>> waiters = new HashMap<>();
+
+    void addWaiter(Waiter.WaitKey key, Waiter waiter) {
+        waiters.computeIfAbsent(key, k -> new ArrayDeque<>()).add(waiter);
+    }
+
+    void removeWaiter(Waiter.WaitKey key, Waiter waiter) {
+        ArrayDeque<Waiter> queue = waiters.get(key);
+        if (queue != null) {
+            queue.remove(waiter);
+            if (queue.isEmpty()) {
+                waiters.remove(key);
+            }
+        }
+    }
+
+    /** The client that has waited longest on the key, or null. */
+    Waiter firstWaiter(Waiter.WaitKey key) {
+        ArrayDeque<Waiter> queue = waiters.get(key);
+        return queue == null ? null : queue.peek();
+    }
+
+    /** A key was written: if clients wait on it, it is listed for the engine to serve them after the command. */
+    void written(Tenant tenant, int database, Bytes key) {
+        if (!waiters.isEmpty()) {
+            Waiter.WaitKey waitKey = new Waiter.WaitKey(tenant, database, key);
+            if (waiters.containsKey(waitKey)) {
+                ReadyKeys.add(this, waitKey);
+            }
+        }
     }
 
     /** Removes keys whose time has come, at most {@code limit}; returns how many. */

@@ -81,6 +81,7 @@ final class ShardedKeyspace implements Keyspace {
         shard.retire(tenant, index, k, shard.table(tenant, index).put(k, entry));
         shard.changed(tenant, index, k, entry);
         shard.expiryChanged(tenant, index, k, expireAtMillis);
+        shard.written(tenant, index, k);
     }
 
     /** A collection that another key holds (or held) is copied: each key's collection is its own. */
@@ -106,6 +107,7 @@ final class ShardedKeyspace implements Keyspace {
             shard.retire(tenant, index, k, entry);
             entry.value = attachable(value);
             shard.changed(tenant, index, k, entry);
+            shard.written(tenant, index, k);
         }
     }
 
@@ -121,6 +123,7 @@ final class ShardedKeyspace implements Keyspace {
             removeEntry(shard, k, entry);
         } else {
             shard.changed(tenant, index, k, entry);
+            shard.written(tenant, index, k);
         }
     }
 

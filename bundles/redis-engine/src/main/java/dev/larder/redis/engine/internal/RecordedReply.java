@@ -1,0 +1,71 @@
+package dev.larder.redis.engine.internal;
+
+import dev.larder.redis.api.Reply;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/** A reply written now and sent later, on the client's own thread: a served blocked command's. */
+final class RecordedReply implements Reply {
+
+    private final List<Consumer<Reply>> parts = new ArrayList<>();
+
+    void replay(Reply target) {
+        parts.forEach(part -> part.accept(target));
+    }
+
+    @Override
+    public void simple(String status) {
+        parts.add(r -> r.simple(status));
+    }
+
+    @Override
+    public void error(String message) {
+        parts.add(r -> r.error(message));
+    }
+
+    @Override
+    public void integer(long value) {
+        parts.add(r -> r.integer(value));
+    }
+
+    @Override
+    public void bulk(byte[] value) {
+        parts.add(r -> r.bulk(value));
+    }
+
+    @Override
+    public void nil() {
+        parts.add(Reply::nil);
+    }
+
+    @Override
+    public void array(int length) {
+        parts.add(r -> r.array(length));
+    }
+
+    @Override
+    public void nilArray() {
+        parts.add(Reply::nilArray);
+    }
+
+    @Override
+    public void map(int entries) {
+        parts.add(r -> r.map(entries));
+    }
+
+    @Override
+    public void set(int length) {
+        parts.add(r -> r.set(length));
+    }
+
+    @Override
+    public void doubleValue(double value) {
+        parts.add(r -> r.doubleValue(value));
+    }
+
+    @Override
+    public void bool(boolean value) {
+        parts.add(r -> r.bool(value));
+    }
+}
