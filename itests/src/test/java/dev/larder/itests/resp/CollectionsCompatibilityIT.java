@@ -330,6 +330,9 @@ public class CollectionsCompatibilityIT {
         Supplier<String> member = () -> random.nextInt(40) == 0 ? "long-" + "y".repeat(70) : MEMBERS[random.nextInt(MEMBERS.length)];
         Supplier<String> index = () -> String.valueOf(random.nextInt(12) - 5);
         Supplier<String> count = () -> String.valueOf(random.nextInt(8) - 2);
+        if (random.nextInt(10) == 0) {
+            return random.nextBoolean() ? hyperLogLogCommand(random) : sortCommand(random);
+        }
         String family = new String[] {"h", "l", "s", "z"}[random.nextInt(4)];
         Supplier<String> key = () -> random.nextInt(12) == 0 ? anyKey.get() : family + (1 + random.nextInt(2));
         return switch (family) {
@@ -505,6 +508,68 @@ public class CollectionsCompatibilityIT {
             case 24 -> new String[] {"ZSCAN", key.get(), "0", "COUNT", "1000"};
             default -> random.nextBoolean() ? new String[] {"OBJECT", "ENCODING", key.get()} : commonCommand(random, key);
         };
+    }
+
+    private static String[] hyperLogLogCommand(Random random) {
+        Supplier<String> key = () -> new String[] {"p1", "p2", "p3", "str"}[random.nextInt(4)];
+        return switch (random.nextInt(6)) {
+            case 0, 1 -> {
+                List<String> args = new ArrayList<>(List.of("PFADD", key.get()));
+                int elements = random.nextInt(8) == 0 ? 400 : random.nextInt(4);
+                for (int i = 0; i < elements; i++) {
+                    args.add("e" + random.nextInt(random.nextBoolean() ? 100 : 100_000));
+                }
+                yield args.toArray(new String[0]);
+            }
+            case 2 -> random.nextBoolean() ? new String[] {"PFCOUNT", key.get()} : new String[] {"PFCOUNT", key.get(), key.get()};
+            case 3 -> new String[] {"PFMERGE", key.get(), key.get(), key.get()};
+            case 4 -> new String[] {"STRLEN", key.get()};
+            default -> new String[] {"GET", key.get()};
+        };
+    }
+
+    /**
+     * SORT over a list, a set and a sorted set of its own (other commands here move keys between types), by
+     * their values or through weight strings and hash fields.
+     */
+    private static String[] sortCommand(Random random) {
+        if (random.nextInt(3) == 0) {
+            String id = MEMBERS[random.nextInt(MEMBERS.length)];
+            return switch (random.nextInt(5)) {
+                case 0 -> new String[] {"SET", "w_" + id, String.valueOf(random.nextInt(20) - 5)};
+                case 1 -> new String[] {"HSET", "o_" + id, "f", "v" + random.nextInt(9)};
+                case 2 -> new String[] {"RPUSH", "sort-list", id};
+                case 3 -> new String[] {"SADD", "sort-set", id};
+                default -> new String[] {"ZADD", "sort-zset", String.valueOf(random.nextInt(5)), id};
+            };
+        }
+        String key = new String[] {"sort-list", "sort-set", "sort-zset", "str", "nosuch"}[random.nextInt(5)];
+        List<String> args = new ArrayList<>(List.of(random.nextInt(4) == 0 ? "SORT_RO" : "SORT", key));
+        // a set's or sorted set's own order is Redis's hash order: only a list may go unsorted or tie under ALPHA BY
+        boolean ordered = !key.equals("sort-set") && !key.equals("sort-zset");
+        boolean alpha = random.nextBoolean();
+        if (random.nextBoolean()) {
+            String[] patterns = ordered ? new String[] {"w_*", "o_*->f", "nosort"} : alpha ? new String[0] : new String[] {"w_*", "o_*->f"};
+            if (patterns.length > 0) {
+                args.addAll(List.of("BY", patterns[random.nextInt(patterns.length)]));
+            }
+        }
+        if (random.nextInt(3) == 0) {
+            args.addAll(List.of("LIMIT", String.valueOf(random.nextInt(4) - 1), String.valueOf(random.nextInt(5) - 1)));
+        }
+        for (int i = random.nextInt(3); i > 0; i--) {
+            args.addAll(List.of("GET", new String[] {"#", "w_*", "o_*->f", "nokey"}[random.nextInt(4)]));
+        }
+        if (random.nextBoolean()) {
+            args.add(random.nextBoolean() ? "DESC" : "ASC");
+        }
+        if (alpha) {
+            args.add("ALPHA");
+        }
+        if (!args.get(0).equals("SORT_RO") && random.nextInt(4) == 0) {
+            args.addAll(List.of("STORE", "sort-list"));
+        }
+        return args.toArray(new String[0]);
     }
 
     /** Key commands that work on any type: what must keep collections intact. */

@@ -26,16 +26,23 @@ final class Differential {
             ours.call("FLUSHALL");
             theirs.call("FLUSHALL");
             List<String> recent = new ArrayList<>();
+            // -Dlarder.differential.trace=KEY shows, at the first difference, every earlier command naming KEY
+            String traced = System.getProperty("larder.differential.trace", "");
+            traced = traced.isEmpty() ? null : traced;
+            List<String> trace = new ArrayList<>();
             for (String[] command : commands) {
                 String expected = normalizer.apply(command, theirs.call(command));
                 String actual = normalizer.apply(command, ours.call(command));
                 String line = String.join(" ", command);
                 if (!expected.equals(actual)) {
                     // the commands before the first difference show how the two got there
-                    String context = differences.isEmpty() ? "  after: " + String.join(" | ", recent) + "\n" : "";
+                    String context = differences.isEmpty() ? "  after: " + String.join(" | ", traced == null ? recent : trace) + "\n" : "";
                     differences.add(context + line + "\n    redis:  " + expected + "\n    larder: " + actual);
                 }
                 recent.add(line + " -> " + expected);
+                if (traced != null && List.of(command).contains(traced)) {
+                    trace.add(line + " -> " + expected);
+                }
                 if (recent.size() > 8) {
                     recent.remove(0);
                 }

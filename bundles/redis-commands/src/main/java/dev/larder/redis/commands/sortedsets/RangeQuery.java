@@ -82,6 +82,10 @@ final class RangeQuery {
         return query;
     }
 
+    boolean rankRange() {
+        return kind == Kind.RANK;
+    }
+
     boolean withScores() {
         return withScores;
     }

@@ -24,6 +24,11 @@ public final class SortedSetValue extends CollectionValue {
         return scores.isLarge() ? "skiplist" : "listpack";
     }
 
+    /** Into the skiplist encoding whatever the size: where Redis creates a result that way (ZRANGESTORE BYSCORE). */
+    public void convertToSkiplist() {
+        scores.convert();
+    }
+
     @Override
     public byte typeTag() {
         return SORTED_SET;
