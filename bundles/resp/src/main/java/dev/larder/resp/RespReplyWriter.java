@@ -94,7 +94,11 @@ final class RespReplyWriter implements Reply {
 
     @Override
     public void doubleValue(double value) {
-        String text = Arguments.formatDouble(value);
+        doubleText(Arguments.formatDouble(value));
+    }
+
+    @Override
+    public void doubleText(String text) {
         if (protocol.getAsInt() == 3) {
             out.writeByte(',');
             writeLine(text);

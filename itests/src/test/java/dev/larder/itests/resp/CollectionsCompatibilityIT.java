@@ -262,6 +262,87 @@ public class CollectionsCompatibilityIT {
         }
     }
 
+    /**
+     * Geo sets: random places around Sicily and near the poles and the date line, then searches of every
+     * kind; results in Redis's own order (the cells it visits), distances, hashes and positions as it prints them.
+     */
+    @Test
+    public void geoCommandsGetTheSameReplies() throws Exception {
+        Random random = new Random(Long.getLong("larder.differential.seed", 20261129L));
+        List<String[]> commands = new ArrayList<>();
+        for (String line : List.of(
+                "GEOADD Sicily 13.361389 38.115556 Palermo 15.087269 37.502669 Catania",
+                "GEODIST Sicily Palermo Catania", "GEODIST Sicily Palermo Catania km", "GEODIST Sicily Palermo Catania mi",
+                "GEODIST Sicily Palermo nosuch", "GEODIST Sicily Palermo Catania parsec", "GEODIST Sicily a b km x",
+                "GEORADIUS Sicily 15 37 200 km WITHDIST WITHCOORD", "GEORADIUS Sicily 15 37 200 km WITHDIST WITHHASH ASC",
+                "GEOHASH Sicily Palermo Catania nosuch", "GEOPOS Sicily Palermo Catania nosuch", "GEOPOS nosuch a",
+                "GEOADD Sicily 200 10 bad", "GEOADD Sicily 10 86 bad", "GEOADD Sicily x 10 bad", "GEOADD Sicily 1 2", "GEOADD Sicily NX XX 1 2 m",
+                "GEOADD Sicily CH 13.361389 38.115556 Palermo 13 38 Other", "GEOADD Sicily XX 1 1 new", "GEOADD Sicily NX 2 2 Palermo",
+                "GEOSEARCH Sicily FROMLONLAT 15 37 BYRADIUS 200 km ASC", "GEOSEARCH Sicily FROMMEMBER Palermo BYBOX 400 400 km DESC WITHDIST",
+                "GEOSEARCH Sicily FROMMEMBER nosuch BYRADIUS 1 km", "GEOSEARCH Sicily BYRADIUS 1 km", "GEOSEARCH Sicily FROMLONLAT 1 1",
+                "GEOSEARCH Sicily FROMLONLAT 1 1 BYRADIUS -1 km", "GEOSEARCH Sicily FROMLONLAT 1 1 BYRADIUS x km",
+                "GEOSEARCH Sicily FROMLONLAT 1 1 BYBOX 1 -1 km", "GEOSEARCH Sicily FROMLONLAT 1 1 BYRADIUS 1 km COUNT 0",
+                "GEOSEARCH Sicily FROMLONLAT 1 1 BYRADIUS 1 km ANY", "GEOSEARCH Sicily FROMLONLAT 1 1 FROMMEMBER Palermo BYRADIUS 1 km",
+                "GEOSEARCH Sicily FROMLONLAT 1 1 BYRADIUS 1 km STORE x", "GEOSEARCHSTORE dst Sicily FROMLONLAT 15 37 BYRADIUS 200 km WITHDIST",
+                "GEOSEARCHSTORE dst Sicily FROMLONLAT 15 37 BYRADIUS 200 km STOREDIST", "ZRANGE dst 0 -1 WITHSCORES",
+                "GEOSEARCHSTORE dst Sicily FROMLONLAT 15 37 BYRADIUS 1 m", "EXISTS dst",
+                "GEORADIUS Sicily 15 37 200 km STORE dst2", "ZRANGE dst2 0 -1 WITHSCORES", "GEORADIUS_RO Sicily 15 37 200 km STORE dst2",
+                "GEORADIUSBYMEMBER Sicily Palermo 100 km", "GEORADIUSBYMEMBER Sicily nosuch 100 km", "GEORADIUSBYMEMBER nosuch x y z",
+                "GEORADIUSBYMEMBER_RO Sicily Palermo 300 km WITHCOORD COUNT 1", "GEOSEARCH nosuch FROMLONLAT 1 1 BYRADIUS 1 km",
+                "SET str x", "GEOSEARCH str FROMLONLAT 1 1 BYRADIUS 1 km", "GEOADD str 1 1 m")) {
+            commands.add(line.split(" "));
+        }
+        String[] regions = {"13 38", "179.9 0", "-179.9 -1", "10 84.9", "0 0"};
+        for (int i = 0; i < 600; i++) {
+            String[] center = regions[random.nextInt(regions.length)].split(" ");
+            double longitude = Math.max(-180, Math.min(180, Double.parseDouble(center[0]) + random.nextGaussian()));
+            double latitude = Math.max(-85.05, Math.min(85.05, Double.parseDouble(center[1]) + random.nextGaussian()));
+            String lon = String.format(Locale.ROOT, "%.6f", longitude);
+            String lat = String.format(Locale.ROOT, "%.6f", latitude);
+            String member = "p" + random.nextInt(120);
+            String other = "p" + random.nextInt(120);
+            String unit = new String[] {"m", "km", "mi", "ft"}[random.nextInt(4)];
+            String size = String.valueOf(random.nextInt(4) == 0 ? random.nextInt(3000) : random.nextInt(400));
+            commands.add(switch (random.nextInt(8)) {
+                case 0, 1, 2 -> new String[] {"GEOADD", "geo", lon, lat, member};
+                case 3 -> new String[] {"GEODIST", "geo", member, other, unit};
+                case 4 -> new String[] {random.nextBoolean() ? "GEOHASH" : "GEOPOS", "geo", member, other};
+                default -> {
+                    List<String> args = new ArrayList<>(List.of("GEOSEARCH", "geo"));
+                    if (random.nextBoolean()) {
+                        args.addAll(List.of("FROMMEMBER", member));
+                    } else {
+                        args.addAll(List.of("FROMLONLAT", lon, lat));
+                    }
+                    if (random.nextBoolean()) {
+                        args.addAll(List.of("BYRADIUS", size, "km"));
+                    } else {
+                        args.addAll(List.of("BYBOX", size, String.valueOf(random.nextInt(500)), "km"));
+                    }
+                    int order = random.nextInt(3);
+                    if (order > 0) {
+                        args.add(order == 1 ? "ASC" : "DESC");
+                    }
+                    if (random.nextInt(3) == 0) {
+                        args.addAll(List.of("COUNT", String.valueOf(1 + random.nextInt(5))));
+                        if (order == 0 && random.nextBoolean()) {
+                            args.add("ANY");
+                        }
+                    }
+                    for (String flag : List.of("WITHDIST", "WITHCOORD", "WITHHASH")) {
+                        if (random.nextBoolean()) {
+                            args.add(flag);
+                        }
+                    }
+                    yield args.toArray(new String[0]);
+                }
+            });
+        }
+        assertSameReplies(commands);
+        assertSameReplies(true, List.of("GEOADD g 13.361389 38.115556 Palermo".split(" "), "GEOPOS g Palermo".split(" "),
+                "GEOSEARCH g FROMMEMBER Palermo BYRADIUS 1 km WITHCOORD WITHDIST WITHHASH".split(" ")));
+    }
+
     @Test
     public void blockingCommandsAnswerAsRedisWhenTheyNeedNotWait() throws Exception {
         List<String[]> cases = new ArrayList<>();

@@ -483,6 +483,11 @@ public final class CommandHarness implements CommandContext {
         }
 
         @Override
+        public void doubleText(String text) {
+            element("," + text);
+        }
+
+        @Override
         public void bool(boolean value) {
             element(":" + (value ? 1 : 0));
         }

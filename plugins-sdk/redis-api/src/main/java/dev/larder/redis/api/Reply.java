@@ -39,6 +39,9 @@ public interface Reply {
 
     void doubleValue(double value);
 
+    /** A double in the text given (RESP2: a bulk string), for numbers Redis prints its own way (GEOPOS's coordinates). */
+    void doubleText(String text);
+
     void bool(boolean value);
 
     default void ok() {

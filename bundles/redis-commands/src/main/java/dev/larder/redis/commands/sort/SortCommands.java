@@ -119,7 +119,14 @@ public class SortCommands implements CommandFamily {
             alpha = true;
             by = null;
         }
+        if (source instanceof SortedSetValue zset) {
+            zset.convertToSkiplist();
+        }
         List<Element> elements = elements(source);
+        if (dontSort && desc && !(source instanceof SetValue)) {
+            // a list or sorted set left unsorted still comes from its end under DESC
+            java.util.Collections.reverse(elements);
+        }
         int length = elements.size();
         long start = offset < 0 ? 0 : offset;
         long end = count < 0 ? length - 1 : start + count - 1;

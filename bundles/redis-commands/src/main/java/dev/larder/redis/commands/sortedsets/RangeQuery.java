@@ -82,10 +82,6 @@ final class RangeQuery {
         return query;
     }
 
-    boolean rankRange() {
-        return kind == Kind.RANK;
-    }
-
     boolean withScores() {
         return withScores;
     }

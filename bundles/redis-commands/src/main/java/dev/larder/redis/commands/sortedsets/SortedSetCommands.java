@@ -94,8 +94,7 @@ public class SortedSetCommands implements CommandFamily {
                 RedisCommand.of(command("zrangestore", -5).flags(WRITE, DENYOOM).keys(1, 2, 1).categories("sortedset").build(), (c, argv, r) -> {
                     RangeQuery query = RangeQuery.parse(argv, 3, null, false, true);
                     SortedSetValue source = TypedValues.sortedSet(c.keyspace(), argv[2]);
-                    // Redis sizes the result up front only for a rank range; score and lex ranges start as a skiplist
-                    r.integer(store(c, argv[1], source == null ? List.of() : query.run(source), query.rankRange()));
+                    r.integer(store(c, argv[1], source == null ? List.of() : query.run(source)));
                 }),
                 RedisCommand.of(command("zremrangebyrank", 4).flags(WRITE).keys(1, 1, 1).categories("sortedset").build(), (c, argv, r) -> {
                     long start = Arguments.toLong(argv[2]);
@@ -302,18 +301,11 @@ public class SortedSetCommands implements CommandFamily {
 
     /** Stores the members as a new sorted set (an empty result removes the key); returns how many. */
     static long store(CommandContext c, byte[] key, List<SkipList.Node> nodes) {
-        return store(c, key, nodes, true);
-    }
-
-    private static long store(CommandContext c, byte[] key, List<SkipList.Node> nodes, boolean compactWhenSmall) {
         if (nodes.isEmpty()) {
             c.keyspace().remove(key);
             return 0;
         }
         SortedSetValue result = new SortedSetValue();
-        if (!compactWhenSmall) {
-            result.convertToSkiplist();
-        }
         for (SkipList.Node node : nodes) {
             result.put(node.member().bytes(), node.score());
         }

@@ -89,6 +89,13 @@ final class GatedReply implements Reply {
     }
 
     @Override
+    public void doubleText(String text) {
+        if (open.getAsBoolean()) {
+            target.doubleText(text);
+        }
+    }
+
+    @Override
     public void bool(boolean value) {
         if (open.getAsBoolean()) {
             target.bool(value);

@@ -65,6 +65,11 @@ final class RecordedReply implements Reply {
     }
 
     @Override
+    public void doubleText(String text) {
+        parts.add(r -> r.doubleText(text));
+    }
+
+    @Override
     public void bool(boolean value) {
         parts.add(r -> r.bool(value));
     }

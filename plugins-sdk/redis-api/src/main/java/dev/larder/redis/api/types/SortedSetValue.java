@@ -24,7 +24,7 @@ public final class SortedSetValue extends CollectionValue {
         return scores.isLarge() ? "skiplist" : "listpack";
     }
 
-    /** Into the skiplist encoding whatever the size: where Redis creates a result that way (ZRANGESTORE BYSCORE). */
+    /** Into the skiplist encoding whatever the size, as Redis's SORT converts the sorted sets it reads. */
     public void convertToSkiplist() {
         scores.convert();
     }
