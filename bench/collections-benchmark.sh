@@ -14,7 +14,7 @@ export JAVA_OPTS=${JAVA_OPTS:--Xms512m -Xmx3g}
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 start_servers
 
-# one test at a pipeline depth: redis-benchmark's own test, or a command of ours after "--"
+# one test at a pipeline depth: a redis-benchmark test name (-t), or a whole command of several words
 measure() { # port pipeline test-or-command...
   local port=$1 pipeline=$2 requests=$(( $2 == 1 ? REQUESTS : REQUESTS * 5 ))
   shift 2
@@ -65,8 +65,8 @@ for pipeline in 1 16; do
   for test in sadd hset zadd; do
     row "$test" "$pipeline" "$(median measure $REDIS_PORT $pipeline $test)" "$(median measure $LARDER_PORT $pipeline $test)"
   done
-  row zrange100 "$pipeline" "$(median measure $REDIS_PORT $pipeline -- ZRANGE zset100 0 99)" \
-    "$(median measure $LARDER_PORT $pipeline -- ZRANGE zset100 0 99)"
+  row zrange100 "$pipeline" "$(median measure $REDIS_PORT $pipeline ZRANGE zset100 0 99)" \
+    "$(median measure $LARDER_PORT $pipeline ZRANGE zset100 0 99)"
 done
 
 echo
@@ -77,9 +77,9 @@ for port in $REDIS_PORT $LARDER_PORT; do
 done
 big_write() { # port key command size
   if [[ $3 == ZADD ]]; then
-    benchmark_once "$1" "$REQUESTS" 1 -r "$4" -- ZADD "$2" __rand_int__ m__rand_int__
+    benchmark_once "$1" "$REQUESTS" 1 -r "$4" ZADD "$2" __rand_int__ m__rand_int__
   else
-    benchmark_once "$1" "$REQUESTS" 1 -r "$4" -- HSET "$2" m__rand_int__ __rand_int__
+    benchmark_once "$1" "$REQUESTS" 1 -r "$4" HSET "$2" m__rand_int__ __rand_int__
   fi
 }
 printf '%-16s %14s %14s %8s\n' case "redis rps" "larder rps" ratio

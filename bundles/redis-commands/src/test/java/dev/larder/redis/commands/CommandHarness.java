@@ -311,7 +311,7 @@ public final class CommandHarness implements CommandContext {
         public void modified(byte[] key) {
             Stored stored = live(key);
             if (stored != null && stored.value instanceof CollectionValue collection) {
-                if (collection.isEmpty()) {
+                if (collection.isEmpty() && collection.removedWhenEmpty()) {
                     remove(key);
                 } else {
                     collection.discardChanges();

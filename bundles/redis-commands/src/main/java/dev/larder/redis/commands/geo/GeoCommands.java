@@ -13,7 +13,7 @@ import dev.larder.redis.api.RedisCommand;
 import dev.larder.redis.api.RedisException;
 import dev.larder.redis.api.Reply;
 import dev.larder.redis.api.types.ScoreRange;
-import dev.larder.redis.api.types.SkipList;
+import dev.larder.redis.api.types.ScoreIndex;
 import dev.larder.redis.api.types.SortedSetValue;
 import dev.larder.redis.commands.TypedValues;
 import java.math.BigDecimal;
@@ -194,7 +194,7 @@ public class GeoCommands implements CommandFamily {
         long min = cell.bits() << (52 - cell.step() * 2);
         long max = (cell.bits() + 1) << (52 - cell.step() * 2);
         ScoreRange range = new ScoreRange(min, false, max, true);
-        for (SkipList.Node node = zset.firstIn(range); node != null && range.belowMax(node.score()); node = node.next()) {
+        for (ScoreIndex.Entry node = zset.firstIn(range); node != null && range.belowMax(node.score()); node = node.next()) {
             double[] position = GeoHash.position(node.score());
             double distance = shape.distanceIfInside(position[0], position[1]);
             if (distance >= 0) {

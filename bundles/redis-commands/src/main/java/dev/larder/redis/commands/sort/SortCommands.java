@@ -16,7 +16,7 @@ import dev.larder.redis.api.StringValue;
 import dev.larder.redis.api.types.HashValue;
 import dev.larder.redis.api.types.ListValue;
 import dev.larder.redis.api.types.SetValue;
-import dev.larder.redis.api.types.SkipList;
+import dev.larder.redis.api.types.ScoreIndex;
 import dev.larder.redis.api.types.SortedSetValue;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -210,7 +210,7 @@ public class SortCommands implements CommandFamily {
         } else if (source instanceof SetValue set) {
             set.forEach(member -> elements.add(new Element(member.bytes())));
         } else if (source instanceof SortedSetValue zset) {
-            for (SkipList.Node node = zset.first(); node != null; node = node.next()) {
+            for (ScoreIndex.Entry node = zset.first(); node != null; node = node.next()) {
                 elements.add(new Element(node.member().bytes()));
             }
         }

@@ -10,7 +10,7 @@ import dev.larder.redis.api.CommandFamily;
 import dev.larder.redis.api.RedisCommand;
 import dev.larder.redis.api.RedisException;
 import dev.larder.redis.api.Reply;
-import dev.larder.redis.api.types.SkipList;
+import dev.larder.redis.api.types.ScoreIndex;
 import dev.larder.redis.api.types.SortedSetValue;
 import dev.larder.redis.commands.BlockingTimeout;
 import dev.larder.redis.commands.TypedValues;
@@ -41,7 +41,7 @@ public class BlockingSortedSetCommands implements CommandFamily {
             for (byte[] key : keys) {
                 SortedSetValue zset = TypedValues.sortedSet(context.keyspace(), key);
                 if (zset != null) {
-                    SkipList.Node popped = SortedSetCommands.pop(zset, 1, min).get(0);
+                    ScoreIndex.Entry popped = SortedSetCommands.pop(zset, 1, min).get(0);
                     context.keyspace().modified(key);
                     reply.array(3);
                     reply.bulk(key);

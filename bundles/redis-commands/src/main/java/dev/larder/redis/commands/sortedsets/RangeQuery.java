@@ -4,7 +4,7 @@ import dev.larder.redis.api.Arguments;
 import dev.larder.redis.api.RedisException;
 import dev.larder.redis.api.types.LexRange;
 import dev.larder.redis.api.types.ScoreRange;
-import dev.larder.redis.api.types.SkipList;
+import dev.larder.redis.api.types.ScoreIndex;
 import dev.larder.redis.api.types.SortedSetValue;
 import java.util.ArrayList;
 import java.util.List;
@@ -87,8 +87,8 @@ final class RangeQuery {
     }
 
     /** The members in the range, in the order asked for. */
-    List<SkipList.Node> run(SortedSetValue zset) {
-        List<SkipList.Node> nodes = new ArrayList<>();
+    List<ScoreIndex.Entry> run(SortedSetValue zset) {
+        List<ScoreIndex.Entry> nodes = new ArrayList<>();
         if (kind == Kind.RANK) {
             long size = zset.size();
             long from = start < 0 ? size + start : start;
@@ -102,7 +102,7 @@ final class RangeQuery {
             if (to >= size) {
                 to = size - 1;
             }
-            SkipList.Node node = zset.byRank(reverse ? size - 1 - from : from);
+            ScoreIndex.Entry node = zset.byRank(reverse ? size - 1 - from : from);
             for (long i = from; i <= to && node != null; i++) {
                 nodes.add(node);
                 node = reverse ? node.previous() : node.next();
@@ -112,7 +112,7 @@ final class RangeQuery {
         if (offset > 0 && offset >= zset.size()) {
             return nodes;
         }
-        SkipList.Node node;
+        ScoreIndex.Entry node;
         if (kind == Kind.SCORE) {
             node = reverse ? zset.lastIn(scores) : zset.firstIn(scores);
         } else {

@@ -12,7 +12,7 @@ import dev.larder.redis.api.RedisException;
 import dev.larder.redis.api.RedisValue;
 import dev.larder.redis.api.types.Bytes;
 import dev.larder.redis.api.types.SetValue;
-import dev.larder.redis.api.types.SkipList;
+import dev.larder.redis.api.types.ScoreIndex;
 import dev.larder.redis.api.types.SortedSetValue;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -47,7 +47,7 @@ final class SetOperations {
         return RedisCommand.of(command(name, -3).flags(READONLY).keys(2, 2, 1).categories("sortedset").build(),
                 argv -> RedisCommand.numkeys(argv, 1), (c, argv, r) -> {
                     boolean[] withScores = {false};
-                    List<SkipList.Node> result = sorted(run(c, argv, 1, operation, name, true, false, withScores));
+                    List<ScoreIndex.Entry> result = sorted(run(c, argv, 1, operation, name, true, false, withScores));
                     SortedSetCommands.reply(c, r, result, withScores[0]);
                 });
     }
@@ -170,7 +170,7 @@ final class SetOperations {
     private static Map<Bytes, Double> scores(RedisValue source, double weight) {
         Map<Bytes, Double> scores = new HashMap<>();
         if (source instanceof SortedSetValue zset) {
-            for (SkipList.Node node = zset.first(); node != null; node = node.next()) {
+            for (ScoreIndex.Entry node = zset.first(); node != null; node = node.next()) {
                 scores.put(node.member(), weighted(node.score(), weight));
             }
         } else if (source instanceof SetValue set) {
@@ -196,11 +196,11 @@ final class SetOperations {
     }
 
     /** The result in sorted-set order: by score, then by member bytes. */
-    private static List<SkipList.Node> sorted(Map<Bytes, Double> members) {
+    private static List<ScoreIndex.Entry> sorted(Map<Bytes, Double> members) {
         SortedSetValue ordered = new SortedSetValue();
         members.forEach((member, score) -> ordered.put(member.bytes(), score));
-        List<SkipList.Node> nodes = new ArrayList<>(members.size());
-        for (SkipList.Node node = ordered.first(); node != null; node = node.next()) {
+        List<ScoreIndex.Entry> nodes = new ArrayList<>(members.size());
+        for (ScoreIndex.Entry node = ordered.first(); node != null; node = node.next()) {
             nodes.add(node);
         }
         return nodes;

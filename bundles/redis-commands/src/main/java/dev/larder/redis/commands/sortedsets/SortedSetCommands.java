@@ -15,7 +15,7 @@ import dev.larder.redis.api.Reply;
 import dev.larder.redis.api.types.Bytes;
 import dev.larder.redis.api.types.LexRange;
 import dev.larder.redis.api.types.ScoreRange;
-import dev.larder.redis.api.types.SkipList;
+import dev.larder.redis.api.types.ScoreIndex;
 import dev.larder.redis.api.types.SortedSetValue;
 import dev.larder.redis.commands.CollectionScan;
 import dev.larder.redis.commands.RandomPicks;
@@ -77,7 +77,7 @@ public class SortedSetCommands implements CommandFamily {
                 RedisCommand.of(command("zcount", 4).flags(READONLY, FAST).keys(1, 1, 1).categories("sortedset").build(), (c, argv, r) -> {
                     ScoreRange range = Ranges.score(argv[2], argv[3]);
                     SortedSetValue zset = TypedValues.sortedSet(c.keyspace(), argv[1]);
-                    SkipList.Node first = zset == null ? null : zset.firstIn(range);
+                    ScoreIndex.Entry first = zset == null ? null : zset.firstIn(range);
                     r.integer(first == null ? 0 : zset.rank(zset.lastIn(range)) - zset.rank(first) + 1);
                 }),
                 RedisCommand.of(command("zlexcount", 4).flags(READONLY, FAST).keys(1, 1, 1).categories("sortedset").build(), (c, argv, r) -> {
@@ -104,8 +104,8 @@ public class SortedSetCommands implements CommandFamily {
                 RedisCommand.of(command("zremrangebyscore", 4).flags(WRITE).keys(1, 1, 1).categories("sortedset").build(), (c, argv, r) -> {
                     ScoreRange range = Ranges.score(argv[2], argv[3]);
                     removeRange(c, argv[1], r, zset -> {
-                        List<SkipList.Node> nodes = new ArrayList<>();
-                        for (SkipList.Node node = zset.firstIn(range); node != null && range.belowMax(node.score()); node = node.next()) {
+                        List<ScoreIndex.Entry> nodes = new ArrayList<>();
+                        for (ScoreIndex.Entry node = zset.firstIn(range); node != null && range.belowMax(node.score()); node = node.next()) {
                             nodes.add(node);
                         }
                         return nodes;
@@ -114,8 +114,8 @@ public class SortedSetCommands implements CommandFamily {
                 RedisCommand.of(command("zremrangebylex", 4).flags(WRITE).keys(1, 1, 1).categories("sortedset").build(), (c, argv, r) -> {
                     LexRange range = Ranges.lex(argv[2], argv[3]);
                     removeRange(c, argv[1], r, zset -> {
-                        List<SkipList.Node> nodes = new ArrayList<>();
-                        for (SkipList.Node node = zset.firstIn(range); node != null && range.belowMax(node.member()); node = node.next()) {
+                        List<ScoreIndex.Entry> nodes = new ArrayList<>();
+                        for (ScoreIndex.Entry node = zset.firstIn(range); node != null && range.belowMax(node.member()); node = node.next()) {
                             nodes.add(node);
                         }
                         return nodes;
@@ -285,10 +285,10 @@ public class SortedSetCommands implements CommandFamily {
     }
 
     /** Members, with their scores when asked: RESP3 pairs them in arrays, RESP2 flattens them. */
-    static void reply(CommandContext c, Reply r, List<SkipList.Node> nodes, boolean withScores) {
+    static void reply(CommandContext c, Reply r, List<ScoreIndex.Entry> nodes, boolean withScores) {
         boolean pairs = withScores && c.client().protocol() == 3;
         r.array(withScores && !pairs ? nodes.size() * 2 : nodes.size());
-        for (SkipList.Node node : nodes) {
+        for (ScoreIndex.Entry node : nodes) {
             if (pairs) {
                 r.array(2);
             }
@@ -300,20 +300,20 @@ public class SortedSetCommands implements CommandFamily {
     }
 
     /** Stores the members as a new sorted set (an empty result removes the key); returns how many. */
-    static long store(CommandContext c, byte[] key, List<SkipList.Node> nodes) {
+    static long store(CommandContext c, byte[] key, List<ScoreIndex.Entry> nodes) {
         if (nodes.isEmpty()) {
             c.keyspace().remove(key);
             return 0;
         }
         SortedSetValue result = new SortedSetValue();
-        for (SkipList.Node node : nodes) {
+        for (ScoreIndex.Entry node : nodes) {
             result.put(node.member().bytes(), node.score());
         }
         c.keyspace().set(key, result);
         return result.size();
     }
 
-    private static List<SkipList.Node> rankRange(SortedSetValue zset, long start, long stop) {
+    private static List<ScoreIndex.Entry> rankRange(SortedSetValue zset, long start, long stop) {
         long size = zset.size();
         if (start < 0) {
             start += size;
@@ -324,12 +324,12 @@ public class SortedSetCommands implements CommandFamily {
         if (start < 0) {
             start = 0;
         }
-        List<SkipList.Node> nodes = new ArrayList<>();
+        List<ScoreIndex.Entry> nodes = new ArrayList<>();
         if (start > stop || start >= size) {
             return nodes;
         }
         stop = Math.min(stop, size - 1);
-        SkipList.Node node = zset.byRank(start);
+        ScoreIndex.Entry node = zset.byRank(start);
         for (long i = start; i <= stop && node != null; i++, node = node.next()) {
             nodes.add(node);
         }
@@ -337,7 +337,7 @@ public class SortedSetCommands implements CommandFamily {
     }
 
     private interface Finder {
-        List<SkipList.Node> find(SortedSetValue zset);
+        List<ScoreIndex.Entry> find(SortedSetValue zset);
     }
 
     private static void removeRange(CommandContext c, byte[] key, Reply r, Finder finder) throws RedisException {
@@ -346,8 +346,8 @@ public class SortedSetCommands implements CommandFamily {
             r.integer(0);
             return;
         }
-        List<SkipList.Node> nodes = finder.find(zset);
-        for (SkipList.Node node : nodes) {
+        List<ScoreIndex.Entry> nodes = finder.find(zset);
+        for (ScoreIndex.Entry node : nodes) {
             zset.remove(node.member());
         }
         if (!nodes.isEmpty()) {
@@ -357,10 +357,10 @@ public class SortedSetCommands implements CommandFamily {
     }
 
     /** Pops up to {@code count} members from the low or high end. */
-    static List<SkipList.Node> pop(SortedSetValue zset, long count, boolean min) {
-        List<SkipList.Node> popped = new ArrayList<>();
+    static List<ScoreIndex.Entry> pop(SortedSetValue zset, long count, boolean min) {
+        List<ScoreIndex.Entry> popped = new ArrayList<>();
         while (popped.size() < count && !zset.isEmpty()) {
-            SkipList.Node node = min ? zset.first() : zset.last();
+            ScoreIndex.Entry node = min ? zset.first() : zset.last();
             zset.remove(node.member());
             popped.add(node);
         }
@@ -381,7 +381,7 @@ public class SortedSetCommands implements CommandFamily {
             r.array(0);
             return;
         }
-        List<SkipList.Node> popped = pop(zset, count, min);
+        List<ScoreIndex.Entry> popped = pop(zset, count, min);
         c.keyspace().modified(argv[1]);
         if (argv.length == 3) {
             reply(c, r, popped, true);
@@ -427,12 +427,12 @@ public class SortedSetCommands implements CommandFamily {
                 if (zset == null) {
                     continue;
                 }
-                List<SkipList.Node> popped = SortedSetCommands.pop(zset, count, min);
+                List<ScoreIndex.Entry> popped = SortedSetCommands.pop(zset, count, min);
                 c.keyspace().modified(key);
                 r.array(2);
                 r.bulk(key);
                 r.array(popped.size());
-                for (SkipList.Node node : popped) {
+                for (ScoreIndex.Entry node : popped) {
                     r.array(2);
                     r.bulk(node.member().bytes());
                     r.doubleValue(node.score());
@@ -462,7 +462,7 @@ public class SortedSetCommands implements CommandFamily {
         long count = RandomPicks.count(argv[2], withScores);
         SortedSetValue zset = TypedValues.sortedSet(c.keyspace(), argv[1]);
         List<Bytes> picked = zset == null ? List.of() : RandomPicks.pick(count, zset.size(), zset::randomMember, action -> {
-            for (SkipList.Node node = zset.first(); node != null; node = node.next()) {
+            for (ScoreIndex.Entry node = zset.first(); node != null; node = node.next()) {
                 action.accept(node.member());
             }
         });

@@ -119,7 +119,7 @@ final class ShardedKeyspace implements Keyspace {
         if (entry == null) {
             return;
         }
-        if (entry.value instanceof CollectionValue collection && collection.isEmpty()) {
+        if (entry.value instanceof CollectionValue collection && collection.isEmpty() && collection.removedWhenEmpty()) {
             removeEntry(shard, k, entry);
         } else {
             shard.changed(tenant, index, k, entry);

@@ -186,7 +186,8 @@ final class WriteBehind {
             loaded.collection().loaded();
             ScanTable<Entry> keys = shard.table(loaded.tenant(), loaded.database());
             Entry current = keys.get(loaded.key());
-            if (current != null && current.value == loaded.collection() && loaded.collection().isEmpty()) {
+            if (current != null && current.value == loaded.collection() && loaded.collection().isEmpty()
+                    && loaded.collection().removedWhenEmpty()) {
                 keys.remove(loaded.key());
                 shard.changed(loaded.tenant(), loaded.database(), loaded.key(), null);
             }

@@ -20,6 +20,7 @@ public abstract class CollectionValue implements RedisValue {
     public static final byte LIST = 'l';
     public static final byte SET = 't';
     public static final byte SORTED_SET = 'z';
+    public static final byte STREAM = 'x';
 
     private static final byte[] NONE = new byte[0];
 
@@ -33,6 +34,11 @@ public abstract class CollectionValue implements RedisValue {
 
     public final boolean isEmpty() {
         return size() == 0;
+    }
+
+    /** Whether the key goes when the collection is empty, as Redis removes empty collections (not streams). */
+    public boolean removedWhenEmpty() {
+        return true;
     }
 
     /** The type's tag in storage. */
@@ -153,6 +159,11 @@ public abstract class CollectionValue implements RedisValue {
             case SET -> new SetValue();
             case SORTED_SET -> new SortedSetValue();
             case LIST -> ListValue.fromMetadata(metadata);
+            case STREAM -> {
+                StreamValue stream = new StreamValue();
+                stream.loadMetadata(metadata);
+                yield stream;
+            }
             default -> throw new IllegalArgumentException("unknown stored type tag " + typeTag);
         };
     }

@@ -4,7 +4,7 @@ import java.nio.ByteBuffer;
 import java.util.Random;
 import java.util.function.BiConsumer;
 
-/** A Redis sorted set: members with scores, in a {@link SkipList} for order and a map for lookup by member. */
+/** A Redis sorted set: members with scores, in a {@link ScoreIndex} for order and a map for lookup by member. */
 public final class SortedSetValue extends CollectionValue {
 
     /** Redis's zset-max-listpack-entries and zset-max-listpack-value defaults. */
@@ -12,7 +12,7 @@ public final class SortedSetValue extends CollectionValue {
     private static final int SMALL_VALUE = 64;
 
     private FieldMap<Double> scores = new FieldMap<>();
-    private SkipList order = new SkipList();
+    private ScoreIndex order = new ScoreIndex();
 
     @Override
     public String typeName() {
@@ -89,23 +89,23 @@ public final class SortedSetValue extends CollectionValue {
     }
 
     /** The member at a 0-based rank (ascending), or null. */
-    public SkipList.Node byRank(long rank) {
+    public ScoreIndex.Entry byRank(long rank) {
         return order.byRank(rank + 1);
     }
 
-    public SkipList.Node first() {
+    public ScoreIndex.Entry first() {
         return order.first();
     }
 
-    public SkipList.Node last() {
+    public ScoreIndex.Entry last() {
         return order.last();
     }
 
-    public SkipList.Node firstIn(ScoreRange range) {
+    public ScoreIndex.Entry firstIn(ScoreRange range) {
         return order.firstIn(range);
     }
 
-    public SkipList.Node lastIn(ScoreRange range) {
+    public ScoreIndex.Entry lastIn(ScoreRange range) {
         return order.lastIn(range);
     }
 
@@ -114,14 +114,14 @@ public final class SortedSetValue extends CollectionValue {
      * answers as Redis's listpack does (the first member from the lowest score on that is at least the
      * minimum, if it is also at most the maximum).
      */
-    public SkipList.Node firstIn(LexRange range) {
+    public ScoreIndex.Entry firstIn(LexRange range) {
         if (scores.isLarge()) {
             return order.firstIn(range);
         }
         if (!mayHold(range)) {
             return null;
         }
-        for (SkipList.Node node = order.first(); node != null; node = node.next()) {
+        for (ScoreIndex.Entry node = order.first(); node != null; node = node.next()) {
             if (range.aboveMin(node.member())) {
                 return range.belowMax(node.member()) ? node : null;
             }
@@ -130,14 +130,14 @@ public final class SortedSetValue extends CollectionValue {
     }
 
     /** The last member in the byte range, found from the highest score down in a small set (see {@link #firstIn(LexRange)}). */
-    public SkipList.Node lastIn(LexRange range) {
+    public ScoreIndex.Entry lastIn(LexRange range) {
         if (scores.isLarge()) {
             return order.lastIn(range);
         }
         if (!mayHold(range)) {
             return null;
         }
-        for (SkipList.Node node = order.last(); node != null; node = node.previous()) {
+        for (ScoreIndex.Entry node = order.last(); node != null; node = node.previous()) {
             if (range.belowMax(node.member())) {
                 return range.aboveMin(node.member()) ? node : null;
             }
@@ -153,23 +153,23 @@ public final class SortedSetValue extends CollectionValue {
 
     /** How many members are in the byte range: a walk from the first while in range in a small set, ranks in a large one. */
     public long countIn(LexRange range) {
-        SkipList.Node first = firstIn(range);
+        ScoreIndex.Entry first = firstIn(range);
         if (first == null) {
             return 0;
         }
         if (scores.isLarge()) {
-            SkipList.Node last = lastIn(range);
+            ScoreIndex.Entry last = lastIn(range);
             return last == null ? 0 : rank(last) - rank(first) + 1;
         }
         long count = 0;
-        for (SkipList.Node node = first; node != null && range.belowMax(node.member()); node = node.next()) {
+        for (ScoreIndex.Entry node = first; node != null && range.belowMax(node.member()); node = node.next()) {
             count++;
         }
         return count;
     }
 
     /** 0-based rank of a node of this set. */
-    public long rank(SkipList.Node node) {
+    public long rank(ScoreIndex.Entry node) {
         return order.rank(node.score(), node.member()) - 1;
     }
 
@@ -179,7 +179,7 @@ public final class SortedSetValue extends CollectionValue {
      */
     public long scan(long cursor, BiConsumer<Bytes, Double> action) {
         if (!scores.isLarge()) {
-            for (SkipList.Node node = order.first(); node != null; node = node.next()) {
+            for (ScoreIndex.Entry node = order.first(); node != null; node = node.next()) {
                 action.accept(node.member(), node.score());
             }
             return 0;
@@ -193,7 +193,7 @@ public final class SortedSetValue extends CollectionValue {
 
     @Override
     public void forEachMember(MemberSink sink) {
-        for (SkipList.Node node = order.first(); node != null; node = node.next()) {
+        for (ScoreIndex.Entry node = order.first(); node != null; node = node.next()) {
             sink.put(node.member().bytes(), stored(node.score()));
         }
     }
@@ -228,7 +228,7 @@ public final class SortedSetValue extends CollectionValue {
         if (scores.isLarge()) {
             copy.scores.convert();
         }
-        for (SkipList.Node node = order.first(); node != null; node = node.next()) {
+        for (ScoreIndex.Entry node = order.first(); node != null; node = node.next()) {
             copy.scores.put(node.member(), node.score());
             copy.order.insert(node.score(), node.member());
         }
