@@ -343,6 +343,111 @@ public class CollectionsCompatibilityIT {
                 "GEOSEARCH g FROMMEMBER Palermo BYRADIUS 1 km WITHCOORD WITHDIST WITHHASH".split(" ")));
     }
 
+    /** Times Redis reports (idle, seen, delivered) and its radix tree's node count, which no other server can match. */
+    static String maskTimes(String[] command, String reply) {
+        String name = command[0].toLowerCase(Locale.ROOT);
+        if (name.equals("xpending")) {
+            return reply.replaceAll("(\\*\\[\\$[0-9]+-[0-9]+, \\$[^,\\]]*, ):\\d+", "$1:T");
+        }
+        if (name.equals("xinfo")) {
+            return reply.replaceAll("(\\$(idle|seen-time|radix-tree-nodes), ):\\d+", "$1:T").replaceAll(":\\d{12,}", ":T");
+        }
+        return normalize(command, reply);
+    }
+
+    /** Streams with IDs given (Redis would pick other ones from its own clock), groups, pending entries and claims. */
+    @Test
+    public void streamCommandsGetTheSameReplies() throws Exception {
+        List<String[]> commands = new ArrayList<>();
+        for (String line : List.of(
+                "XADD s 1-1 a 1", "XADD s 1-1 a 1", "XADD s 0-0 a 1", "XADD s 1-* b 2", "XADD s 2 c 3", "XADD s x a 1", "XADD s 3-1 a",
+                "XADD s NOMKSTREAM 4-0 a 1", "XADD nosuch NOMKSTREAM 1-1 a 1", "XADD s MAXLEN -1 5-0 a 1", "XADD s MAXLEN 1 MINID 1 5-0 a 1",
+                "XADD s LIMIT 5 5-0 a 1", "XADD s MAXLEN = 10 LIMIT 5 5-0 a 1", "XLEN s", "XLEN nosuch", "XRANGE s - +", "XRANGE s - + COUNT 2",
+                "XRANGE s (1-1 +", "XRANGE s - (2-0", "XRANGE s (- +", "XRANGE s 2 2", "XRANGE s - + COUNT 0", "XRANGE s x +",
+                "XREVRANGE s + - COUNT 1", "XREVRANGE s 1-2 1-1", "XDEL s 1-2 9-9", "XDEL s x", "XDEL nosuch 1-1", "XLEN s",
+                "XTRIM s MAXLEN 1", "XTRIM s", "XTRIM s 5", "XTRIM s MINID ~ 0 LIMIT 1", "XRANGE s - +", "SET str x", "XADD str 1-1 a 1",
+                "XRANGE str - +", "XLEN str", "XSETID s 1-1", "XSETID s 99-0 ENTRIESADDED 0", "XSETID s 99-0 ENTRIESADDED 10 MAXDELETEDID 1-1",
+                "XSETID nosuch 1-1", "XADD s 98-0 a 1", "XADD s 100-* a 1", "TYPE s", "OBJECT ENCODING s",
+                "XGROUP CREATE s g 0", "XGROUP CREATE s g 0", "XGROUP CREATE nosuch g 0", "XGROUP CREATE new g $ MKSTREAM", "XLEN new",
+                "XGROUP CREATE s g2 $ ENTRIESREAD -2", "XGROUP SETID s nosuch 0", "XGROUP FOO s g", "XGROUP CREATE s", "XGROUP DESTROY s g9",
+                "XGROUP CREATECONSUMER s g c0", "XGROUP CREATECONSUMER s g c0", "XGROUP DELCONSUMER s g c9",
+                "XREADGROUP GROUP g c1 STREAMS s >", "XREADGROUP GROUP g c2 STREAMS s >", "XREADGROUP GROUP g c1 STREAMS s 0",
+                "XREADGROUP GROUP g c1 COUNT 1 STREAMS s 0", "XREADGROUP GROUP nosuch c1 STREAMS s >", "XREADGROUP GROUP g c1 STREAMS s $",
+                "XREADGROUP STREAMS s >", "XREADGROUP GROUP g c1 STREAMS s", "XREAD GROUP g c STREAMS s 0", "XREAD STREAMS s >",
+                "XPENDING s g", "XPENDING s g - + 10", "XPENDING s g - + 10 c1", "XPENDING s g IDLE 0 - + 10", "XPENDING s nosuch",
+                "XPENDING s g - +", "XINFO GROUPS s", "XINFO CONSUMERS s g", "XINFO STREAM s", "XINFO STREAM s FULL", "XINFO STREAM s FULL COUNT 1",
+                "XINFO STREAM nosuch", "XINFO FOO s", "XINFO CONSUMERS s nosuch", "XACK s g 1-1 99-9", "XACK s g x", "XACK s nosuch 1-1",
+                "XCLAIM s g c3 0 2-0 100-0", "XCLAIM s g c3 0 2-0 JUSTID", "XCLAIM s g c3 0 2-0 RETRYCOUNT 7", "XCLAIM s g c3 0 98-0 FORCE",
+                "XCLAIM s g c3 0 2-0 BOGUS", "XCLAIM s g c3 x 2-0", "XCLAIM nosuch g c 0 1-1", "XPENDING s g - + 10",
+                "XAUTOCLAIM s g c4 0 0-0 COUNT 1", "XAUTOCLAIM s g c4 0 0-0", "XAUTOCLAIM s g c4 0 0-0 COUNT 0", "XAUTOCLAIM s g c4 x 0",
+                "XDEL s 98-0", "XAUTOCLAIM s g c4 0 0-0 JUSTID", "XINFO GROUPS s", "XGROUP SETID s g 0 ENTRIESREAD 0", "XINFO GROUPS s",
+                "XGROUP DELCONSUMER s g c4", "XGROUP DESTROY s g", "XINFO GROUPS s",
+                "XREAD COUNT 1 STREAMS s 0", "XREAD STREAMS s nosuch 0 0", "XREAD STREAMS s $", "XREAD STREAMS s", "XREAD COUNT x STREAMS s 0")) {
+            commands.add(line.split(" "));
+        }
+        Random random = new Random(Long.getLong("larder.differential.seed", 20261130L));
+        long[] nextMs = {10, 10};
+        for (int i = 0; i < 3000; i++) {
+            int which = random.nextInt(2);
+            String key = random.nextInt(20) == 0 ? "str" : "st" + which;
+            String group = "g" + random.nextInt(2);
+            String consumer = "c" + random.nextInt(3);
+            String someId = random.nextInt(Math.toIntExact(nextMs[which])) + "-" + random.nextInt(2);
+            commands.add(switch (random.nextInt(16)) {
+                case 0, 1, 2, 3, 4 -> {
+                    List<String> args = new ArrayList<>(List.of("XADD", key));
+                    if (random.nextInt(6) == 0) {
+                        args.addAll(List.of(random.nextBoolean() ? "MAXLEN" : "MINID", random.nextBoolean() ? "~" : "=",
+                                random.nextBoolean() ? String.valueOf(random.nextInt(150)) : someId));
+                    }
+                    nextMs[which] += random.nextInt(3);
+                    args.add(random.nextInt(10) == 0 ? someId : random.nextInt(4) == 0 ? nextMs[which] + "-*" : nextMs[which] + "-0");
+                    args.addAll(List.of("f", String.valueOf(i)));
+                    yield args.toArray(new String[0]);
+                }
+                case 5 -> new String[] {"XDEL", key, someId, someId};
+                case 6 -> new String[] {"XTRIM", key, random.nextBoolean() ? "MAXLEN" : "MINID", random.nextBoolean() ? "~" : "=",
+                    random.nextBoolean() ? String.valueOf(random.nextInt(200)) : someId};
+                case 7 -> new String[] {random.nextBoolean() ? "XRANGE" : "XREVRANGE", key, "-", "+", "COUNT", String.valueOf(random.nextInt(5))};
+                case 8 -> new String[] {"XGROUP", "CREATE", key, group, random.nextBoolean() ? "$" : someId, "MKSTREAM"};
+                case 9, 10 -> new String[] {"XREADGROUP", "GROUP", group, consumer, "COUNT", String.valueOf(1 + random.nextInt(4)),
+                    "STREAMS", key, random.nextInt(3) == 0 ? "0" : ">"};
+                case 11 -> new String[] {"XACK", key, group, someId, someId};
+                case 12 -> random.nextBoolean() ? new String[] {"XPENDING", key, group} : new String[] {"XPENDING", key, group, "-", "+", "5"};
+                case 13 -> random.nextBoolean() ? new String[] {"XCLAIM", key, group, consumer, "0", someId, "JUSTID"}
+                        : new String[] {"XAUTOCLAIM", key, group, consumer, "0", "0-0", "COUNT", "2"};
+                case 14 -> new String[] {"XINFO", random.nextBoolean() ? "GROUPS" : "STREAM", key};
+                default -> random.nextBoolean() ? new String[] {"XLEN", key} : new String[] {"XREAD", "COUNT", "3", "STREAMS", key, someId};
+            });
+        }
+        Differential.assertSameReplies(larder.respPort, redis.port, commands, CollectionsCompatibilityIT::maskTimes);
+    }
+
+    @Test
+    public void blockedStreamReadersAreServedAsRedisServesThem() throws Exception {
+        assertEquals(readStreamsBlocking(redis.port), readStreamsBlocking(larder.respPort));
+    }
+
+    private static List<String> readStreamsBlocking(int port) throws Exception {
+        List<String> seen = new ArrayList<>();
+        try (RespClient reader = new RespClient(port); RespClient groupReader = new RespClient(port); RespClient writer = new RespClient(port)) {
+            writer.call("DEL", "bs");
+            writer.call("XGROUP", "CREATE", "bs", "grp", "$", "MKSTREAM");
+            reader.send("XREAD", "BLOCK", "0", "STREAMS", "bs", "$");
+            groupReader.send("XREADGROUP", "GROUP", "grp", "c", "BLOCK", "0", "STREAMS", "bs", ">");
+            Thread.sleep(200);
+            seen.add(writer.call("XADD", "bs", "5-1", "k", "v"));
+            seen.add(reader.read());
+            seen.add(groupReader.read());
+            seen.add(writer.call("XPENDING", "bs", "grp"));
+            long began = System.nanoTime();
+            seen.add(reader.call("XREAD", "BLOCK", "300", "STREAMS", "bs", "$"));
+            long waited = (System.nanoTime() - began) / 1_000_000;
+            seen.add(waited >= 250 && waited < 3000 ? "waited about 0.3 s" : "waited " + waited + " ms");
+        }
+        return seen;
+    }
+
     @Test
     public void blockingCommandsAnswerAsRedisWhenTheyNeedNotWait() throws Exception {
         List<String[]> cases = new ArrayList<>();

@@ -10,6 +10,7 @@ import dev.larder.redis.api.CommandFamily;
 import dev.larder.redis.api.CommandFlag;
 import dev.larder.redis.api.CommandSpec;
 import dev.larder.redis.api.Keyspace;
+import dev.larder.redis.api.RecordedReply;
 import dev.larder.redis.api.RedisCommand;
 import dev.larder.redis.api.RedisException;
 import dev.larder.redis.api.Reply;

@@ -1,16 +1,18 @@
-package dev.larder.redis.engine.internal;
+package dev.larder.redis.api;
 
-import dev.larder.redis.api.Reply;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
-/** A reply written now and sent later, on the client's own thread: a served blocked command's. */
-final class RecordedReply implements Reply {
+/**
+ * A reply written now and replayed later into another: a served blocked command's, or the part of a
+ * reply that is written before its length is known (XCLAIM).
+ */
+public final class RecordedReply implements Reply {
 
     private final List<Consumer<Reply>> parts = new ArrayList<>();
 
-    void replay(Reply target) {
+    public void replay(Reply target) {
         parts.forEach(part -> part.accept(target));
     }
 
