@@ -15,6 +15,7 @@ import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.Test;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Protocol;
 
 /**
  * Hashes, lists, sets and sorted sets against redis-server 7: random command sequences and fixed error
@@ -205,6 +206,23 @@ public class CollectionsCompatibilityIT {
         assertSameReplies(cases);
     }
 
+    /** Hash field times to live (Redis 7.4+, not in the reference server): the engine removes due fields, and the key with the last. */
+    @Test
+    public void hashFieldsExpireWithoutBeingRead() throws Exception {
+        try (Jedis jedis = new Jedis("127.0.0.1", larder.respPort)) {
+            jedis.hset("fields", Map.of("a", "1", "b", "2"));
+            jedis.sendCommand(Protocol.Command.HPEXPIRE, "fields", "100", "FIELDS", "1", "a");
+            jedis.sendCommand(Protocol.Command.HPEXPIRE, "fields", "300", "FIELDS", "1", "b");
+            Thread.sleep(250);
+            assertEquals(List.of("b"), List.copyOf(jedis.hkeys("fields")));
+            long deadline = System.currentTimeMillis() + 3000;
+            while (jedis.exists("fields") && System.currentTimeMillis() < deadline) {
+                Thread.sleep(50);
+            }
+            assertFalse("the key goes with its last field, unread", jedis.exists("fields"));
+        }
+    }
+
     @Test
     public void collectionsSurviveARestartAndAKill() throws Exception {
         try (Jedis jedis = new Jedis("127.0.0.1", larder.respPort)) {
@@ -218,6 +236,16 @@ public class CollectionsCompatibilityIT {
             }
             jedis.hset("gone", "f", "v");
             jedis.del("gone");
+            for (int i = 1; i <= 300; i++) {
+                jedis.sendCommand(Protocol.Command.XADD, "stream", i + "-0", "n", Integer.toString(i));
+            }
+            jedis.sendCommand(Protocol.Command.XGROUP, "CREATE", "stream", "workers", "0");
+            jedis.sendCommand(Protocol.Command.XREADGROUP, "GROUP", "workers", "w1", "COUNT", "5", "STREAMS", "stream", ">");
+            jedis.sendCommand(Protocol.Command.XACK, "stream", "workers", "1-0", "2-0");
+            jedis.sendCommand(Protocol.Command.XDEL, "stream", "300-0");
+            jedis.hset("ttl", Map.of("short", "1", "long", "2"));
+            jedis.sendCommand(Protocol.Command.HPEXPIRE, "ttl", "1", "FIELDS", "1", "short");
+            jedis.sendCommand(Protocol.Command.HEXPIRE, "ttl", "5000", "FIELDS", "1", "long");
             jedis.lpop("list", 10);
             jedis.zremrangeByRank("zset", 0, 99);
             jedis.expire("set", 5000);
@@ -235,6 +263,14 @@ public class CollectionsCompatibilityIT {
             assertEquals(1900, (long) jedis.zcard("zset"));
             assertEquals(0, (long) jedis.zrank("zset", "m100"));
             assertFalse(jedis.exists("gone"));
+            assertEquals(299, (long) jedis.xlen("stream"));
+            assertEquals("[3, 3-0, 5-0, [[w1, 3]]]", String.valueOf(decode(jedis.sendCommand(Protocol.Command.XPENDING,
+                    "stream", "workers"))));
+            assertEquals("[[299-0, [n, 299]]]", String.valueOf(decode(jedis.sendCommand(Protocol.Command.XREVRANGE,
+                    "stream", "+", "-", "COUNT", "1"))));
+            assertEquals(List.of("long"), List.copyOf(jedis.hkeys("ttl")));
+            long fieldTtl = (Long) ((List<?>) jedis.sendCommand(Protocol.Command.HTTL, "ttl", "FIELDS", "1", "long")).get(0);
+            assertTrue("field TTL " + fieldTtl, fieldTtl > 4000 && fieldTtl <= 5000);
             // after the restart: changes that only the change log has when the process dies
             jedis.hset("hash", Map.of("f0", "changed", "new", "field"));
             jedis.hdel("hash", "f1");
@@ -243,6 +279,8 @@ public class CollectionsCompatibilityIT {
             jedis.srem("set", "m0");
             jedis.zadd("zset", -1, "m1999");
             jedis.del("gone2");
+            jedis.sendCommand(Protocol.Command.XADD, "stream", "300-1", "n", "after");
+            jedis.sendCommand(Protocol.Command.XACK, "stream", "workers", "3-0", "4-0", "5-0");
             Thread.sleep(1500);
         }
         larder.kill9();
@@ -259,6 +297,9 @@ public class CollectionsCompatibilityIT {
             assertEquals(1999, (long) jedis.scard("set"));
             assertEquals(0, (long) jedis.zrank("zset", "m1999"));
             assertEquals(-1.0, jedis.zscore("zset", "m1999"), 0);
+            assertEquals("[[300-1, [n, after]]]", String.valueOf(decode(jedis.sendCommand(Protocol.Command.XRANGE,
+                    "stream", "(299-0", "+"))));
+            assertEquals(0L, ((List<?>) jedis.sendCommand(Protocol.Command.XPENDING, "stream", "workers")).get(0));
         }
     }
 
@@ -506,6 +547,17 @@ public class CollectionsCompatibilityIT {
             seen.add(second.read());
         }
         return seen;
+    }
+
+    /** A Jedis raw reply as text: byte arrays as strings, lists as lists. */
+    private static Object decode(Object reply) {
+        if (reply instanceof byte[] bytes) {
+            return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+        }
+        if (reply instanceof List<?> list) {
+            return list.stream().map(CollectionsCompatibilityIT::decode).toList();
+        }
+        return reply;
     }
 
     private static final String[] KEYS = {"h1", "h2", "l1", "l2", "s1", "s2", "z1", "z2", "str"};

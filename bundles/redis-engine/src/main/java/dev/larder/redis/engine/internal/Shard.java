@@ -35,8 +35,11 @@ final class Shard {
         }
     }
 
-    /** When a key is due to expire; stale once the key's expiry changed (checked when popped). */
-    private record Expiry(long at, Tenant tenant, int database, Bytes key) {
+    /**
+     * When a key is due to expire (stale once the key's expiry changed, checked when popped), or, with
+     * {@code members}, when members of its collection are (hash fields with a time to live).
+     */
+    private record Expiry(long at, Tenant tenant, int database, Bytes key, boolean members) {
     }
 
     final ReentrantLock lock = new ReentrantLock();
@@ -92,9 +95,16 @@ final class Shard {
         return taken;
     }
 
+    /** A collection's members may expire: it is looked at when the first of them is due. */
+    void membersMayExpire(Tenant tenant, int database, Bytes key, CollectionValue collection) {
+        if (collection.scheduleMemberExpiry()) {
+            expiries.add(new Expiry(collection.nextMemberExpiry(), tenant, database, key, true));
+        }
+    }
+
     void expiryChanged(Tenant tenant, int database, Bytes key, long expireAt) {
         if (expireAt != Keyspace.NO_EXPIRY) {
-            expiries.add(new Expiry(expireAt, tenant, database, key));
+            expiries.add(new Expiry(expireAt, tenant, database, key, false));
         }
     }
 
@@ -149,6 +159,23 @@ final class Shard {
         }
     }
 
+    private int expireMembers(Expiry due, ScanTable<Entry> table, Entry entry, CollectionValue collection, long nowMillis) {
+        collection.memberExpiryDone();
+        if (collection.removeExpiredMembers(nowMillis) == 0) {
+            membersMayExpire(due.tenant, due.database, due.key, collection);
+            return 0;
+        }
+        if (collection.isEmpty() && collection.removedWhenEmpty()) {
+            retire(due.tenant, due.database, due.key, entry);
+            table.remove(due.key);
+            changed(due.tenant, due.database, due.key, null);
+            return 1;
+        }
+        changed(due.tenant, due.database, due.key, entry);
+        membersMayExpire(due.tenant, due.database, due.key, collection);
+        return 0;
+    }
+
     /** Removes keys whose time has come, at most {@code limit}; returns how many. */
     int expire(long nowMillis, int limit) {
         int removed = 0;
@@ -159,6 +186,12 @@ final class Shard {
             }
             ScanTable<Entry> table = table(due.tenant, due.database);
             Entry entry = table.get(due.key);
+            if (due.members) {
+                if (entry != null && entry.value instanceof CollectionValue collection) {
+                    removed += expireMembers(due, table, entry, collection, nowMillis);
+                }
+                continue;
+            }
             if (entry != null && entry.expireAt == due.at) {
                 retire(due.tenant, due.database, due.key, entry);
                 table.remove(due.key);

@@ -124,6 +124,9 @@ final class ShardedKeyspace implements Keyspace {
         } else {
             shard.changed(tenant, index, k, entry);
             shard.written(tenant, index, k);
+            if (entry.value instanceof CollectionValue collection) {
+                shard.membersMayExpire(tenant, index, k, collection);
+            }
         }
     }
 

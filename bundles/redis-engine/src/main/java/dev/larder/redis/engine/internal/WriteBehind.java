@@ -190,6 +190,8 @@ final class WriteBehind {
                     && loaded.collection().removedWhenEmpty()) {
                 keys.remove(loaded.key());
                 shard.changed(loaded.tenant(), loaded.database(), loaded.key(), null);
+            } else if (current != null && current.value == loaded.collection()) {
+                shard.membersMayExpire(loaded.tenant(), loaded.database(), loaded.key(), loaded.collection());
             }
         } finally {
             shard.lock.unlock();

@@ -76,6 +76,37 @@ public abstract class CollectionValue implements RedisValue {
         }
     }
 
+    /** Unix ms the engine was last asked to expire members at; Long.MAX_VALUE when not asked. */
+    private long memberExpiryScheduled = Long.MAX_VALUE;
+
+    /** When the next member may expire (Unix ms), Long.MAX_VALUE when none can (a hash field's time to live). */
+    public long nextMemberExpiry() {
+        return Long.MAX_VALUE;
+    }
+
+    /** Removes the members whose time has come; returns how many. */
+    public int removeExpiredMembers(long nowMillis) {
+        return 0;
+    }
+
+    /**
+     * Engine: true when members expire sooner than the engine was last asked to look, which it then
+     * remembers; so a collection is queued once per expiry time however often it is written.
+     */
+    public final boolean scheduleMemberExpiry() {
+        long next = nextMemberExpiry();
+        if (next < memberExpiryScheduled) {
+            memberExpiryScheduled = next;
+            return true;
+        }
+        return false;
+    }
+
+    /** Engine: the scheduled look has happened. */
+    public final void memberExpiryDone() {
+        memberExpiryScheduled = Long.MAX_VALUE;
+    }
+
     /** Engine: the collection's version, 0 until a keyspace holds it. */
     public final long version() {
         return version;

@@ -119,6 +119,16 @@ public final class HashValue extends CollectionValue {
         changed(key);
     }
 
+    @Override
+    public long nextMemberExpiry() {
+        return expiries == null || expiries.isEmpty() ? Long.MAX_VALUE : nextExpiry;
+    }
+
+    @Override
+    public int removeExpiredMembers(long nowMillis) {
+        return removeExpired(nowMillis);
+    }
+
     /** Removes the fields whose time has come; returns how many. Cheap when none is due. */
     public int removeExpired(long nowMillis) {
         if (expiries == null || nowMillis < nextExpiry) {
