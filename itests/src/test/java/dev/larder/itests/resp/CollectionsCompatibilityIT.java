@@ -4,6 +4,19 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.Consumer;
+import io.lettuce.core.GeoArgs;
+import io.lettuce.core.GeoSearch;
+import io.lettuce.core.KeyValue;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScoredValue;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.XReadArgs;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.protocol.ProtocolVersion;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -204,6 +217,48 @@ public class CollectionsCompatibilityIT {
         cases.add(new String[] {"RPUSH", "l", "a"});
         cases.add(new String[] {"OBJECT", "ENCODING", "l"});
         assertSameReplies(cases);
+    }
+
+    /** Lettuce's typed collection calls over RESP2 and RESP3: what its decoders make of Larder's reply shapes. */
+    @Test
+    public void lettuceReadsCollectionRepliesOverResp2AndResp3() {
+        for (ProtocolVersion protocol : List.of(ProtocolVersion.RESP2, ProtocolVersion.RESP3)) {
+            RedisClient client = RedisClient.create(RedisURI.create("redis://127.0.0.1:" + larder.respPort));
+            client.setOptions(ClientOptions.builder().protocolVersion(protocol).build());
+            try (StatefulRedisConnection<String, String> connection = client.connect()) {
+                RedisCommands<String, String> redis = connection.sync();
+                redis.select(7);
+                redis.flushdb();
+                redis.hset("h", Map.of("a", "1", "b", "2"));
+                assertEquals(Map.of("a", "1", "b", "2"), redis.hgetall("h"));
+                redis.zadd("z", 1.5, "x", 2.5, "y");
+                assertEquals(List.of(ScoredValue.just(1.5, "x"), ScoredValue.just(2.5, "y")), redis.zrangeWithScores("z", 0, -1));
+                assertEquals(ScoredValue.just(1.5, "x"), redis.zpopmin("z"));
+                assertEquals(Double.valueOf(2.5), redis.zscore("z", "y"));
+                redis.sadd("s", "m1", "m2");
+                assertEquals(java.util.Set.of("m1", "m2"), redis.smembers("s"));
+                redis.rpush("l", "e1", "e2");
+                assertEquals(KeyValue.just("l", "e1"), redis.blpop(1, "l"));
+                assertEquals(null, redis.blpop(0.1, "empty"));
+                String id = redis.xadd("st", Map.of("f", "v"));
+                redis.xgroupCreate(XReadArgs.StreamOffset.from("st", "0"), "g");
+                List<StreamMessage<String, String>> read = redis.xreadgroup(Consumer.from("g", "c"),
+                        XReadArgs.StreamOffset.lastConsumed("st"));
+                assertEquals(1, read.size());
+                assertEquals(id, read.get(0).getId());
+                assertEquals(Map.of("f", "v"), read.get(0).getBody());
+                assertEquals(1L, redis.xpending("st", "g").getCount());
+                assertEquals(Long.valueOf(1), redis.xack("st", "g", id));
+                redis.geoadd("geo", 13.361389, 38.115556, "Palermo", 15.087269, 37.502669, "Catania");
+                assertEquals(166.2742, redis.geodist("geo", "Palermo", "Catania", GeoArgs.Unit.km), 0.0001);
+                assertEquals(java.util.Set.of("Palermo", "Catania"), redis.geosearch("geo", GeoSearch.fromMember("Palermo"),
+                        GeoSearch.byRadius(200, GeoArgs.Unit.km)));
+                assertEquals(Long.valueOf(1), redis.pfadd("hll", "a", "b", "c"));
+                assertEquals(Long.valueOf(3), redis.pfcount("hll"));
+            } finally {
+                client.shutdown();
+            }
+        }
     }
 
     /** Hash field times to live (Redis 7.4+, not in the reference server): the engine removes due fields, and the key with the last. */
