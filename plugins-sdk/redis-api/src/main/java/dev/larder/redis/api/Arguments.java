@@ -109,6 +109,45 @@ public final class Arguments {
         return value;
     }
 
+    /**
+     * Start and stop indexes as LRANGE, LTRIM, ZRANGE and ZREMRANGEBYRANK read them over {@code length}
+     * elements: negative ones count from the end, the start is raised to 0 and the stop cut to the last.
+     *
+     * @return {start, stop}, or null when the range holds nothing
+     */
+    public static long[] indexRange(long start, long stop, long length) {
+        if (start < 0) {
+            start += length;
+        }
+        if (stop < 0) {
+            stop += length;
+        }
+        if (start < 0) {
+            start = 0;
+        }
+        if (start > stop || start >= length) {
+            return null;
+        }
+        return new long[] {start, Math.min(stop, length - 1)};
+    }
+
+    /**
+     * The subcommand at {@code argv[1]} in lower case, checked as Redis checks it: an unknown one is
+     * "unknown subcommand", a known one with the wrong number of arguments (an arity as {@link CommandSpec}
+     * counts it) is "wrong number of arguments for 'command|sub'".
+     */
+    public static String subcommand(byte[][] argv, String command, java.util.Map<String, Integer> arities) throws RedisException {
+        String sub = text(argv[1]).toLowerCase(java.util.Locale.ROOT);
+        Integer arity = arities.get(sub);
+        if (arity == null) {
+            throw RedisException.unknownSubcommand(command.toUpperCase(java.util.Locale.ROOT), argv[1]);
+        }
+        if (arity > 0 ? argv.length != arity : argv.length < -arity) {
+            throw RedisException.wrongArity(command.toLowerCase(java.util.Locale.ROOT) + "|" + sub);
+        }
+        return sub;
+    }
+
     /** A double as Redis's strtold accepts it, without NaN; "inf" and "-inf" are infinities. */
     public static double toDouble(byte[] argument) throws RedisException {
         // strtold stops at a blank or a NUL byte, and Redis then refuses the rest; Java would trim them

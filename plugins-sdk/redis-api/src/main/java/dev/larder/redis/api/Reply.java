@@ -47,4 +47,12 @@ public interface Reply {
     default void ok() {
         simple("OK");
     }
+
+    /** A HELP subcommand's answer: one status line each. */
+    default void help(String... lines) {
+        array(lines.length);
+        for (String line : lines) {
+            simple(line);
+        }
+    }
 }

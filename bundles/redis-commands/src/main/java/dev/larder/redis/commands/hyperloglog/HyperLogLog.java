@@ -356,6 +356,25 @@ final class HyperLogLog {
         byte[] dense = new byte[DENSE_SIZE];
         System.arraycopy(bytes, 0, dense, 0, HEADER);
         dense[4] = DENSE;
+        if (!forEachValueRun((first, run, value) -> {
+            for (int i = 0; i < run; i++) {
+                denseWrite(dense, HEADER, first + i, value);
+            }
+        })) {
+            return false;
+        }
+        bytes = dense;
+        length = DENSE_SIZE;
+        return true;
+    }
+
+    /** Receives a run of registers of one non-zero value. */
+    private interface ValueRun {
+        void accept(int first, int run, int value);
+    }
+
+    /** Walks a sparse HLL's opcodes; false when they do not cover exactly every register (corrupt). */
+    private boolean forEachValueRun(ValueRun visitor) {
         int index = 0;
         int p = HEADER;
         while (p < length) {
@@ -368,22 +387,15 @@ final class HyperLogLog {
                 p += 2;
             } else {
                 int run = valLength(op);
-                int value = valValue(op);
                 if (run + index > REGISTERS) {
-                    break;
+                    return false;
                 }
-                for (int i = 0; i < run; i++) {
-                    denseWrite(dense, HEADER, index++, value);
-                }
+                visitor.accept(index, run, valValue(op));
+                index += run;
                 p++;
             }
         }
-        if (index != REGISTERS) {
-            return false;
-        }
-        bytes = dense;
-        length = DENSE_SIZE;
-        return true;
+        return index == REGISTERS;
     }
 
     // --- merging and counting -------------------------------------------------------------------------
@@ -396,29 +408,11 @@ final class HyperLogLog {
             }
             return true;
         }
-        int index = 0;
-        int p = HEADER;
-        while (p < length) {
-            int op = bytes[p] & 0xff;
-            if (isZero(op)) {
-                index += zeroLength(op);
-                p++;
-            } else if (isXZero(op)) {
-                index += xzeroLength(bytes, p);
-                p += 2;
-            } else {
-                int run = valLength(op);
-                int value = valValue(op);
-                if (run + index > REGISTERS) {
-                    break;
-                }
-                for (int i = 0; i < run; i++, index++) {
-                    max[index] = Math.max(max[index], value);
-                }
-                p++;
+        return forEachValueRun((first, run, value) -> {
+            for (int i = first; i < first + run; i++) {
+                max[i] = Math.max(max[i], value);
             }
-        }
-        return index == REGISTERS;
+        });
     }
 
     /** The estimated cardinality, or -1 when the HLL is corrupt. */

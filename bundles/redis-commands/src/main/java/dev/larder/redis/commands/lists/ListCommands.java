@@ -116,22 +116,8 @@ public class ListCommands implements CommandFamily {
 
     /** Start and stop as LRANGE and LTRIM read them, clamped into the list; null when nothing is in the range. */
     private static int[] span(long start, long stop, int size) {
-        if (start < 0) {
-            start += size;
-        }
-        if (stop < 0) {
-            stop += size;
-        }
-        if (start < 0) {
-            start = 0;
-        }
-        if (start > stop || start >= size) {
-            return null;
-        }
-        if (stop >= size) {
-            stop = size - 1;
-        }
-        return new int[] {(int) start, (int) stop};
+        long[] range = Arguments.indexRange(start, stop, size);
+        return range == null ? null : new int[] {(int) range[0], (int) range[1]};
     }
 
     private static void push(CommandContext c, byte[][] argv, Reply r, boolean left, boolean onlyExisting) throws RedisException {

@@ -67,16 +67,13 @@ public class ServerCommands implements CommandFamily {
                     + " serializedlength:" + (string != null ? DumpPayload.serializedLength(string.bytes()) : 0)
                     + " lru:" + ((c.nowMillis() / 1000 - idleSeconds) & 0xFFFFFF) + " lru_seconds_idle:" + idleSeconds);
         } else if (sub.equals("help") && argv.length == 2) {
-            List<String> help = List.of(
-                    "DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+            r.help("DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
                     "OBJECT <key>",
                     "    Show low-level info about the key and associated value.",
                     "SLEEP <seconds>",
                     "    Stop the server for <seconds>. Decimals allowed.",
                     "HELP",
                     "    Print this help.");
-            r.array(help.size());
-            help.forEach(r::simple);
         } else {
             throw RedisException.unknownSubcommand("DEBUG", argv[1]);
         }

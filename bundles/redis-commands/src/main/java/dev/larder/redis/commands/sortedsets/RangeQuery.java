@@ -90,24 +90,7 @@ final class RangeQuery {
     List<ScoreIndex.Entry> run(SortedSetValue zset) {
         List<ScoreIndex.Entry> nodes = new ArrayList<>();
         if (kind == Kind.RANK) {
-            long size = zset.size();
-            long from = start < 0 ? size + start : start;
-            long to = stop < 0 ? size + stop : stop;
-            if (from < 0) {
-                from = 0;
-            }
-            if (from > to || from >= size) {
-                return nodes;
-            }
-            if (to >= size) {
-                to = size - 1;
-            }
-            ScoreIndex.Entry node = zset.byRank(reverse ? size - 1 - from : from);
-            for (long i = from; i <= to && node != null; i++) {
-                nodes.add(node);
-                node = reverse ? node.previous() : node.next();
-            }
-            return nodes;
+            return SortedSetCommands.rankRange(zset, start, stop, reverse);
         }
         if (offset > 0 && offset >= zset.size()) {
             return nodes;

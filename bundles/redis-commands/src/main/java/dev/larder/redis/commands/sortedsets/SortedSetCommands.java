@@ -99,7 +99,7 @@ public class SortedSetCommands implements CommandFamily {
                 RedisCommand.of(command("zremrangebyrank", 4).flags(WRITE).keys(1, 1, 1).categories("sortedset").build(), (c, argv, r) -> {
                     long start = Arguments.toLong(argv[2]);
                     long stop = Arguments.toLong(argv[3]);
-                    removeRange(c, argv[1], r, zset -> rankRange(zset, start, stop));
+                    removeRange(c, argv[1], r, zset -> rankRange(zset, start, stop, false));
                 }),
                 RedisCommand.of(command("zremrangebyscore", 4).flags(WRITE).keys(1, 1, 1).categories("sortedset").build(), (c, argv, r) -> {
                     ScoreRange range = Ranges.score(argv[2], argv[3]);
@@ -313,25 +313,17 @@ public class SortedSetCommands implements CommandFamily {
         return result.size();
     }
 
-    private static List<ScoreIndex.Entry> rankRange(SortedSetValue zset, long start, long stop) {
-        long size = zset.size();
-        if (start < 0) {
-            start += size;
-        }
-        if (stop < 0) {
-            stop += size;
-        }
-        if (start < 0) {
-            start = 0;
-        }
+    /** The members from rank {@code start} to {@code stop} (clamped as ZRANGE clamps), lowest or, reversed, highest first. */
+    static List<ScoreIndex.Entry> rankRange(SortedSetValue zset, long start, long stop, boolean reverse) {
         List<ScoreIndex.Entry> nodes = new ArrayList<>();
-        if (start > stop || start >= size) {
+        long[] range = Arguments.indexRange(start, stop, zset.size());
+        if (range == null) {
             return nodes;
         }
-        stop = Math.min(stop, size - 1);
-        ScoreIndex.Entry node = zset.byRank(start);
-        for (long i = start; i <= stop && node != null; i++, node = node.next()) {
+        ScoreIndex.Entry node = zset.byRank(reverse ? zset.size() - 1 - range[0] : range[0]);
+        for (long i = range[0]; i <= range[1] && node != null; i++) {
             nodes.add(node);
+            node = reverse ? node.previous() : node.next();
         }
         return nodes;
     }

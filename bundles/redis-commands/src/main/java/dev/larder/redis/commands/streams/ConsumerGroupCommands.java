@@ -124,40 +124,26 @@ final class ConsumerGroupCommands {
 
     /** XGROUP CREATE | SETID | DESTROY | CREATECONSUMER | DELCONSUMER | HELP */
     private static void xgroup(CommandContext c, byte[][] argv, Reply r) throws RedisException {
-        String sub = Arguments.text(argv[1]).toLowerCase(Locale.ROOT);
-        int arity = switch (sub) {
-            case "create", "setid" -> -5;
-            case "destroy" -> 4;
-            case "createconsumer", "delconsumer" -> 5;
-            case "help" -> 2;
-            default -> throw RedisException.unknownSubcommand("XGROUP", argv[1]);
-        };
-        if (arity > 0 ? argv.length != arity : argv.length < -arity) {
-            throw RedisException.wrongArity("xgroup|" + sub);
-        }
+        String sub = Arguments.subcommand(argv, "xgroup",
+                Map.of("create", -5, "setid", -5, "destroy", 4, "createconsumer", 5, "delconsumer", 5, "help", 2));
         if (sub.equals("help")) {
-            String[] lines = {
-                "XGROUP <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-                "CREATE <key> <groupname> <id|$> [option]",
-                "    Create a new consumer group. Options are:",
-                "    * MKSTREAM",
-                "      Create the empty stream if it does not exist.",
-                "    * ENTRIESREAD entries_read",
-                "      Set the group's entries_read counter (internal use).",
-                "CREATECONSUMER <key> <groupname> <consumer>",
-                "    Create a new consumer in the specified group.",
-                "DELCONSUMER <key> <groupname> <consumer>",
-                "    Remove the specified consumer.",
-                "DESTROY <key> <groupname>",
-                "    Remove the specified group.",
-                "SETID <key> <groupname> <id|$> [ENTRIESREAD entries_read]",
-                "    Set the current group ID and entries_read counter.",
-                "HELP",
-                "    Print this help."};
-            r.array(lines.length);
-            for (String line : lines) {
-                r.simple(line);
-            }
+            r.help("XGROUP <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+                    "CREATE <key> <groupname> <id|$> [option]",
+                    "    Create a new consumer group. Options are:",
+                    "    * MKSTREAM",
+                    "      Create the empty stream if it does not exist.",
+                    "    * ENTRIESREAD entries_read",
+                    "      Set the group's entries_read counter (internal use).",
+                    "CREATECONSUMER <key> <groupname> <consumer>",
+                    "    Create a new consumer in the specified group.",
+                    "DELCONSUMER <key> <groupname> <consumer>",
+                    "    Remove the specified consumer.",
+                    "DESTROY <key> <groupname>",
+                    "    Remove the specified group.",
+                    "SETID <key> <groupname> <id|$> [ENTRIESREAD entries_read]",
+                    "    Set the current group ID and entries_read counter.",
+                    "HELP",
+                    "    Print this help.");
             return;
         }
         boolean makeStream = false;

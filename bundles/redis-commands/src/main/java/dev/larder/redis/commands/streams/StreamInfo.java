@@ -6,7 +6,6 @@ import dev.larder.redis.api.RedisException;
 import dev.larder.redis.api.Reply;
 import dev.larder.redis.api.types.StreamId;
 import dev.larder.redis.api.types.StreamValue;
-import java.util.Locale;
 import java.util.Map;
 
 /** XINFO STREAM [FULL [COUNT n]], GROUPS, CONSUMERS and HELP, shaped as Redis 7.0 shapes them (maps in RESP3). */
@@ -16,32 +15,17 @@ final class StreamInfo {
     }
 
     static void xinfo(CommandContext c, byte[][] argv, Reply r) throws RedisException {
-        String sub = Arguments.text(argv[1]).toLowerCase(Locale.ROOT);
-        int arity = switch (sub) {
-            case "stream" -> -3;
-            case "groups" -> 3;
-            case "consumers" -> 4;
-            case "help" -> 2;
-            default -> throw RedisException.unknownSubcommand("XINFO", argv[1]);
-        };
-        if (arity > 0 ? argv.length != arity : argv.length < -arity) {
-            throw RedisException.wrongArity("xinfo|" + sub);
-        }
+        String sub = Arguments.subcommand(argv, "xinfo", Map.of("stream", -3, "groups", 3, "consumers", 4, "help", 2));
         if (sub.equals("help")) {
-            String[] lines = {
-                "XINFO <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-                "CONSUMERS <key> <groupname>",
-                "    Show consumers of <groupname>.",
-                "GROUPS <key>",
-                "    Show the stream consumer groups.",
-                "STREAM <key> [FULL [COUNT <count>]",
-                "    Show information about the stream.",
-                "HELP",
-                "    Print this help."};
-            r.array(lines.length);
-            for (String line : lines) {
-                r.simple(line);
-            }
+            r.help("XINFO <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+                    "CONSUMERS <key> <groupname>",
+                    "    Show consumers of <groupname>.",
+                    "GROUPS <key>",
+                    "    Show the stream consumer groups.",
+                    "STREAM <key> [FULL [COUNT <count>]",
+                    "    Show information about the stream.",
+                    "HELP",
+                    "    Print this help.");
             return;
         }
         StreamValue stream = StreamCommands.stream(c, argv[2]);

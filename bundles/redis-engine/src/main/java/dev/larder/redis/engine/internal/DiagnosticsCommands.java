@@ -207,7 +207,7 @@ final class DiagnosticsCommands implements CommandFamily {
             diagnostics.resetSlowLog();
             r.ok();
         } else if (sub.equals("help") && argv.length == 2) {
-            help(r, "SLOWLOG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+            r.help("SLOWLOG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
                     "GET [<count>]", "    Return top <count> entries from the slowlog (default: 10, -1 mean all).",
                     "LEN", "    Return the length of the slowlog.", "RESET", "    Reset the slowlog.", "HELP", "    Print this help.");
         } else {
@@ -253,7 +253,7 @@ final class DiagnosticsCommands implements CommandFamily {
         } else if (sub.equals("doctor") && argv.length == 2) {
             r.bulk(doctor(events));
         } else if (sub.equals("help") && argv.length == 2) {
-            help(r, "LATENCY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+            r.help("LATENCY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
                     "DOCTOR", "    Return a human readable latency analysis report.",
                     "GRAPH <event>", "    Return a latency graph for the <event> using ASCII bars.",
                     "HISTORY <event>", "    Return time-latency samples for the <event> class.",
@@ -328,7 +328,7 @@ final class DiagnosticsCommands implements CommandFamily {
             r.bulk("keys.count");
             r.integer(keys);
         } else if (sub.equals("help") && argv.length == 2) {
-            help(r, "MEMORY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+            r.help("MEMORY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
                     "STATS", "    Return information about the memory usage of the server.",
                     "USAGE <key> [SAMPLES <count>]", "    Return memory in bytes used by <key> and its value.", "HELP", "    Print this help.");
         } else {
@@ -336,10 +336,4 @@ final class DiagnosticsCommands implements CommandFamily {
         }
     }
 
-    private static void help(Reply r, String... lines) {
-        r.array(lines.length);
-        for (String line : lines) {
-            r.simple(line);
-        }
-    }
 }
