@@ -125,12 +125,7 @@ public class CollectionsCompatibilityIT {
 
     @Test
     public void randomCommandSequencesGetTheSameReplies() throws Exception {
-        Random random = new Random(Long.getLong("larder.differential.seed", 20261128L));
-        List<String[]> commands = new ArrayList<>();
-        for (int i = 0; i < 6000; i++) {
-            commands.add(randomCommand(random));
-        }
-        assertSameReplies(commands);
+        assertSameReplies(Differential.randomCommands(20261128L, 6000, CollectionsCompatibilityIT::randomCommand));
     }
 
     @Test

@@ -58,6 +58,16 @@ final class Differential {
                 + String.join("\n", differences.subList(0, Math.min(20, differences.size()))), differences.isEmpty());
     }
 
+    /** {@code count} commands from a generator, seeded by -Dlarder.differential.seed or {@code defaultSeed}. */
+    static List<String[]> randomCommands(long defaultSeed, int count, java.util.function.Function<java.util.Random, String[]> generator) {
+        java.util.Random random = new java.util.Random(Long.getLong("larder.differential.seed", defaultSeed));
+        List<String[]> commands = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            commands.add(generator.apply(random));
+        }
+        return commands;
+    }
+
     /** The top-level elements of an array reply in RespClient's text form ("*[a, *[b, c]]"). */
     static List<String> elements(String reply) {
         List<String> elements = new ArrayList<>();

@@ -73,12 +73,7 @@ public class RespCompatibilityIT {
 
     @Test
     public void randomCommandSequencesGetTheSameReplies() throws Exception {
-        Random random = new Random(Long.getLong("larder.differential.seed", 20261127L));
-        List<String[]> commands = new ArrayList<>();
-        for (int i = 0; i < 4000; i++) {
-            commands.add(randomCommand(random));
-        }
-        assertSameReplies(commands);
+        assertSameReplies(Differential.randomCommands(20261127L, 4000, RespCompatibilityIT::randomCommand));
     }
 
     @Test
