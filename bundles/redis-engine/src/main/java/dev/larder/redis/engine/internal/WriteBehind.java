@@ -35,6 +35,8 @@ final class WriteBehind {
     private static final Logger LOG = LoggerFactory.getLogger("dev.larder.redis");
     /** Entries per grid write call. */
     private static final int CHUNK = 10_000;
+    /** Entries whose last change a grid write tracks (some 100 bytes each), so each is written once. */
+    private static final int TRACKED = 500_000;
     private static final long LOG_SYNC_MILLIS = 1000;
 
     private final Shards shards;
@@ -352,18 +354,36 @@ final class WriteBehind {
     }
 
     /**
-     * Writes the changes in order, each entry once per chunk (the last change wins); changes of databases
-     * no longer stored are dropped. Returns the entries written, or -1 when a write failed.
+     * Writes the changes, each entry once: a first pass notes where every entry changes last (up to
+     * {@link #TRACKED} entries; beyond that, an entry is coalesced within its chunk only), the second
+     * writes only those last changes, in chunks. Changes of databases no longer stored are dropped.
+     * Returns the entries written, or -1 when a write failed.
      */
     private long writeCoalesced(Consumer<Consumer<ChangeLog.Change>> source) {
+        Map<Bytes, Long> lastChange = new HashMap<>();
+        long[] position = {0};
+        source.accept(change -> {
+            long at = position[0]++;
+            Bytes key = new Bytes(change.key());
+            if (lastChange.size() < TRACKED || lastChange.containsKey(key)) {
+                lastChange.put(key, at);
+            }
+        });
         Map<Bytes, byte[]> chunk = new HashMap<>();
         long[] written = {0};
         boolean[] failed = {false};
+        position[0] = 0;
         source.accept(change -> {
+            long at = position[0]++;
             if (failed[0] || !storedTenant.test(StoredEntry.tenant(change.key()))) {
                 return;
             }
-            chunk.put(new Bytes(change.key()), change.value());
+            Bytes key = new Bytes(change.key());
+            Long last = lastChange.get(key);
+            if (last != null && last != at) {
+                return; // a later change of the entry follows
+            }
+            chunk.put(key, change.value());
             if (chunk.size() >= CHUNK) {
                 failed[0] = !writeChunk(chunk);
                 written[0] += chunk.size();
