@@ -211,6 +211,22 @@ public class CollectionsCompatibilityIT {
         cases.add(new String[] {"ZRANGE", "z2", "0", "-1"});
         cases.add(new String[] {"RPUSH", "l", "a"});
         cases.add(new String[] {"OBJECT", "ENCODING", "l"});
+        // exactly at the limits (512 hash fields, 128 sorted-set members): updates keep the small encoding, the next new member converts
+        List<String> full = new ArrayList<>(List.of("HSET", "h128"));
+        List<String> fullZ = new ArrayList<>(List.of("ZADD", "z128"));
+        for (int i = 0; i < 512; i++) {
+            full.addAll(List.of("f" + i, "v"));
+        }
+        for (int i = 0; i < 128; i++) {
+            fullZ.addAll(List.of(Integer.toString(i), "m" + i));
+        }
+        cases.add(full.toArray(new String[0]));
+        cases.add(fullZ.toArray(new String[0]));
+        for (String line : List.of("OBJECT ENCODING h128", "HSET h128 f0 changed", "OBJECT ENCODING h128", "HSET h128 new v",
+                "OBJECT ENCODING h128", "OBJECT ENCODING z128", "ZADD z128 5 m0", "OBJECT ENCODING z128", "ZADD z128 1 new",
+                "OBJECT ENCODING z128")) {
+            cases.add(line.split(" "));
+        }
         assertSameReplies(cases);
     }
 

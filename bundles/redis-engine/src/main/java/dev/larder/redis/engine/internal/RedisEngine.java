@@ -476,6 +476,9 @@ public class RedisEngine implements CommandEngine {
             unlock(waiter.shards);
         }
         waiter.session.waitEnded();
+        if (waiter.session.tenant().acknowledgedAfterSync()) {
+            waiter.session.wrote(); // under ALWAYS the served pop's reply waits for the fsync too
+        }
         waiter.session.connection().resume(reply::replay);
         return true;
     }

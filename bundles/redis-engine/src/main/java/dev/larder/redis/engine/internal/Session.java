@@ -11,6 +11,7 @@ import dev.larder.redis.engine.ClientConnection;
 import dev.larder.redis.engine.EngineSession;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -241,6 +242,9 @@ final class Session implements EngineSession, CommandContext {
             waitKeys.add(new Waiter.WaitKey(tenant, database, new Bytes(key)));
         }
         boolean[] shardsToLock = new boolean[shards.count()];
+        if (runningKeys.length == 0) {
+            Arrays.fill(shardsToLock, true); // the command locked the whole keyspace, so does each attempt
+        }
         for (int position : runningKeys) {
             shardsToLock[shards.indexOf(runningArgv[position])] = true;
         }

@@ -15,7 +15,7 @@ import java.util.function.BiConsumer;
 public final class HashValue extends CollectionValue {
 
     /** Redis's hash-max-listpack-entries and hash-max-listpack-value defaults. */
-    private static final int SMALL_ENTRIES = 128;
+    private static final int SMALL_ENTRIES = 512;
     private static final int SMALL_VALUE = 64;
     public static final long NO_EXPIRY = -1;
 
@@ -55,10 +55,11 @@ public final class HashValue extends CollectionValue {
     /** Sets a field, dropping its time to live; returns whether the field is new. */
     public boolean put(byte[] field, byte[] value) {
         Bytes key = new Bytes(field);
-        if (field.length > SMALL_VALUE || value.length > SMALL_VALUE || fields.size() >= SMALL_ENTRIES) {
+        boolean added = !fields.containsKey(key);
+        if (field.length > SMALL_VALUE || value.length > SMALL_VALUE || added && fields.size() >= SMALL_ENTRIES) {
             fields.convert();
         }
-        boolean added = fields.put(key, value) == null;
+        fields.put(key, value);
         if (expiries != null) {
             expiries.remove(key);
         }
