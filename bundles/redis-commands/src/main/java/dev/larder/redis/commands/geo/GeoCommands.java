@@ -16,6 +16,7 @@ import dev.larder.redis.api.types.ScoreRange;
 import dev.larder.redis.api.types.ScoreIndex;
 import dev.larder.redis.api.types.SortedSetValue;
 import dev.larder.redis.commands.TypedValues;
+import dev.larder.redis.commands.sortedsets.SortedSetCommands;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
@@ -107,20 +108,20 @@ public class GeoCommands implements CommandFamily {
         };
     }
 
-    /** GEOADD key [NX | XX] [CH] longitude latitude member [...]: ZADD with geohash scores. */
+    /**
+     * GEOADD key [NX | XX] [CH] longitude latitude member [...]: checked here, then run as ZADD with the
+     * positions' geohash scores, as Redis runs it.
+     */
     private static void geoadd(CommandContext c, byte[][] argv, Reply r) throws RedisException {
         boolean nx = false;
         boolean xx = false;
-        boolean ch = false;
         int at = 2;
         for (; at < argv.length; at++) {
             if (Arguments.is(argv[at], "NX")) {
                 nx = true;
             } else if (Arguments.is(argv[at], "XX")) {
                 xx = true;
-            } else if (Arguments.is(argv[at], "CH")) {
-                ch = true;
-            } else {
+            } else if (!Arguments.is(argv[at], "CH")) {
                 break;
             }
         }
@@ -128,45 +129,15 @@ public class GeoCommands implements CommandFamily {
             throw RedisException.syntax();
         }
         int elements = (argv.length - at) / 3;
-        double[] scores = new double[elements];
+        byte[][] zadd = new byte[at + elements * 2][];
+        System.arraycopy(argv, 0, zadd, 0, at);
+        zadd[0] = "zadd".getBytes(StandardCharsets.US_ASCII);
         for (int i = 0; i < elements; i++) {
             double[] position = position(argv[at + i * 3], argv[at + i * 3 + 1]);
-            scores[i] = GeoHash.score(position[0], position[1]);
+            zadd[at + i * 2] = Long.toString(GeoHash.score(position[0], position[1])).getBytes(StandardCharsets.US_ASCII);
+            zadd[at + i * 2 + 1] = argv[at + i * 3 + 2];
         }
-        SortedSetValue zset = TypedValues.sortedSet(c.keyspace(), argv[1]);
-        if (zset == null && xx) {
-            r.integer(0);
-            return;
-        }
-        boolean created = zset == null;
-        if (created) {
-            zset = new SortedSetValue();
-        }
-        long added = 0;
-        long changed = 0;
-        for (int i = 0; i < elements; i++) {
-            byte[] member = argv[at + i * 3 + 2];
-            Double current = zset.score(member);
-            if (current == null ? xx : nx) {
-                continue;
-            }
-            if (current == null) {
-                added++;
-            } else if (current != scores[i]) {
-                changed++;
-            } else {
-                continue;
-            }
-            zset.put(member, scores[i]);
-        }
-        if (created) {
-            if (!zset.isEmpty()) {
-                c.keyspace().set(argv[1], zset);
-            }
-        } else if (added + changed > 0) {
-            c.keyspace().modified(argv[1]);
-        }
-        r.integer(ch ? added + changed : added);
+        SortedSetCommands.zadd(c, zadd, r);
     }
 
     /** GEODIST key member1 member2 [unit] */

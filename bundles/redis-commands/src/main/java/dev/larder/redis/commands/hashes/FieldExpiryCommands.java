@@ -36,27 +36,14 @@ final class FieldExpiryCommands {
                 expire("hexpire", true, false), expire("hpexpire", false, false),
                 expire("hexpireat", true, true), expire("hpexpireat", false, true),
                 ttl("httl", true), ttl("hpttl", false), ttl("hexpiretime", true), ttl("hpexpiretime", false),
-                RedisCommand.of(command("hpersist", -5).flags(WRITE, FAST).keys(1, 1, 1).categories("hash").build(), (c, argv, r) -> {
-                    byte[][] fields = fields(argv, 2, 1);
-                    HashValue hash = TypedValues.hash(c, argv[1]);
-                    r.array(fields.length);
-                    boolean changed = false;
-                    for (byte[] field : fields) {
-                        Long at = hash == null ? null : hash.expireAt(field);
-                        if (at == null) {
-                            r.integer(NO_FIELD);
-                        } else if (at == HashValue.NO_EXPIRY) {
-                            r.integer(NO_TTL);
-                        } else {
+                RedisCommand.of(command("hpersist", -5).flags(WRITE, FAST).keys(1, 1, 1).categories("hash").build(),
+                        (c, argv, r) -> perField(c, argv[1], fields(argv, 2, 1), r, true, (hash, field, current) -> {
+                            if (current == HashValue.NO_EXPIRY) {
+                                return NO_TTL;
+                            }
                             hash.expireAt(field, HashValue.NO_EXPIRY);
-                            changed = true;
-                            r.integer(SET);
-                        }
-                    }
-                    if (changed) {
-                        c.keyspace().modified(argv[1]);
-                    }
-                }),
+                            return SET;
+                        })),
                 RedisCommand.of(command("hgetdel", -5).flags(WRITE, FAST).keys(1, 1, 1).categories("hash").build(), (c, argv, r) -> {
                     byte[][] fields = fields(argv, 2, 1);
                     HashValue hash = TypedValues.hash(c, argv[1]);
@@ -76,6 +63,31 @@ final class FieldExpiryCommands {
                         FieldExpiryCommands::hgetex),
                 RedisCommand.of(command("hsetex", -6).flags(WRITE, DENYOOM, FAST).keys(1, 1, 1).categories("hash").build(),
                         FieldExpiryCommands::hsetex));
+    }
+
+    /** One field's answer, given its expiry ({@link HashValue#NO_EXPIRY} for none); it may change the field. */
+    private interface FieldAnswer {
+        long answer(HashValue hash, byte[] field, long expireAt);
+    }
+
+    /**
+     * An integer per field: -2 for a field (or hash) that does not exist, else what {@code answer} says.
+     * For a command that {@code writes}, an answer of 1 or 2 changed the hash, which is then stored.
+     */
+    private static void perField(CommandContext c, byte[] key, byte[][] fields, Reply r, boolean writes, FieldAnswer answer)
+            throws RedisException {
+        HashValue hash = TypedValues.hash(c, key);
+        r.array(fields.length);
+        boolean changed = false;
+        for (byte[] field : fields) {
+            Long at = hash == null ? null : hash.expireAt(field);
+            long reply = at == null ? NO_FIELD : answer.answer(hash, field, at);
+            changed |= writes && (reply == SET || reply == DELETED);
+            r.integer(reply);
+        }
+        if (changed) {
+            c.keyspace().modified(key);
+        }
     }
 
     /** The fields after {@code FIELDS numfields} at {@code at}, which must end the command ({@code width} arguments each). */
@@ -126,37 +138,24 @@ final class FieldExpiryCommands {
                 }
                 fieldsAt++;
             }
-            byte[][] fields = fields(argv, fieldsAt, 1);
-            HashValue hash = TypedValues.hash(c, argv[1]);
-            r.array(fields.length);
-            boolean changed = false;
-            for (byte[] field : fields) {
-                Long current = hash == null ? null : hash.expireAt(field);
-                if (current == null) {
-                    r.integer(NO_FIELD);
-                    continue;
-                }
+            String rule = condition;
+            perField(c, argv[1], fields(argv, fieldsAt, 1), r, true, (hash, field, current) -> {
                 boolean persistent = current == HashValue.NO_EXPIRY;
-                boolean allowed = condition == null
-                        || condition.equals("NX") && persistent
-                        || condition.equals("XX") && !persistent
-                        || condition.equals("GT") && !persistent && at > current
-                        || condition.equals("LT") && (persistent || at < current);
+                boolean allowed = rule == null
+                        || rule.equals("NX") && persistent
+                        || rule.equals("XX") && !persistent
+                        || rule.equals("GT") && !persistent && at > current
+                        || rule.equals("LT") && (persistent || at < current);
                 if (!allowed) {
-                    r.integer(CONDITION_FAILED);
-                } else if (at <= c.nowMillis()) {
-                    hash.remove(field);
-                    changed = true;
-                    r.integer(DELETED);
-                } else {
-                    hash.expireAt(field, at);
-                    changed = true;
-                    r.integer(SET);
+                    return CONDITION_FAILED;
                 }
-            }
-            if (changed) {
-                c.keyspace().modified(argv[1]);
-            }
+                if (at <= c.nowMillis()) {
+                    hash.remove(field);
+                    return DELETED;
+                }
+                hash.expireAt(field, at);
+                return SET;
+            });
         });
     }
 
@@ -164,20 +163,13 @@ final class FieldExpiryCommands {
     private static RedisCommand ttl(String name, boolean seconds) {
         boolean timeLeft = name.endsWith("ttl");
         return RedisCommand.of(command(name, -5).flags(READONLY, FAST).keys(1, 1, 1).categories("hash").build(), (c, argv, r) -> {
-            byte[][] fields = fields(argv, 2, 1);
-            HashValue hash = TypedValues.hash(c, argv[1]);
-            r.array(fields.length);
-            for (byte[] field : fields) {
-                Long at = hash == null ? null : hash.expireAt(field);
-                if (at == null) {
-                    r.integer(NO_FIELD);
-                } else if (at == HashValue.NO_EXPIRY) {
-                    r.integer(NO_TTL);
-                } else {
-                    long shown = timeLeft ? Math.max(0, at - c.nowMillis()) : at;
-                    r.integer(seconds ? (timeLeft ? (shown + 999) / 1000 : shown / 1000) : shown);
+            perField(c, argv[1], fields(argv, 2, 1), r, false, (hash, field, at) -> {
+                if (at == HashValue.NO_EXPIRY) {
+                    return NO_TTL;
                 }
-            }
+                long shown = timeLeft ? Math.max(0, at - c.nowMillis()) : at;
+                return seconds ? (timeLeft ? (shown + 999) / 1000 : shown / 1000) : shown;
+            });
         });
     }
 

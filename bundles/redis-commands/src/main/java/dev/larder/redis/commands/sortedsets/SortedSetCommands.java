@@ -166,7 +166,7 @@ public class SortedSetCommands implements CommandFamily {
     }
 
     /** ZADD key [NX | XX] [GT | LT] [CH] [INCR] score member [score member ...] */
-    private static void zadd(CommandContext c, byte[][] argv, Reply r) throws RedisException {
+    public static void zadd(CommandContext c, byte[][] argv, Reply r) throws RedisException {
         boolean nx = false;
         boolean xx = false;
         boolean gt = false;
