@@ -161,6 +161,14 @@ public final class CommandHarness implements CommandContext {
         }
 
         @Override
+        public void reset() {
+            deauthenticate();
+            database = 0;
+            protocol = 2;
+            name = null;
+        }
+
+        @Override
         public boolean authenticated() {
             return authenticated;
         }

@@ -21,6 +21,12 @@ public interface ClientSession {
     /** Back to how a new connection starts: the default database, authenticated only if that needs no token (RESET). */
     void deauthenticate();
 
+    /**
+     * RESET: the connection as new, as Redis does it: no transaction or watched keys, no subscriptions, no
+     * MONITOR, replies on, RESP2, logical DB 0, no name, and {@link #deauthenticate}d.
+     */
+    void reset();
+
     /** Whether commands other than AUTH, HELLO, QUIT and RESET may run. */
     boolean authenticated();
 

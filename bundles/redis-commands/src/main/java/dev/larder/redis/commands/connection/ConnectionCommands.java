@@ -65,11 +65,7 @@ public class ConnectionCommands implements CommandFamily {
                 RedisCommand.of(command("client", -2).flags(LOADING, STALE).categories("connection").build(), ConnectionCommands::client),
                 RedisCommand.of(command("reset", 1).flags(NOSCRIPT, LOADING, STALE, FAST, NO_AUTH, ALLOW_BUSY).categories("connection")
                         .build(), (c, argv, r) -> {
-                    ClientSession client = c.client();
-                    client.deauthenticate();
-                    client.selectDatabase(0);
-                    client.protocol(2);
-                    client.name(null);
+                    c.client().reset();
                     r.simple("RESET");
                 }));
     }

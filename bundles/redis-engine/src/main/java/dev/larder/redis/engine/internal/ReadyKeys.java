@@ -8,7 +8,7 @@ import java.util.ArrayDeque;
  */
 final class ReadyKeys {
 
-    record Ready(Shard shard, Waiter.WaitKey key) {
+    record Ready(Shard shard, DatabaseKey key) {
     }
 
     private static final ThreadLocal<ArrayDeque<Ready>> READY = ThreadLocal.withInitial(ArrayDeque::new);
@@ -16,7 +16,7 @@ final class ReadyKeys {
     private ReadyKeys() {
     }
 
-    static void add(Shard shard, Waiter.WaitKey key) {
+    static void add(Shard shard, DatabaseKey key) {
         ArrayDeque<Ready> ready = READY.get();
         Ready entry = new Ready(shard, key);
         if (!ready.contains(entry)) {

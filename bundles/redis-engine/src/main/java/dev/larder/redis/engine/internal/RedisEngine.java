@@ -117,6 +117,7 @@ public class RedisEngine implements CommandEngine {
             throw new ComponentException(e.getMessage());
         }
         registry.add(new EngineCommands(this));
+        registry.add(new TransactionCommands(this));
         registry.add(new DiagnosticsCommands(this, diagnostics));
         this.diagnostics = diagnostics;
         databases = settings.databases();
@@ -319,29 +320,40 @@ public class RedisEngine implements CommandEngine {
     void execute(Session session, byte[][] argv, Reply reply) {
         commandsProcessed.increment();
         RedisCommand command = registry.lookup(argv[0]);
-        if (command == null) {
-            reply.error(unknownCommand(argv));
+        String refusal = command == null ? unknownCommand(argv) : refusal(session, command.spec(), argv.length);
+        Transaction transaction = session.transaction();
+        if (transaction != null && (command == null || !TransactionCommands.runsAtOnce(command.spec()))) {
+            transaction.queue(command, argv, refusal, reply);
             return;
         }
-        CommandSpec spec = command.spec();
-        session.lastCommand(spec.name());
-        if (!spec.acceptsArgumentCount(argv.length)) {
-            reply.error(RedisException.wrongArity(spec.name()).getMessage());
-            return;
+        if (command != null) {
+            session.lastCommand(command.spec().name());
         }
-        String refusal = refusal(session, spec);
         if (refusal != null) {
             reply.error(refusal);
             return;
         }
+        CommandSpec spec = command.spec();
+        int[] keys = command.keyPositions(argv);
+        long began = System.nanoTime();
+        session.held(lock(session, argv, keys, wholeKeyspace(spec, keys)));
+        try {
+            run(session, command, argv, keys, reply);
+        } finally {
+            unlock(session.takeHeld());
+        }
+        serveReadyWaiters();
+        diagnostics.record(session, spec, argv, System.nanoTime() - began);
+        feedMonitors(session, spec, argv);
+    }
+
+    /** Runs a command whose shards the caller has locked. */
+    private void run(Session session, RedisCommand command, byte[][] argv, int[] keys, Reply reply) {
+        CommandSpec spec = command.spec();
         if (spec.has(CommandFlag.WRITE) && session.tenant().acknowledgedAfterSync()) {
             session.wrote();
         }
-        int[] keys = command.keyPositions(argv);
-        boolean wholeKeyspace = keys.length == 0 && (spec.has(CommandFlag.WRITE) || spec.has(CommandFlag.READONLY));
-        long began = System.nanoTime();
-        boolean[] locked = lock(session, argv, keys, wholeKeyspace);
-        session.running(argv, keys);
+        session.running(argv, keys, reply);
         try {
             command.execute(session, argv, reply);
         } catch (RedisException e) {
@@ -349,13 +361,67 @@ public class RedisEngine implements CommandEngine {
         } catch (RuntimeException e) {
             LOG.error("Command {} failed", spec.name(), e);
             reply.error("ERR " + e.getClass().getSimpleName() + ": " + e.getMessage());
-        } finally {
-            unlock(locked);
         }
-        serveReadyWaiters();
-        diagnostics.record(session, spec, argv, System.nanoTime() - began);
+    }
+
+    private void feedMonitors(Session session, CommandSpec spec, byte[][] argv) {
         if (!monitors.isEmpty() && !spec.has(CommandFlag.ADMIN) && !spec.has(CommandFlag.SKIP_MONITOR)) {
             monitors.feed(session, argv);
+        }
+    }
+
+    /** A command without keys that reads or writes works on the whole keyspace (DBSIZE, FLUSHDB, KEYS). */
+    private static boolean wholeKeyspace(CommandSpec spec, int[] keys) {
+        return keys.length == 0 && (spec.has(CommandFlag.WRITE) || spec.has(CommandFlag.READONLY));
+    }
+
+    /**
+     * EXEC: the queued commands run one after another holding the locks of all their keys and of the
+     * watched keys, so no other client sees or changes anything in between, across shards too.
+     */
+    void exec(Session session, Reply reply) throws RedisException {
+        Transaction transaction = session.endTransaction();
+        if (transaction == null) {
+            throw new RedisException("ERR EXEC without MULTI");
+        }
+        if (transaction.aborted) {
+            session.unwatchAll(false);
+            throw new RedisException("EXECABORT Transaction discarded because of previous errors.");
+        }
+        boolean[] wanted = new boolean[shards.count()];
+        int[][] keys = new int[transaction.commands.size()][];
+        for (int i = 0; i < keys.length; i++) {
+            Transaction.Queued queued = transaction.commands.get(i);
+            keys[i] = queued.command().keyPositions(queued.argv());
+            if (wholeKeyspace(queued.command().spec(), keys[i])) {
+                Arrays.fill(wanted, true);
+            }
+            for (int position : keys[i]) {
+                wanted[shards.indexOf(queued.argv()[position])] = true;
+            }
+        }
+        for (DatabaseKey watched : session.watched()) {
+            wanted[shards.indexOf(watched.key().bytes())] = true;
+        }
+        lockShards(wanted);
+        session.held(wanted); // unlocked by execute, after EXEC
+        boolean failed = session.watchFailed();
+        session.unwatchAll(true);
+        if (failed) {
+            reply.nilArray();
+            return;
+        }
+        reply.array(keys.length);
+        session.atomicBody(true);
+        try {
+            for (int i = 0; i < keys.length; i++) {
+                Transaction.Queued queued = transaction.commands.get(i);
+                session.lastCommand(queued.command().spec().name());
+                run(session, queued.command(), queued.argv(), keys[i], reply);
+                feedMonitors(session, queued.command().spec(), queued.argv());
+            }
+        } finally {
+            session.atomicBody(false);
         }
     }
 
@@ -364,7 +430,10 @@ public class RedisEngine implements CommandEngine {
     }
 
     /** Why the session may not run the command, or null. Read-only tokens cannot list keys either, as on Upstash. */
-    private static String refusal(Session session, CommandSpec spec) {
+    private static String refusal(Session session, CommandSpec spec, int argc) {
+        if (!spec.acceptsArgumentCount(argc)) {
+            return RedisException.wrongArity(spec.name()).getMessage();
+        }
         if (!session.authenticated() && !spec.has(CommandFlag.NO_AUTH)) {
             return "NOAUTH Authentication required.";
         }
@@ -427,7 +496,7 @@ public class RedisEngine implements CommandEngine {
     }
 
     private void removeWaiter(Waiter waiter) {
-        for (Waiter.WaitKey key : waiter.keys) {
+        for (DatabaseKey key : waiter.keys) {
             shards.of(key.key().bytes()).removeWaiter(key, waiter);
         }
     }
@@ -526,6 +595,7 @@ public class RedisEngine implements CommandEngine {
     /** Every shard's tables of the two logical DBs change places; the caller holds every shard's lock. */
     void swapDatabases(Tenant tenant, int first, int second) {
         for (Shard shard : shards.all()) {
+            shard.touchWatchedIn(tenant, first, second);
             tenant.swap(shard.index, first, second);
             shard.allChanged(tenant, first);
             shard.allChanged(tenant, second);

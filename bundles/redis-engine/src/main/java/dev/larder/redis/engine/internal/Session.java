@@ -59,6 +59,17 @@ final class Session implements EngineSession, CommandContext {
     /** The client's wait, while a command of it is blocked; ended by the engine. */
     private volatile Waiter waiter;
     private boolean blockedByLastCommand;
+    /** The reply of the command running now: where a command that may not block answers at once. */
+    private Reply runningReply;
+    /** Whether commands run inside EXEC or a script now, where nothing blocks. */
+    private boolean atomicBody;
+    /** The shards locked for the command running now (null: none); a script's calls may lock more. */
+    private boolean[] heldShards;
+    /** Between MULTI and EXEC or DISCARD, else null. */
+    private Transaction transaction;
+    private final List<DatabaseKey> watched = new ArrayList<>();
+    /** Set, under the key's shard lock, by whoever touches a watched key. */
+    private volatile boolean watchedKeyTouched;
 
     Session(RedisEngine engine, long id, String remoteAddress, String localAddress, ClientConnection connection, Shards shards,
             boolean anonymousAllowed) {
@@ -111,6 +122,18 @@ final class Session implements EngineSession, CommandContext {
     public void deauthenticate() {
         enter(engine.tenant(engine.databases().defaultDatabase()), false);
         authenticated = anonymousAllowed;
+    }
+
+    @Override
+    public void reset() {
+        transaction = null;
+        unwatchAll(false);
+        engine.monitors().remove(this);
+        replyMode(ReplyMode.ON);
+        protocol = 2;
+        database = 0;
+        name = null;
+        deauthenticate();
     }
 
     @Override
@@ -218,6 +241,8 @@ final class Session implements EngineSession, CommandContext {
     @Override
     public void close() {
         monitoring = false;
+        transaction = null;
+        unwatchAll(false);
         Waiter waiting = waiter;
         if (waiting != null) {
             engine.endWait(waiting, false);
@@ -225,9 +250,96 @@ final class Session implements EngineSession, CommandContext {
         engine.closed(this);
     }
 
-    void running(byte[][] argv, int[] keys) {
+    void running(byte[][] argv, int[] keys, Reply reply) {
         runningArgv = argv;
         runningKeys = keys;
+        runningReply = reply;
+    }
+
+    void held(boolean[] shards) {
+        heldShards = shards;
+    }
+
+    boolean[] held() {
+        return heldShards;
+    }
+
+    /** The shards the command locked, to be unlocked: none are held afterwards. */
+    boolean[] takeHeld() {
+        boolean[] taken = heldShards;
+        heldShards = null;
+        return taken;
+    }
+
+    void atomicBody(boolean on) {
+        atomicBody = on;
+    }
+
+    Transaction transaction() {
+        return transaction;
+    }
+
+    void beginTransaction() {
+        transaction = new Transaction();
+    }
+
+    /** Ends MULTI (EXEC, DISCARD): the transaction, or null when there was none. */
+    Transaction endTransaction() {
+        Transaction ended = transaction;
+        transaction = null;
+        return ended;
+    }
+
+    /** WATCH of one key; the caller holds the key's shard lock. */
+    void watch(DatabaseKey key) {
+        if (!watched.contains(key)) {
+            watched.add(key);
+            shards.of(key.key().bytes()).watch(key, this);
+        }
+    }
+
+    List<DatabaseKey> watched() {
+        return watched;
+    }
+
+    void watchedKeyTouched() {
+        watchedKeyTouched = true;
+    }
+
+    /**
+     * Whether EXEC must fail: a watched key was touched, or has expired since WATCH (as Redis 7 checks at
+     * EXEC). The caller holds the watched keys' shard locks.
+     */
+    boolean watchFailed() {
+        if (watchedKeyTouched) {
+            return true;
+        }
+        for (DatabaseKey key : watched) {
+            Entry entry = shards.of(key.key().bytes()).table(key.tenant(), key.database()).get(key.key());
+            if (entry != null && entry.expiredAt(nowMillis)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** UNWATCH: forgets every watched key; {@code locked}: the caller holds their shards' locks. */
+    void unwatchAll(boolean locked) {
+        for (DatabaseKey key : watched) {
+            Shard shard = shards.of(key.key().bytes());
+            if (!locked) {
+                shard.lock.lock();
+            }
+            try {
+                shard.unwatch(key, this);
+            } finally {
+                if (!locked) {
+                    shard.lock.unlock();
+                }
+            }
+        }
+        watched.clear();
+        watchedKeyTouched = false;
     }
 
     /** A blocked command tries again now: its time is now. */
@@ -237,9 +349,13 @@ final class Session implements EngineSession, CommandContext {
 
     @Override
     public void block(List<byte[]> keys, long timeoutMillis, Attempt attempt, Consumer<Reply> timedOut) {
-        List<Waiter.WaitKey> waitKeys = new ArrayList<>();
+        if (atomicBody) {
+            timedOut.accept(runningReply); // inside EXEC or a script nothing waits: as Redis, the timeout's answer now
+            return;
+        }
+        List<DatabaseKey> waitKeys = new ArrayList<>();
         for (byte[] key : keys) {
-            waitKeys.add(new Waiter.WaitKey(tenant, database, new Bytes(key)));
+            waitKeys.add(new DatabaseKey(tenant, database, new Bytes(key)));
         }
         boolean[] shardsToLock = new boolean[shards.count()];
         if (runningKeys.length == 0) {
@@ -249,7 +365,7 @@ final class Session implements EngineSession, CommandContext {
             shardsToLock[shards.indexOf(runningArgv[position])] = true;
         }
         Waiter blocked = new Waiter(this, shardsToLock, waitKeys, attempt, timedOut);
-        for (Waiter.WaitKey key : waitKeys) {
+        for (DatabaseKey key : waitKeys) {
             shards.of(key.key().bytes()).addWaiter(key, blocked);
         }
         waiter = blocked;

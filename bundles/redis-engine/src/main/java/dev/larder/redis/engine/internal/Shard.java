@@ -127,13 +127,13 @@ final class Shard {
     }
 
     /** Clients waiting on keys of this shard, per key in the order they blocked. */
-    private final Map<Waiter.WaitKey, ArrayDeque<Waiter>> waiters = new HashMap<>();
+    private final Map<DatabaseKey, ArrayDeque<Waiter>> waiters = new HashMap<>();
 
-    void addWaiter(Waiter.WaitKey key, Waiter waiter) {
+    void addWaiter(DatabaseKey key, Waiter waiter) {
         waiters.computeIfAbsent(key, k -> new ArrayDeque<>()).add(waiter);
     }
 
-    void removeWaiter(Waiter.WaitKey key, Waiter waiter) {
+    void removeWaiter(DatabaseKey key, Waiter waiter) {
         ArrayDeque<Waiter> queue = waiters.get(key);
         if (queue != null) {
             queue.remove(waiter);
@@ -144,19 +144,75 @@ final class Shard {
     }
 
     /** The client that has waited longest on the key, or null. */
-    Waiter firstWaiter(Waiter.WaitKey key) {
+    Waiter firstWaiter(DatabaseKey key) {
         ArrayDeque<Waiter> queue = waiters.get(key);
         return queue == null ? null : queue.peek();
     }
 
-    /** A key was written: if clients wait on it, it is listed for the engine to serve them after the command. */
+    /**
+     * A key was written: if clients wait on it, it is listed for the engine to serve them after the
+     * command; clients watching it will fail their EXEC.
+     */
     void written(Tenant tenant, int database, Bytes key) {
         if (!waiters.isEmpty()) {
-            Waiter.WaitKey waitKey = new Waiter.WaitKey(tenant, database, key);
+            DatabaseKey waitKey = new DatabaseKey(tenant, database, key);
             if (waiters.containsKey(waitKey)) {
                 ReadyKeys.add(this, waitKey);
             }
         }
+        touched(tenant, database, key);
+    }
+
+    /** Clients that WATCH keys of this shard, per key. */
+    private final Map<DatabaseKey, List<Session>> watchers = new HashMap<>();
+
+    void watch(DatabaseKey key, Session session) {
+        List<Session> watching = watchers.computeIfAbsent(key, k -> new ArrayList<>(2));
+        if (!watching.contains(session)) {
+            watching.add(session);
+        }
+    }
+
+    void unwatch(DatabaseKey key, Session session) {
+        List<Session> watching = watchers.get(key);
+        if (watching != null && watching.remove(session) && watching.isEmpty()) {
+            watchers.remove(key);
+        }
+    }
+
+    /** A key was removed, expired or got another time to live (as Redis's signalModifiedKey): its watchers fail. */
+    void touched(Tenant tenant, int database, Bytes key) {
+        if (!watchers.isEmpty()) {
+            List<Session> watching = watchers.get(new DatabaseKey(tenant, database, key));
+            if (watching != null) {
+                watching.forEach(Session::watchedKeyTouched);
+            }
+        }
+    }
+
+    /**
+     * Logical DBs are about to be emptied (FLUSHDB) or swapped (SWAPDB): as in Redis, clients watching a
+     * key that exists in one of them fail.
+     */
+    void touchWatchedIn(Tenant tenant, int... databases) {
+        watchers.forEach((key, watching) -> {
+            if (key.tenant() != tenant) {
+                return;
+            }
+            boolean affected = false;
+            for (int database : databases) {
+                affected |= key.database() == database;
+            }
+            if (!affected) {
+                return;
+            }
+            for (int database : databases) {
+                if (table(tenant, database).get(key.key()) != null) {
+                    watching.forEach(Session::watchedKeyTouched);
+                    return;
+                }
+            }
+        });
     }
 
     private int expireMembers(Expiry due, ScanTable<Entry> table, Entry entry, CollectionValue collection, long nowMillis) {
@@ -169,9 +225,11 @@ final class Shard {
             retire(due.tenant, due.database, due.key, entry);
             table.remove(due.key);
             changed(due.tenant, due.database, due.key, null);
+            touched(due.tenant, due.database, due.key);
             return 1;
         }
         changed(due.tenant, due.database, due.key, entry);
+        touched(due.tenant, due.database, due.key);
         membersMayExpire(due.tenant, due.database, due.key, collection);
         return 0;
     }
@@ -196,6 +254,7 @@ final class Shard {
                 retire(due.tenant, due.database, due.key, entry);
                 table.remove(due.key);
                 changed(due.tenant, due.database, due.key, null);
+                touched(due.tenant, due.database, due.key);
                 removed++;
             }
         }

@@ -51,6 +51,7 @@ final class ShardedKeyspace implements Keyspace {
         shard.retire(tenant, index, key, entry);
         shard.table(tenant, index).remove(key);
         shard.changed(tenant, index, key, null);
+        shard.touched(tenant, index, key);
     }
 
     private Entry live(byte[] key) {
@@ -162,6 +163,7 @@ final class ShardedKeyspace implements Keyspace {
             entry.expireAt = expireAtMillis;
             shard.expiryChanged(tenant, index, k, expireAtMillis);
             shard.changed(tenant, index, k, entry);
+            shard.touched(tenant, index, k);
         }
         return true;
     }
@@ -178,6 +180,7 @@ final class ShardedKeyspace implements Keyspace {
     @Override
     public void clear() {
         for (Shard shard : shards.all()) {
+            shard.touchWatchedIn(tenant, index);
             ScanTable<Entry> database = shard.table(tenant, index);
             database.forEach((key, entry) -> {
                 shard.retire(tenant, index, key, entry);

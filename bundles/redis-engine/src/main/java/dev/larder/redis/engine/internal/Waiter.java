@@ -2,7 +2,6 @@ package dev.larder.redis.engine.internal;
 
 import dev.larder.redis.api.CommandContext;
 import dev.larder.redis.api.Reply;
-import dev.larder.redis.api.types.Bytes;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -14,20 +13,17 @@ import java.util.function.Consumer;
  */
 final class Waiter {
 
-    /** One key a client waits on, in one logical DB of one database. */
-    record WaitKey(Tenant tenant, int database, Bytes key) {
-    }
 
     final Session session;
     /** The shards of the blocked command's keys: what an attempt locks. */
     final boolean[] shards;
-    final List<WaitKey> keys;
+    final List<DatabaseKey> keys;
     final CommandContext.Attempt attempt;
     final Consumer<Reply> timedOut;
     private final AtomicBoolean finished = new AtomicBoolean();
     volatile ScheduledFuture<?> timeout;
 
-    Waiter(Session session, boolean[] shards, List<WaitKey> keys, CommandContext.Attempt attempt, Consumer<Reply> timedOut) {
+    Waiter(Session session, boolean[] shards, List<DatabaseKey> keys, CommandContext.Attempt attempt, Consumer<Reply> timedOut) {
         this.session = session;
         this.shards = shards;
         this.keys = keys;
