@@ -86,6 +86,31 @@ public final class CommandHarness implements CommandContext {
         return reply.lastBulk;
     }
 
+    /** A script's call: the same checks as the engine's, without locks (the harness has one thread). */
+    @Override
+    public boolean call(byte[][] argv, Reply reply, boolean writesAllowed) throws RedisException {
+        RedisCommand command = commands.get(new String(argv[0], StandardCharsets.UTF_8).toLowerCase(Locale.ROOT));
+        if (command == null) {
+            throw new RedisException("ERR Unknown Redis command called from script");
+        }
+        if (!command.spec().acceptsArgumentCount(argv.length)) {
+            throw new RedisException("ERR Wrong number of args calling Redis command from script");
+        }
+        if (command.spec().has(dev.larder.redis.api.CommandFlag.WRITE) && !writesAllowed) {
+            throw new RedisException("ERR Write commands are not allowed from read-only scripts.");
+        }
+        try {
+            command.execute(this, argv, reply);
+        } catch (RedisException e) {
+            reply.error(e.getMessage());
+        }
+        return command.spec().has(dev.larder.redis.api.CommandFlag.WRITE);
+    }
+
+    @Override
+    public void scriptRunning(boolean running) {
+    }
+
     @Override
     public Keyspace keyspace() {
         return databases.get(selected);

@@ -181,15 +181,23 @@ public final class Arguments {
 
     /** Redis's way of printing a double in replies: C's "%.17g" (shortest of plain and exponent form, trailing zeros cut). */
     public static String formatDouble(double value) {
+        return formatDouble(value, 17);
+    }
+
+    /** A double as C's {@code %.<precision>g} prints it (Lua 5.1's tostring is {@code %.14g}). */
+    public static String formatDouble(double value, int precision) {
+        if (Double.isNaN(value)) {
+            return Double.doubleToRawLongBits(value) < 0 ? "-nan" : "nan";
+        }
         if (Double.isInfinite(value)) {
             return value > 0 ? "inf" : "-inf";
         }
         if (value == 0) {
             return 1 / value < 0 ? "-0" : "0";
         }
-        java.math.BigDecimal rounded = new java.math.BigDecimal(value).round(new java.math.MathContext(17));
+        java.math.BigDecimal rounded = new java.math.BigDecimal(value).round(new java.math.MathContext(precision));
         int exponent = rounded.precision() - rounded.scale() - 1;
-        if (exponent < -4 || exponent >= 17) {
+        if (exponent < -4 || exponent >= precision) {
             java.math.BigDecimal mantissa = rounded.movePointLeft(exponent).stripTrailingZeros();
             String digits = mantissa.scale() <= 0 ? mantissa.toBigInteger().toString() : mantissa.toPlainString();
             String sign = exponent < 0 ? "-" : "+";

@@ -39,6 +39,24 @@ public interface CommandContext {
         boolean attempt(CommandContext context, Reply reply) throws RedisException;
     }
 
+    /**
+     * Runs another command inside this one, as a script's {@code redis.call} does: as the same client, in
+     * the same atomic step; keys the calling command did not declare are locked on the way and stay locked
+     * until it ends. Nothing blocks (BLPOP answers as on timeout). Refused with Redis's script errors: an
+     * unknown command, a wrong argument count, a command scripts may not run (NOSCRIPT), a command the
+     * client may not run, and any write when {@code writesAllowed} is false. The command's own errors
+     * (WRONGTYPE) are written to {@code reply}.
+     *
+     * @return whether the command was a write (a script that wrote can no longer be killed)
+     */
+    boolean call(byte[][] argv, Reply reply, boolean writesAllowed) throws RedisException;
+
+    /**
+     * A script starts ({@code true}) or ends on this client. While one has run longer than the busy
+     * threshold (lua-time-limit), other clients' commands that would wait for its keys get a BUSY error.
+     */
+    void scriptRunning(boolean running);
+
     /** The time the command runs at, in Unix milliseconds; the same for the whole command, as in Redis. */
     long nowMillis();
 }

@@ -1,5 +1,6 @@
 package dev.larder.redis.commands.lists;
 
+import static dev.larder.redis.api.CommandFlag.NOSCRIPT;
 import static dev.larder.redis.api.CommandFlag.BLOCKING;
 import static dev.larder.redis.api.CommandFlag.DENYOOM;
 import static dev.larder.redis.api.CommandFlag.WRITE;
@@ -24,13 +25,13 @@ public class BlockingListCommands implements CommandFamily {
     @Override
     public List<RedisCommand> commands() {
         return List.of(
-                RedisCommand.of(command("blpop", -3).flags(WRITE, BLOCKING).keys(1, -2, 1).categories("list").build(),
+                RedisCommand.of(command("blpop", -3).flags(WRITE, NOSCRIPT, BLOCKING).keys(1, -2, 1).categories("list").build(),
                         (c, argv, r) -> pop(c, argv, r, true)),
-                RedisCommand.of(command("brpop", -3).flags(WRITE, BLOCKING).keys(1, -2, 1).categories("list").build(),
+                RedisCommand.of(command("brpop", -3).flags(WRITE, NOSCRIPT, BLOCKING).keys(1, -2, 1).categories("list").build(),
                         (c, argv, r) -> pop(c, argv, r, false)),
-                RedisCommand.of(command("blmove", 6).flags(WRITE, DENYOOM, BLOCKING).keys(1, 2, 1).categories("list").build(),
+                RedisCommand.of(command("blmove", 6).flags(WRITE, DENYOOM, NOSCRIPT, BLOCKING).keys(1, 2, 1).categories("list").build(),
                         (c, argv, r) -> move(c, argv, r, ListCommands.side(argv[3]), ListCommands.side(argv[4]), argv[5])),
-                RedisCommand.of(command("brpoplpush", 4).flags(WRITE, DENYOOM, BLOCKING).keys(1, 2, 1).categories("list").build(),
+                RedisCommand.of(command("brpoplpush", 4).flags(WRITE, DENYOOM, NOSCRIPT, BLOCKING).keys(1, 2, 1).categories("list").build(),
                         (c, argv, r) -> move(c, argv, r, false, true, argv[3])),
                 RedisCommand.of(command("blmpop", -5).flags(WRITE, BLOCKING).keys(3, 3, 1).categories("list").build(),
                         argv -> RedisCommand.numkeys(argv, 2), BlockingListCommands::blmpop));

@@ -1,5 +1,6 @@
 package dev.larder.redis.commands.sortedsets;
 
+import static dev.larder.redis.api.CommandFlag.NOSCRIPT;
 import static dev.larder.redis.api.CommandFlag.BLOCKING;
 import static dev.larder.redis.api.CommandFlag.FAST;
 import static dev.larder.redis.api.CommandFlag.WRITE;
@@ -25,9 +26,9 @@ public class BlockingSortedSetCommands implements CommandFamily {
     @Override
     public List<RedisCommand> commands() {
         return List.of(
-                RedisCommand.of(command("bzpopmin", -3).flags(WRITE, FAST, BLOCKING).keys(1, -2, 1).categories("sortedset").build(),
+                RedisCommand.of(command("bzpopmin", -3).flags(WRITE, NOSCRIPT, FAST, BLOCKING).keys(1, -2, 1).categories("sortedset").build(),
                         (c, argv, r) -> pop(c, argv, r, true)),
-                RedisCommand.of(command("bzpopmax", -3).flags(WRITE, FAST, BLOCKING).keys(1, -2, 1).categories("sortedset").build(),
+                RedisCommand.of(command("bzpopmax", -3).flags(WRITE, NOSCRIPT, FAST, BLOCKING).keys(1, -2, 1).categories("sortedset").build(),
                         (c, argv, r) -> pop(c, argv, r, false)),
                 RedisCommand.of(command("bzmpop", -5).flags(WRITE, BLOCKING).keys(3, 3, 1).categories("sortedset").build(),
                         argv -> RedisCommand.numkeys(argv, 2), BlockingSortedSetCommands::bzmpop));

@@ -77,6 +77,8 @@ final class DiagnosticsCommands implements CommandFamily {
         parameters.put("slowlog-log-slower-than", Long.toString(diagnostics.slowerThan()));
         parameters.put("slowlog-max-len", Integer.toString(diagnostics.maxLength()));
         parameters.put("latency-monitor-threshold", Long.toString(diagnostics.latencyThreshold()));
+        parameters.put("busy-reply-threshold", Long.toString(engine.busyThresholdMillis()));
+        parameters.put("lua-time-limit", Long.toString(engine.busyThresholdMillis()));
         return parameters;
     }
 
@@ -133,7 +135,8 @@ final class DiagnosticsCommands implements CommandFamily {
                 throw failed(name, "duplicate parameter");
             }
             switch (name) {
-                case "slowlog-log-slower-than", "slowlog-max-len", "latency-monitor-threshold" -> {
+                case "slowlog-log-slower-than", "slowlog-max-len", "latency-monitor-threshold", "busy-reply-threshold",
+                        "lua-time-limit" -> {
                     long number = integer(name, value);
                     if (name.equals("slowlog-log-slower-than") ? number < -1 : number < 0) {
                         throw failed(name, "argument must be between " + (name.equals("slowlog-log-slower-than") ? -1 : 0)
@@ -154,6 +157,7 @@ final class DiagnosticsCommands implements CommandFamily {
                 case "slowlog-log-slower-than" -> diagnostics.slowerThan(Long.parseLong(change.getValue()));
                 case "slowlog-max-len" -> diagnostics.maxLength(Long.parseLong(change.getValue()));
                 case "latency-monitor-threshold" -> diagnostics.latencyThreshold(Long.parseLong(change.getValue()));
+                case "busy-reply-threshold", "lua-time-limit" -> engine.busyThresholdMillis(Long.parseLong(change.getValue()));
                 default -> {
                     try {
                         engine.databases().setDurability(session.tenant().name,

@@ -70,7 +70,14 @@ public class RedisEngine implements CommandEngine {
             + "environment variable LARDER_DEFAULT_TOKEN. 2) Disable protected mode (protectedMode=false in "
             + "config/dev.larder.databases.cfg), making sure the server is not reachable from the internet.";
 
+    static final String BUSY = "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
+    /** How long a script's call waits for a shard below those it holds (see lockMore). */
+    private static final long UNDECLARED_KEY_WAIT_MILLIS = 1000;
+
     private final CommandRegistry registry = new CommandRegistry();
+    /** Clients running a script now. */
+    private final java.util.Set<Session> runningScripts = ConcurrentHashMap.newKeySet();
+    private volatile long busyThresholdMillis = 5000;
     private final Map<Long, Session> sessions = new ConcurrentHashMap<>();
     private final AtomicLong sessionIds = new AtomicLong();
     private final LongAdder commandsProcessed = new LongAdder();
@@ -336,7 +343,12 @@ public class RedisEngine implements CommandEngine {
         CommandSpec spec = command.spec();
         int[] keys = command.keyPositions(argv);
         long began = System.nanoTime();
-        session.held(lock(session, argv, keys, wholeKeyspace(spec, keys)));
+        try {
+            session.held(lock(session, argv, keys, wholeKeyspace(spec, keys), !spec.has(CommandFlag.ALLOW_BUSY)));
+        } catch (RedisException busy) {
+            reply.error(busy.getMessage());
+            return;
+        }
         try {
             run(session, command, argv, keys, reply);
         } finally {
@@ -442,11 +454,8 @@ public class RedisEngine implements CommandEngine {
         return denied ? "NOPERM this user has no permissions to run the '" + spec.name() + "' command" : null;
     }
 
-    /** Locks in shard order, which rules out deadlocks between multi-key commands. */
-    private boolean[] lock(Session session, byte[][] argv, int[] keys, boolean wholeKeyspace) {
-        if (keys.length == 0 && !wholeKeyspace) {
-            return null;
-        }
+    /** The shards a command's keys are in; all of them for one that works on the whole keyspace. */
+    private boolean[] shardsOf(Session session, byte[][] argv, int[] keys, boolean wholeKeyspace) {
         boolean[] wanted = new boolean[shards.count()];
         if (wholeKeyspace) {
             Arrays.fill(wanted, true);
@@ -455,12 +464,153 @@ public class RedisEngine implements CommandEngine {
                 wanted[session.shardIndexOf(argv[position])] = true;
             }
         }
+        return wanted;
+    }
+
+    /**
+     * Locks in shard order, which rules out deadlocks between multi-key commands. With {@code mayBeBusy},
+     * a command that waits for a shard while a script has run past the busy threshold gets BUSY instead.
+     */
+    private boolean[] lock(Session session, byte[][] argv, int[] keys, boolean wholeKeyspace, boolean mayBeBusy)
+            throws RedisException {
+        if (keys.length == 0 && !wholeKeyspace) {
+            return null;
+        }
+        boolean[] wanted = shardsOf(session, argv, keys, wholeKeyspace);
         for (int i = 0; i < wanted.length; i++) {
-            if (wanted[i]) {
-                shards.get(i).lock.lock();
+            if (wanted[i] && !acquire(shards.get(i), mayBeBusy)) {
+                for (int j = i - 1; j >= 0; j--) {
+                    if (wanted[j]) {
+                        shards.get(j).lock.unlock();
+                    }
+                }
+                throw new RedisException(BUSY);
             }
         }
         return wanted;
+    }
+
+    /** Takes a shard's lock; false (not taken) when a script is busy and the caller may be told so. */
+    private boolean acquire(Shard shard, boolean mayBeBusy) {
+        if (shard.lock.tryLock()) {
+            return true;
+        }
+        if (!mayBeBusy || runningScripts.isEmpty()) {
+            shard.lock.lock();
+            return true;
+        }
+        try {
+            while (!shard.lock.tryLock(20, TimeUnit.MILLISECONDS)) {
+                if (busy()) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Whether a script has run longer than the busy threshold (lua-time-limit). */
+    private boolean busy() {
+        long now = System.nanoTime();
+        for (Session session : runningScripts) {
+            if (now - session.scriptStartedNanos() > TimeUnit.MILLISECONDS.toNanos(busyThresholdMillis)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    long busyThresholdMillis() {
+        return busyThresholdMillis;
+    }
+
+    void busyThresholdMillis(long millis) {
+        busyThresholdMillis = millis;
+    }
+
+    void scriptRunning(Session session, boolean running) {
+        if (running) {
+            runningScripts.add(session);
+        } else {
+            runningScripts.remove(session);
+        }
+    }
+
+    /** A script's redis.call: see {@link dev.larder.redis.api.CommandContext#call}. */
+    boolean call(Session session, byte[][] argv, Reply reply, boolean writesAllowed) throws RedisException {
+        RedisCommand command = registry.lookup(argv[0]);
+        if (command == null) {
+            throw new RedisException("ERR Unknown Redis command called from script");
+        }
+        CommandSpec spec = command.spec();
+        if (!spec.acceptsArgumentCount(argv.length)) {
+            throw new RedisException("ERR Wrong number of args calling Redis command from script");
+        }
+        if (spec.has(CommandFlag.NOSCRIPT)) {
+            throw new RedisException("ERR This Redis command is not allowed from script");
+        }
+        if (spec.has(CommandFlag.WRITE) && !writesAllowed) {
+            throw new RedisException("ERR Write commands are not allowed from read-only scripts.");
+        }
+        String refusal = refusal(session, spec, argv.length);
+        if (refusal != null) {
+            throw new RedisException(refusal);
+        }
+        commandsProcessed.increment();
+        int[] keys = command.keyPositions(argv);
+        lockMore(session, shardsOf(session, argv, keys, wholeKeyspace(spec, keys)));
+        Session.Running outer = session.running();
+        try {
+            run(session, command, argv, keys, reply);
+        } finally {
+            session.running(outer);
+        }
+        return spec.has(CommandFlag.WRITE);
+    }
+
+    /**
+     * Locks the shards a script's call needs beyond those held. A shard above every held one is taken in
+     * order; one below could deadlock with a client locking in order, so it is only tried for a while:
+     * scripts that declare their keys (as Redis asks) never get here.
+     */
+    private void lockMore(Session session, boolean[] wanted) throws RedisException {
+        boolean[] held = session.held();
+        if (held == null) {
+            held = new boolean[shards.count()];
+            session.held(held);
+        }
+        int highest = -1;
+        for (int i = 0; i < held.length; i++) {
+            if (held[i]) {
+                highest = i;
+            }
+        }
+        for (int i = 0; i < wanted.length; i++) {
+            if (!wanted[i] || held[i]) {
+                continue;
+            }
+            Shard shard = shards.get(i);
+            if (i > highest) {
+                shard.lock.lock();
+            } else if (!tryLockFor(shard, UNDECLARED_KEY_WAIT_MILLIS)) {
+                throw new RedisException("ERR Script accessed a key it did not declare while another client held it; "
+                        + "pass every key the script uses in KEYS");
+            }
+            held[i] = true;
+            highest = Math.max(highest, i);
+        }
+    }
+
+    private static boolean tryLockFor(Shard shard, long millis) {
+        try {
+            return shard.lock.tryLock(millis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     private void lockShards(boolean[] wanted) {

@@ -256,6 +256,43 @@ final class Session implements EngineSession, CommandContext {
         runningReply = reply;
     }
 
+    /** The command running now, kept while a script's call runs another. */
+    record Running(byte[][] argv, int[] keys, Reply reply, String name) {
+    }
+
+    Running running() {
+        return new Running(runningArgv, runningKeys, runningReply, lastCommand);
+    }
+
+    void running(Running running) {
+        running(running.argv(), running.keys(), running.reply());
+        lastCommand = running.name();
+    }
+
+    @Override
+    public boolean call(byte[][] argv, Reply reply, boolean writesAllowed) throws RedisException {
+        return engine.call(this, argv, reply, writesAllowed);
+    }
+
+    private volatile long scriptStartedNanos;
+    private boolean atomicBeforeScript;
+
+    @Override
+    public void scriptRunning(boolean running) {
+        if (running) {
+            scriptStartedNanos = System.nanoTime();
+            atomicBeforeScript = atomicBody;
+            atomicBody = true;
+        } else {
+            atomicBody = atomicBeforeScript;
+        }
+        engine.scriptRunning(this, running);
+    }
+
+    long scriptStartedNanos() {
+        return scriptStartedNanos;
+    }
+
     void held(boolean[] shards) {
         heldShards = shards;
     }
