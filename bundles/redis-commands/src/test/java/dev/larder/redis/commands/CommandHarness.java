@@ -112,6 +112,11 @@ public final class CommandHarness implements CommandContext {
     }
 
     @Override
+    public boolean stopRequested() {
+        return false;
+    }
+
+    @Override
     public Keyspace keyspace() {
         return databases.get(selected);
     }

@@ -92,6 +92,10 @@ final class ScriptRunner {
         return "ERR Error compiling script (new function): " + LuaReplies.oneLine(message);
     }
 
+    void killAll() {
+        running.forEach(run -> run.killed = true);
+    }
+
     /** Stops the runs of one database that {@code which} selects: null when none runs, else whether it could be killed. */
     Boolean kill(String database, boolean functions) {
         Boolean killed = null;

@@ -11,6 +11,7 @@ import static dev.larder.redis.api.CommandSpec.command;
 import dev.larder.redis.api.Arguments;
 import dev.larder.redis.api.CommandContext;
 import dev.larder.redis.api.CommandFamily;
+import dev.larder.redis.api.CommandSpec;
 import dev.larder.redis.api.RedisCommand;
 import dev.larder.redis.api.RedisException;
 import dev.larder.redis.api.Reply;
@@ -22,6 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.Prototype;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 
 /**
  * EVAL, EVALSHA, EVAL_RO, EVALSHA_RO and SCRIPT (Redis's eval.c). Scripts are compiled once and cached
@@ -50,9 +52,32 @@ public class ScriptingCommands implements CommandFamily {
     }
 
     private RedisCommand evalCommand(String name, boolean bySha, boolean readOnly) {
-        return RedisCommand.of(command(name, -3).flags(NOSCRIPT, STALE, SKIP_MONITOR, NO_MANDATORY_KEYS, MOVABLEKEYS)
-                .categories("scripting").build(), argv -> RedisCommand.numkeys(argv, 2),
-                (c, argv, r) -> eval(c, argv, r, bySha, readOnly));
+        return new ScriptCommand(command(name, -3).flags(NOSCRIPT, STALE, SKIP_MONITOR, NO_MANDATORY_KEYS, MOVABLEKEYS)
+                .categories("scripting").build(), (c, argv, r) -> eval(c, argv, r, bySha, readOnly));
+    }
+
+    /** EVAL, FCALL and their variants: keys counted by numkeys; run off the network thread, as they may run long. */
+    record ScriptCommand(CommandSpec spec, Body body) implements RedisCommand {
+        @Override
+        public void execute(CommandContext context, byte[][] argv, Reply reply) throws RedisException {
+            body.execute(context, argv, reply);
+        }
+
+        @Override
+        public int[] keyPositions(byte[][] argv) {
+            return RedisCommand.numkeys(argv, 2);
+        }
+
+        @Override
+        public boolean mayRunLong() {
+            return true;
+        }
+    }
+
+    /** Stops every script still running (the server is stopping), written or not. */
+    @Deactivate
+    void deactivate() {
+        runner.killAll();
     }
 
     ScriptRunner runner() {
@@ -75,7 +100,11 @@ public class ScriptingCommands implements CommandFamily {
         int numkeys = numkeys(argv);
         Script script;
         if (bySha) {
-            script = scripts(c).get(Arguments.text(argv[1]).toLowerCase(Locale.ROOT));
+            String sha = Arguments.text(argv[1]);
+            script = scripts(c).get(sha);
+            if (script == null) {
+                script = scripts(c).get(sha.toLowerCase(Locale.ROOT));
+            }
             if (script == null) {
                 throw new RedisException("NOSCRIPT No matching script. Please use EVAL.");
             }

@@ -56,7 +56,7 @@ final class Watchdog extends DebugLib {
         }
         if ((++instructions & 4095) == 0) {
             ScriptRun run = ScriptRun.CURRENT.get();
-            if (run != null && run.killed) {
+            if (run != null && (run.killed || run.context.stopRequested())) {
                 throw new ScriptError(LuaReplies.errorTable(run.function ? FUNCTION_KILLED : KILLED), currentLine());
             }
         }

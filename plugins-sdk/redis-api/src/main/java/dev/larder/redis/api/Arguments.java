@@ -195,6 +195,9 @@ public final class Arguments {
         if (value == 0) {
             return 1 / value < 0 ? "-0" : "0";
         }
+        if (value == (long) value && Math.abs(value) < 1e15 && precision >= 15) {
+            return Long.toString((long) value); // the common case, without BigDecimal
+        }
         java.math.BigDecimal rounded = new java.math.BigDecimal(value).round(new java.math.MathContext(precision));
         int exponent = rounded.precision() - rounded.scale() - 1;
         if (exponent < -4 || exponent >= precision) {

@@ -57,6 +57,9 @@ public interface CommandContext {
      */
     void scriptRunning(boolean running);
 
+    /** True once a long-running command (a script) should stop at once: the server is shutting down. */
+    boolean stopRequested();
+
     /** The time the command runs at, in Unix milliseconds; the same for the whole command, as in Redis. */
     long nowMillis();
 }

@@ -19,6 +19,15 @@ public interface RedisCommand {
         return spec().keyPositions(argv.length);
     }
 
+    /**
+     * Whether the command may run for long (a script): the engine then runs it off the network thread,
+     * so a client whose connection shares that thread can still be served (SCRIPT KILL), and the client
+     * waits for the reply as for a blocked command.
+     */
+    default boolean mayRunLong() {
+        return false;
+    }
+
     /** A command from its spec and a body, for commands whose keys follow the spec. */
     static RedisCommand of(CommandSpec spec, Body body) {
         return new RedisCommand() {

@@ -78,6 +78,7 @@ public class RedisEngine implements CommandEngine {
     /** Clients running a script now. */
     private final java.util.Set<Session> runningScripts = ConcurrentHashMap.newKeySet();
     private volatile long busyThresholdMillis = 5000;
+    private volatile boolean stopping;
     private final Map<Long, Session> sessions = new ConcurrentHashMap<>();
     private final AtomicLong sessionIds = new AtomicLong();
     private final LongAdder commandsProcessed = new LongAdder();
@@ -101,6 +102,15 @@ public class RedisEngine implements CommandEngine {
     private final ScheduledExecutorService background =
             Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "larder-redis-background"));
     /** Grid writes take long (many entries at once): their own thread, so change-log rounds never wait on them. */
+    private final java.util.concurrent.ExecutorService longCommands = Executors.newFixedThreadPool(
+            Math.max(2, Runtime.getRuntime().availableProcessors()), new java.util.concurrent.ThreadFactory() {
+                private final AtomicLong created = new AtomicLong();
+
+                @Override
+                public Thread newThread(Runnable task) {
+                    return new Thread(task, "larder-redis-scripts-" + created.incrementAndGet());
+                }
+            });
     private final ScheduledExecutorService gridWriter =
             Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "larder-redis-grid-writer"));
 
@@ -175,6 +185,8 @@ public class RedisEngine implements CommandEngine {
     @Deactivate
     void deactivate() throws InterruptedException {
         databaseListener.unregister();
+        stopping = true; // running scripts stop, releasing their shards
+        longCommands.shutdown();
         background.shutdown();
         gridWriter.shutdown();
         background.awaitTermination(30, TimeUnit.SECONDS);
@@ -340,6 +352,42 @@ public class RedisEngine implements CommandEngine {
             reply.error(refusal);
             return;
         }
+        if (runsLong(session, command)) {
+            boolean replying = session.replying();
+            session.detached();
+            try {
+                longCommands.execute(() -> {
+                    RecordedReply recorded = new RecordedReply();
+                    executeLocked(session, command, argv, recorded);
+                    session.connection().resume(target -> {
+                        if (replying) {
+                            recorded.replay(target);
+                        }
+                    });
+                });
+            } catch (RejectedExecutionException stopping) {
+                session.connection().resume(target -> target.error("ERR the server is shutting down"));
+            }
+            return;
+        }
+        executeLocked(session, command, argv, reply);
+    }
+
+    /**
+     * Scripts (and transactions holding one) run on threads of their own, not the network thread that
+     * read them, so every other client keeps being served, SCRIPT KILL included.
+     */
+    private static boolean runsLong(Session session, RedisCommand command) {
+        if (command.mayRunLong()) {
+            return true;
+        }
+        Transaction transaction = session.transaction();
+        return transaction != null && command.spec().name().equals("exec")
+                && transaction.commands.stream().anyMatch(queued -> queued.command().mayRunLong());
+    }
+
+    /** Locks the command's shards, runs it, and serves the clients its writes woke. */
+    private void executeLocked(Session session, RedisCommand command, byte[][] argv, Reply reply) {
         CommandSpec spec = command.spec();
         int[] keys = command.keyPositions(argv);
         long began = System.nanoTime();
@@ -523,6 +571,10 @@ public class RedisEngine implements CommandEngine {
         return false;
     }
 
+    boolean stopping() {
+        return stopping;
+    }
+
     long busyThresholdMillis() {
         return busyThresholdMillis;
     }
@@ -561,7 +613,9 @@ public class RedisEngine implements CommandEngine {
         }
         commandsProcessed.increment();
         int[] keys = command.keyPositions(argv);
-        lockMore(session, shardsOf(session, argv, keys, wholeKeyspace(spec, keys)));
+        if (!holdsAll(session.held(), session, argv, keys, wholeKeyspace(spec, keys))) {
+            lockMore(session, shardsOf(session, argv, keys, wholeKeyspace(spec, keys)));
+        }
         Session.Running outer = session.running();
         try {
             run(session, command, argv, keys, reply);
@@ -569,6 +623,19 @@ public class RedisEngine implements CommandEngine {
             session.running(outer);
         }
         return spec.has(CommandFlag.WRITE);
+    }
+
+    /** Whether the shards a call needs are locked already (a script touching the keys it declared). */
+    private boolean holdsAll(boolean[] held, Session session, byte[][] argv, int[] keys, boolean wholeKeyspace) {
+        if (wholeKeyspace) {
+            return false;
+        }
+        for (int position : keys) {
+            if (held == null || !held[session.shardIndexOf(argv[position])]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

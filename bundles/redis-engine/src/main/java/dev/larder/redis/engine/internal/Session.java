@@ -289,6 +289,11 @@ final class Session implements EngineSession, CommandContext {
         engine.scriptRunning(this, running);
     }
 
+    @Override
+    public boolean stopRequested() {
+        return engine.stopping();
+    }
+
     long scriptStartedNanos() {
         return scriptStartedNanos;
     }
@@ -408,6 +413,16 @@ final class Session implements EngineSession, CommandContext {
         waiter = blocked;
         blockedByLastCommand = true;
         engine.startWaiting(blocked, timeoutMillis);
+    }
+
+    /** The command runs on another thread and replies through {@link ClientConnection#resume}, as a blocked one does. */
+    void detached() {
+        blockedByLastCommand = true;
+    }
+
+    /** Whether the command running now gets a reply (CLIENT REPLY OFF and SKIP silence it). */
+    boolean replying() {
+        return !repliesOff && !skipThisReply;
     }
 
     @Override
