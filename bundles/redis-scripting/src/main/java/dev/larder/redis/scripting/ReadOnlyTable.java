@@ -25,6 +25,10 @@ final class ReadOnlyTable extends LuaTable {
             }
             copy.rawset(key, next.arg(2));
         }
+        LuaValue meta = table.getmetatable();
+        if (meta != null) {
+            copy.setmetatable(meta);
+        }
         copy.frozen = true;
         return copy;
     }

@@ -76,6 +76,24 @@ final class RedisLib {
         return redis;
     }
 
+    /**
+     * The table a function library's code sees while it loads: register_function and logging; anything
+     * else (redis.call) is an error, as in Redis.
+     */
+    static LuaTable loading(org.luaj.vm2.LuaFunction registerFunction) {
+        LuaTable redis = common();
+        redis.rawset("register_function", registerFunction);
+        LuaTable meta = new LuaTable();
+        meta.rawset(LuaValue.INDEX, new org.luaj.vm2.lib.TwoArgFunction() {
+            @Override
+            public LuaValue call(LuaValue table, LuaValue key) {
+                throw new LuaError("Script attempted to access nonexistent global variable '" + key.tojstring() + "'");
+            }
+        });
+        redis.setmetatable(meta);
+        return redis;
+    }
+
     /** What both the runtime table and FUNCTION LOAD's table offer. */
     static LuaTable common() {
         LuaTable redis = new LuaTable();

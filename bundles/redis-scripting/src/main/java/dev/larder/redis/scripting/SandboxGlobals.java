@@ -33,6 +33,11 @@ final class SandboxGlobals extends Globals {
         super.rawset(ARGV, args);
     }
 
+    /** Sets a global despite the freeze: the redis table once a function library has loaded. */
+    void define(String name, LuaValue value) {
+        super.rawset(LuaValue.valueOf(name), value);
+    }
+
     private static final LuaValue KEYS = LuaValue.valueOf("KEYS");
     private static final LuaValue ARGV = LuaValue.valueOf("ARGV");
 

@@ -86,6 +86,13 @@ final class ScriptRunner {
         return line == null ? message + " script: " + run.name : message + " script: " + run.name + ", on @" + chunk + ":" + line + ".";
     }
 
+    /** A Lua error's message as Lua 5.1 words it: "user_script:3: message". */
+    static String luaMessage(LuaError e) {
+        String raw = e.getMessage() == null ? "nil" : e.getMessage().lines().findFirst().orElse("");
+        Matcher position = POSITION.matcher(raw);
+        return position.matches() ? position.group(1) + ":" + position.group(2) + ": " + position.group(3) : raw;
+    }
+
     /** A compile error as Redis reports it. */
     static String compileError(LuaError e) {
         String message = e.getMessage() == null ? "" : e.getMessage();

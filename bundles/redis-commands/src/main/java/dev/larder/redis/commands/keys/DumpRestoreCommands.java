@@ -13,7 +13,7 @@ import dev.larder.redis.api.RedisException;
 import dev.larder.redis.api.RedisValue;
 import dev.larder.redis.api.Reply;
 import dev.larder.redis.api.StringValue;
-import dev.larder.redis.commands.rdb.DumpPayload;
+import dev.larder.redis.api.rdb.DumpPayload;
 import java.util.List;
 
 /** DUMP and RESTORE in Redis's serialization format ({@link DumpPayload}). */

@@ -15,7 +15,7 @@ import dev.larder.redis.api.RedisException;
 import dev.larder.redis.api.RedisValue;
 import dev.larder.redis.api.Reply;
 import dev.larder.redis.api.StringValue;
-import dev.larder.redis.commands.rdb.DumpPayload;
+import dev.larder.redis.api.rdb.DumpPayload;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;

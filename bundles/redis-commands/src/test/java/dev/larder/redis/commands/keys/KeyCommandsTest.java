@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.larder.redis.commands.CommandHarness;
-import dev.larder.redis.commands.rdb.DumpPayload;
+import dev.larder.redis.api.rdb.DumpPayload;
 import dev.larder.redis.commands.strings.StringCommands;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;

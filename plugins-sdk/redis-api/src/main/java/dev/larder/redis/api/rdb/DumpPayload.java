@@ -1,4 +1,4 @@
-package dev.larder.redis.commands.rdb;
+package dev.larder.redis.api.rdb;
 
 import dev.larder.redis.api.Arguments;
 import java.io.ByteArrayOutputStream;
@@ -60,17 +60,33 @@ public final class DumpPayload {
     }
 
     public static byte[] dumpString(byte[] value) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(value.length + 16);
-        out.write(TYPE_STRING);
-        writeString(out, value);
-        out.write(RDB_VERSION & 0xff);
-        out.write(RDB_VERSION >> 8);
-        byte[] body = out.toByteArray();
-        long crc = crc64(body, body.length);
-        for (int i = 0; i < 8; i++) {
-            out.write((int) (crc >>> (8 * i)) & 0xff);
+        return new Writer().type(TYPE_STRING).string(value).finish();
+    }
+
+    /** Writes a payload: type or opcode bytes and strings, then the RDB version and the CRC64 (finish). */
+    public static final class Writer {
+        private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+        public Writer type(int type) {
+            out.write(type);
+            return this;
         }
-        return out.toByteArray();
+
+        public Writer string(byte[] value) {
+            writeString(out, value);
+            return this;
+        }
+
+        public byte[] finish() {
+            out.write(RDB_VERSION & 0xff);
+            out.write(RDB_VERSION >> 8);
+            byte[] body = out.toByteArray();
+            long crc = crc64(body, body.length);
+            for (int i = 0; i < 8; i++) {
+                out.write((int) (crc >>> (8 * i)) & 0xff);
+            }
+            return out.toByteArray();
+        }
     }
 
     /** As rdbSaveRawString: strings of up to 11 characters that are integers are stored as integers. */
@@ -142,9 +158,14 @@ public final class DumpPayload {
         }
     }
 
+    /** A reader of a verified payload's body. */
+    public static Reader reader(byte[] payload) {
+        return new Reader(payload, payload.length - 10);
+    }
+
     /** The string a verified payload holds. */
     public static byte[] readString(byte[] payload) throws BadPayload {
-        Reader reader = new Reader(payload, payload.length - 10);
+        Reader reader = reader(payload);
         if (reader.next() != TYPE_STRING) {
             throw new BadPayload(false);
         }
@@ -155,7 +176,8 @@ public final class DumpPayload {
         return value;
     }
 
-    private static final class Reader {
+    /** Reads a payload's body: type or opcode bytes ({@link #next}) and strings. */
+    public static final class Reader {
         private final byte[] bytes;
         private final int end;
         private int position;
@@ -165,7 +187,11 @@ public final class DumpPayload {
             this.end = end;
         }
 
-        int next() throws BadPayload {
+        public boolean atEnd() {
+            return position >= end;
+        }
+
+        public int next() throws BadPayload {
             if (position >= end) {
                 throw new BadPayload(false);
             }
@@ -204,7 +230,7 @@ public final class DumpPayload {
             return taken;
         }
 
-        byte[] string() throws BadPayload {
+        public byte[] string() throws BadPayload {
             long length = length();
             if (length >= 0) {
                 return take(length);
