@@ -39,16 +39,41 @@ public final class RespClient implements AutoCloseable {
     }
 
     public void send(String... args) throws IOException {
+        byte[][] bytes = new byte[args.length][];
+        for (int i = 0; i < args.length; i++) {
+            bytes[i] = args[i].getBytes(StandardCharsets.UTF_8);
+        }
+        sendBytes(bytes);
+    }
+
+    /** A command whose arguments are bytes that need not be text (a DUMP payload). */
+    public String callBytes(byte[]... args) throws IOException {
+        sendBytes(args);
+        return read();
+    }
+
+    public void sendBytes(byte[]... args) throws IOException {
         ByteArrayOutputStream request = new ByteArrayOutputStream();
         request.write(("*" + args.length + "\r\n").getBytes(StandardCharsets.UTF_8));
-        for (String arg : args) {
-            byte[] bytes = arg.getBytes(StandardCharsets.UTF_8);
-            request.write(("$" + bytes.length + "\r\n").getBytes(StandardCharsets.UTF_8));
-            request.write(bytes);
+        for (byte[] arg : args) {
+            request.write(("$" + arg.length + "\r\n").getBytes(StandardCharsets.UTF_8));
+            request.write(arg);
             request.write("\r\n".getBytes(StandardCharsets.UTF_8));
         }
         out.write(request.toByteArray());
         out.flush();
+    }
+
+    /** Reads a bulk string reply as its bytes. */
+    public byte[] readBulkBytes() throws IOException {
+        int type = in.read();
+        String line = line();
+        if (type != '$') {
+            throw new IOException("not a bulk string: " + (char) type + line);
+        }
+        byte[] data = in.readNBytes(Integer.parseInt(line));
+        in.readNBytes(2);
+        return data;
     }
 
     public void sendRaw(String raw) throws IOException {

@@ -326,7 +326,7 @@ public class FunctionCommands implements CommandFamily {
                 restored.add(FunctionLibrary.load(reader.string()));
             }
         } catch (DumpPayload.BadPayload e) {
-            throw new RedisException("ERR payload version or checksum are wrong");
+            throw new RedisException("ERR DUMP payload version or checksum are wrong");
         }
         Map<String, FunctionLibrary> result = new LinkedHashMap<>(policy.equals("FLUSH") ? Map.of() : libraries);
         for (FunctionLibrary library : restored) {

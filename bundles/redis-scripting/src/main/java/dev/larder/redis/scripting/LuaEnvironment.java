@@ -13,6 +13,7 @@ import org.luaj.vm2.Prototype;
 import org.luaj.vm2.Varargs;
 import org.luaj.vm2.compiler.LuaC;
 import org.luaj.vm2.lib.BaseLib;
+import org.luaj.vm2.lib.CoroutineLib;
 import org.luaj.vm2.lib.OneArgFunction;
 import org.luaj.vm2.lib.PackageLib;
 import org.luaj.vm2.lib.StringLib;
@@ -62,6 +63,7 @@ final class LuaEnvironment {
         globals.load(new PackageLib()); // the other libraries register themselves in package.loaded; removed below
         globals.load(new TableLib());
         globals.load(new JseMathLib());
+        globals.load(new CoroutineLib());
         LuaC.install(globals);
         globals.load(new Watchdog()); // the hook (globals.debuglib); its debug table is removed below
         for (String removed : new String[] {"dofile", "loadfile", "print", "rawlen", "require", "module", "package", "debug"}) {
@@ -72,7 +74,13 @@ final class LuaEnvironment {
         globals.rawset("tostring", new OneArgFunction() {
             @Override
             public LuaValue call(LuaValue value) {
-                return value.type() == LuaValue.TNUMBER ? LuaValue.valueOf(numberText(value.todouble())) : luajToString.call(value);
+                if (value.type() == LuaValue.TNUMBER) {
+                    return LuaValue.valueOf(numberText(value.todouble()));
+                }
+                LuaValue text = luajToString.call(value);
+                // "table: 1b6d3586" as Lua prints addresses: "table: 0x1b6d3586"
+                return value.metatag(LuaValue.TOSTRING).isnil() && (value.istable() || value.isfunction())
+                        ? LuaValue.valueOf(text.tojstring().replaceFirst(": ([0-9a-f]+)$", ": 0x$1")) : text;
             }
         });
         LoadFunction load = new LoadFunction(globals);
@@ -99,11 +107,31 @@ final class LuaEnvironment {
         globals.rawset("cmsgpack", CmsgpackLib.create());
         globals.rawset("redis", redis);
         globals.rawset("string", STRING);
-        for (String library : new String[] {"table", "math", "bit", "struct", "cjson", "cmsgpack", "redis"}) {
+        limitCoroutines(globals.get("coroutine"));
+        for (String library : new String[] {"coroutine", "table", "math", "bit", "struct", "cjson", "cmsgpack", "redis"}) {
             globals.rawset(library, ReadOnlyTable.copyOf(globals.get(library)));
         }
         globals.freeze();
         return globals;
+    }
+
+    /** Coroutines a script may create: LuaJ runs each on a thread of its own. */
+    static final int MAX_COROUTINES = 1000;
+
+    private static void limitCoroutines(LuaValue coroutine) {
+        for (String name : new String[] {"create", "wrap"}) {
+            LuaValue original = coroutine.get(name);
+            coroutine.rawset(name, new OneArgFunction() {
+                @Override
+                public LuaValue call(LuaValue function) {
+                    ScriptRun run = ScriptRun.CURRENT.get();
+                    if (run != null && ++run.coroutines > MAX_COROUTINES) {
+                        throw ScriptRun.raise("ERR a script may create at most " + MAX_COROUTINES + " coroutines");
+                    }
+                    return original.call(function);
+                }
+            });
+        }
     }
 
     /** Compiles a chunk (LuaJ's compiler only: no bytecode is ever loaded). */

@@ -53,8 +53,9 @@ final class LuaReplies {
 
     /**
      * Writes a script's result: strings as bulk strings, numbers as integers (cut toward zero), tables
-     * as arrays up to the first nil, {err=...} as an error, {ok=...} as a status; with RESP 3 chosen by
-     * the script (redis.setresp) also {double=...}, {map=...}, {set=...} and booleans as booleans.
+     * as arrays up to the first nil, {err=...} as an error, {ok=...} as a status, {double=...},
+     * {map=...} and {set=...} as RESP 3 types (RESP 2 clients get their RESP 2 forms); booleans as
+     * booleans once the script chose RESP 3 (redis.setresp), else true as 1 and false as nil.
      */
     static void write(LuaValue value, Reply reply, int resp) {
         write(value, reply, resp, 0);
@@ -93,7 +94,7 @@ final class LuaReplies {
             reply.simple(oneLine(ok.tojstring()));
             return;
         }
-        if (resp == 3 && writeResp3(table, reply, depth)) {
+        if (writeResp3(table, reply, depth)) {
             return;
         }
         int length = 0;
@@ -239,7 +240,10 @@ final class LuaReplies {
 
         @Override
         public void error(String message) {
-            add(errorTable(message));
+            LuaTable error = new LuaTable();
+            error.rawset("ignore_error_stats_update", LuaValue.TRUE); // as Redis marks a command's error it counted already
+            error.rawset(ERR, LuaValue.valueOf(message));
+            add(error);
         }
 
         @Override
@@ -270,7 +274,7 @@ final class LuaReplies {
         @Override
         public void map(int entries) {
             if (resp == 3) {
-                begin(Kind.MAP, entries * 2, MAP);
+                begin(Kind.MAP, entries, MAP);
             } else {
                 begin(Kind.ARRAY, entries * 2, null);
             }

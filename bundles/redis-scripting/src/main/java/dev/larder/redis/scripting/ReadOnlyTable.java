@@ -33,9 +33,17 @@ final class ReadOnlyTable extends LuaTable {
         return copy;
     }
 
+    /** A change by assignment: Lua reports it with the script's position. */
     private void check() {
         if (frozen) {
             throw new LuaError(REFUSAL);
+        }
+    }
+
+    /** A change by a library function (table.insert, setmetatable): Redis reports it without a position. */
+    private void checkCall() {
+        if (frozen) {
+            throw ScriptRun.raise("ERR " + REFUSAL);
         }
     }
 
@@ -53,25 +61,25 @@ final class ReadOnlyTable extends LuaTable {
 
     @Override
     public void insert(int pos, LuaValue value) {
-        check();
+        checkCall();
         super.insert(pos, value);
     }
 
     @Override
     public LuaValue remove(int pos) {
-        check();
+        checkCall();
         return super.remove(pos);
     }
 
     @Override
     public void sort(LuaValue comparator) {
-        check();
+        checkCall();
         super.sort(comparator);
     }
 
     @Override
     public LuaValue setmetatable(LuaValue metatable) {
-        check();
+        checkCall();
         return super.setmetatable(metatable);
     }
 }

@@ -36,7 +36,7 @@ final class RedisLib {
             public LuaValue call(LuaValue version) {
                 int resp = version.checkint();
                 if (resp != 2 && resp != 3) {
-                    throw new LuaError("RESP version must be 2 or 3.");
+                    throw ScriptRun.raise("ERR RESP version must be 2 or 3.");
                 }
                 ScriptRun run = ScriptRun.CURRENT.get();
                 if (run != null) {
@@ -56,7 +56,7 @@ final class RedisLib {
             public LuaValue call(LuaValue flags) {
                 int value = flags.checkint();
                 if (value < 0 || value > 3) {
-                    throw new LuaError("Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.");
+                    throw ScriptRun.raise("ERR Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.");
                 }
                 return LuaValue.NONE;
             }
@@ -114,7 +114,7 @@ final class RedisLib {
             @Override
             public Varargs invoke(Varargs args) {
                 if (args.narg() != 1) {
-                    throw new LuaError("wrong number of arguments");
+                    throw ScriptRun.raise("ERR wrong number of arguments");
                 }
                 return LuaValue.valueOf(sha1(LuaReplies.bytes(args.checkstring(1))));
             }
@@ -123,11 +123,11 @@ final class RedisLib {
             @Override
             public Varargs invoke(Varargs args) {
                 if (args.narg() < 2) {
-                    throw new LuaError("redis.log() requires two arguments or more.");
+                    throw ScriptRun.raise("ERR redis.log() requires two arguments or more.");
                 }
                 int level = args.checkint(1);
                 if (level < 0 || level > 3) {
-                    throw new LuaError("Invalid debug level.");
+                    throw ScriptRun.raise("ERR Invalid debug level.");
                 }
                 StringBuilder message = new StringBuilder();
                 for (int i = 2; i <= args.narg(); i++) {
@@ -181,7 +181,8 @@ final class RedisLib {
         public Varargs invoke(Varargs args) {
             ScriptRun run = ScriptRun.CURRENT.get();
             if (run == null) {
-                return fail("ERR redis.call is only available while a script runs");
+                // the run belongs to the script's thread; LuaJ runs coroutines on threads of their own
+                return fail("ERR Redis commands cannot be called from a coroutine");
             }
             if (args.narg() == 0) {
                 return fail("ERR Please specify at least one argument for this redis lib call");

@@ -41,9 +41,17 @@ final class SandboxGlobals extends Globals {
     private static final LuaValue KEYS = LuaValue.valueOf("KEYS");
     private static final LuaValue ARGV = LuaValue.valueOf("ARGV");
 
+    /** A change by assignment: Lua reports it with the script's position. */
     private void check() {
         if (frozen) {
             throw new LuaError(ReadOnlyTable.REFUSAL);
+        }
+    }
+
+    /** A change by a library function (table.insert, setmetatable): Redis reports it without a position. */
+    private void checkCall() {
+        if (frozen) {
+            throw ScriptRun.raise("ERR " + ReadOnlyTable.REFUSAL);
         }
     }
 
@@ -61,25 +69,25 @@ final class SandboxGlobals extends Globals {
 
     @Override
     public void insert(int pos, LuaValue value) {
-        check();
+        checkCall();
         super.insert(pos, value);
     }
 
     @Override
     public LuaValue remove(int pos) {
-        check();
+        checkCall();
         return super.remove(pos);
     }
 
     @Override
     public void sort(LuaValue comparator) {
-        check();
+        checkCall();
         super.sort(comparator);
     }
 
     @Override
     public LuaValue setmetatable(LuaValue metatable) {
-        check();
+        checkCall();
         return super.setmetatable(metatable);
     }
 }

@@ -20,11 +20,23 @@ final class ScriptRun {
     /** Whether a write command ran: such a script can no longer be killed. */
     volatile boolean wrote;
     volatile boolean killed;
+    /** Coroutines created so far (each is a thread in LuaJ: bounded). */
+    int coroutines;
     /** The hook of the environment it runs in: where it is, for error replies. */
     Watchdog watchdog;
 
     /** The run in progress on this thread (scripts run on the thread of the command that started them). */
     static final ThreadLocal<ScriptRun> CURRENT = new ThreadLocal<>();
+
+    /**
+     * An error a Redis library function raises (redis.setresp, a read-only table...): a table, as Redis
+     * raises them, so the reply reads "ERR message script: ..., on @user_script:3." without Lua's position.
+     */
+    static org.luaj.vm2.LuaError raise(String message) {
+        ScriptRun run = CURRENT.get();
+        int line = run == null || run.watchdog == null ? 0 : run.watchdog.currentLine();
+        return new Watchdog.ScriptError(LuaReplies.errorTable(message), line);
+    }
 
     ScriptRun(CommandContext context, String name, boolean function, boolean writesAllowed, byte[][] command) {
         this.context = context;

@@ -37,6 +37,7 @@ final class ScriptRunner {
         CommandContext context = run.context;
         run.watchdog = (Watchdog) environment.debuglib;
         run.watchdog.reset();
+        run.watchdog.run = run;
         ScriptRun outer = ScriptRun.CURRENT.get();
         ScriptRun.CURRENT.set(run);
         running.add(run);
@@ -53,6 +54,7 @@ final class ScriptRunner {
             reply.error("ERR Error running script " + run.name + ": " + LuaReplies.oneLine(String.valueOf(e)));
         } finally {
             context.scriptRunning(false);
+            run.watchdog.run = null;
             running.remove(run);
             ScriptRun.CURRENT.set(outer);
         }

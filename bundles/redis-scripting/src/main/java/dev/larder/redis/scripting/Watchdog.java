@@ -22,6 +22,8 @@ final class Watchdog extends DebugLib {
     static final String FUNCTION_KILLED = "ERR Script killed by user with FUNCTION KILL...";
 
     private int instructions;
+    /** The run using this environment now: read from coroutine threads too, so a kill reaches code running there. */
+    volatile ScriptRun run;
     /** Active calls, innermost last: the function's prototype (null for a Java function) and its current instruction. */
     private Prototype[] frames = new Prototype[32];
     private int[] pcs = new int[32];
@@ -55,7 +57,7 @@ final class Watchdog extends DebugLib {
             pcs[depth - 1] = pc;
         }
         if ((++instructions & 4095) == 0) {
-            ScriptRun run = ScriptRun.CURRENT.get();
+            ScriptRun run = this.run;
             if (run != null && (run.killed || run.context.stopRequested())) {
                 throw new ScriptError(LuaReplies.errorTable(run.function ? FUNCTION_KILLED : KILLED), currentLine());
             }
