@@ -68,6 +68,12 @@ final class RespReplyWriter implements Reply {
     }
 
     @Override
+    public void push(int length) {
+        out.writeByte(protocol.getAsInt() == 3 ? '>' : '*');
+        writeNumber(length);
+    }
+
+    @Override
     public void nilArray() {
         out.writeBytes(protocol.getAsInt() == 3 ? NULL3 : NIL_ARRAY2);
     }

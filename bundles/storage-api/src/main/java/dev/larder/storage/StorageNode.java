@@ -45,6 +45,15 @@ public interface StorageNode {
      */
     KeyValueTable table(String name);
 
+    /**
+     * Sends a message to the listeners of {@code topic} on every other server node of the cluster (not this
+     * one); at most once, in order per sender, nothing when this node is alone. For pub/sub across nodes.
+     */
+    void broadcast(String topic, byte[] message);
+
+    /** Receives what other nodes {@link #broadcast} on {@code topic}; closing the handle stops it. */
+    AutoCloseable listen(String topic, java.util.function.Consumer<byte[]> listener);
+
     /** Names of the tables that exist. */
     Set<String> tables();
 }

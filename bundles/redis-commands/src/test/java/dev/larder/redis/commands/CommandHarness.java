@@ -191,6 +191,11 @@ public final class CommandHarness implements CommandContext {
         }
 
         @Override
+        public int subscriptions() {
+            return 0;
+        }
+
+        @Override
         public void reset() {
             deauthenticate();
             database = 0;

@@ -14,6 +14,10 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.ignite.Ignite;
+import org.apache.ignite.cluster.ClusterGroup;
+import org.apache.ignite.lang.IgniteBiPredicate;
+import java.util.UUID;
+import java.util.function.Consumer;
 import org.apache.ignite.IgniteCheckedException;
 import org.apache.ignite.internal.IgniteEx;
 import org.apache.ignite.DataRegionMetrics;
@@ -49,6 +53,26 @@ final class IgniteStorageNode implements StorageNode {
     @Override
     public String nodeId() {
         return String.valueOf(ignite.cluster().localNode().consistentId());
+    }
+
+    @Override
+    public void broadcast(String topic, byte[] message) {
+        ClusterGroup others = ignite.cluster().forServers().forRemotes();
+        if (!others.nodes().isEmpty()) {
+            ignite.message(others).sendOrdered(topic, message, 0);
+        }
+    }
+
+    @Override
+    public AutoCloseable listen(String topic, Consumer<byte[]> listener) {
+        IgniteBiPredicate<UUID, Object> receiver = (sender, message) -> {
+            if (message instanceof byte[] bytes) {
+                listener.accept(bytes);
+            }
+            return true;
+        };
+        ignite.message().localListen(topic, receiver);
+        return () -> ignite.message().stopLocalListen(topic, receiver);
     }
 
     @Override

@@ -27,6 +27,9 @@ public interface ClientSession {
      */
     void reset();
 
+    /** Channels, patterns and shard channels the client is subscribed to (in RESP2 it then runs only pub/sub commands). */
+    int subscriptions();
+
     /** Whether commands other than AUTH, HELLO, QUIT and RESET may run. */
     boolean authenticated();
 

@@ -72,6 +72,11 @@ public final class RecordedReply implements Reply {
     }
 
     @Override
+    public void push(int length) {
+        parts.add(r -> r.push(length));
+    }
+
+    @Override
     public void bool(boolean value) {
         parts.add(r -> r.bool(value));
     }

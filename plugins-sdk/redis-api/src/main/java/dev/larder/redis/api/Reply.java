@@ -44,6 +44,11 @@ public interface Reply {
 
     void bool(boolean value);
 
+    /** A push message's header (RESP3 '>': pub/sub messages); RESP2 has none and writes an array. */
+    default void push(int length) {
+        array(length);
+    }
+
     default void ok() {
         simple("OK");
     }

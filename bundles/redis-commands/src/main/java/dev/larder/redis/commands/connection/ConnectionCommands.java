@@ -32,7 +32,12 @@ public class ConnectionCommands implements CommandFamily {
                     if (argv.length > 2) {
                         throw RedisException.wrongArity("ping");
                     }
-                    if (argv.length == 2) {
+                    if (c.client().subscriptions() > 0 && c.client().protocol() == 2) {
+                        // a RESP2 subscriber reads replies as messages: PING answers as one
+                        r.array(2);
+                        r.bulk("pong");
+                        r.bulk(argv.length == 2 ? argv[1] : new byte[0]);
+                    } else if (argv.length == 2) {
                         r.bulk(argv[1]);
                     } else {
                         r.simple("PONG");

@@ -75,6 +75,13 @@ final class GatedReply implements Reply {
     }
 
     @Override
+    public void push(int length) {
+        if (open.getAsBoolean()) {
+            target.push(length);
+        }
+    }
+
+    @Override
     public void set(int length) {
         if (open.getAsBoolean()) {
             target.set(length);

@@ -96,6 +96,7 @@ public class RedisEngine implements CommandEngine {
     private long changeLogMaxBytes;
     private final AtomicBoolean earlyGridWrite = new AtomicBoolean();
     private final MonitorFeed monitors = new MonitorFeed();
+    private final PubSub pubSub;
     /** Completes when the write-behind round after the current one has been written and synced. */
     private volatile CompletableFuture<Void> nextRound = new CompletableFuture<>();
     private final AtomicBoolean roundRequested = new AtomicBoolean();
@@ -135,11 +136,13 @@ public class RedisEngine implements CommandEngine {
         }
         registry.add(new EngineCommands(this));
         registry.add(new TransactionCommands(this));
+        registry.add(new PubSubCommands(this));
         registry.add(new DiagnosticsCommands(this, diagnostics));
         this.diagnostics = diagnostics;
         databases = settings.databases();
         this.storage = storage;
         this.tenantRegistry = tenantRegistry;
+        this.pubSub = new PubSub(storage);
         defaultDurability = settings.durability();
         shards = new Shards(settings.shards(), storage::partitionOf);
         if (settings.gridWriteIntervalMillis() < settings.flushIntervalMillis()) {
@@ -185,6 +188,11 @@ public class RedisEngine implements CommandEngine {
     @Deactivate
     void deactivate() throws InterruptedException {
         databaseListener.unregister();
+        try {
+            pubSub.close();
+        } catch (Exception e) {
+            LOG.warn("Stopping pub/sub across nodes failed", e);
+        }
         stopping = true; // running scripts stop, releasing their shards
         longCommands.shutdown();
         background.shutdown();
@@ -340,6 +348,9 @@ public class RedisEngine implements CommandEngine {
         commandsProcessed.increment();
         RedisCommand command = registry.lookup(argv[0]);
         String refusal = command == null ? unknownCommand(argv) : refusal(session, command.spec(), argv.length);
+        if (refusal == null && command != null) {
+            refusal = PubSubCommands.refusal(session, command.spec());
+        }
         Transaction transaction = session.transaction();
         if (transaction != null && (command == null || !TransactionCommands.runsAtOnce(command.spec()))) {
             transaction.queue(command, argv, refusal, reply);
@@ -483,6 +494,10 @@ public class RedisEngine implements CommandEngine {
         } finally {
             session.atomicBody(false);
         }
+    }
+
+    PubSub pubSub() {
+        return pubSub;
     }
 
     MonitorFeed monitors() {

@@ -65,6 +65,8 @@ final class Session implements EngineSession, CommandContext {
     private boolean atomicBody;
     /** The shards locked for the command running now (null: none); a script's calls may lock more. */
     private boolean[] heldShards;
+    /** What the client is subscribed to, per kind, in the order it subscribed. */
+    private final java.util.EnumMap<PubSub.Kind, java.util.LinkedHashSet<Bytes>> subscribed = new java.util.EnumMap<>(PubSub.Kind.class);
     /** Between MULTI and EXEC or DISCARD, else null. */
     private Transaction transaction;
     private final List<DatabaseKey> watched = new ArrayList<>();
@@ -124,8 +126,29 @@ final class Session implements EngineSession, CommandContext {
         authenticated = anonymousAllowed;
     }
 
+    /** The client's subscriptions of one kind (changed only by its own commands). */
+    java.util.Set<Bytes> subscribed(PubSub.Kind kind) {
+        return subscribed.computeIfAbsent(kind, k -> new java.util.LinkedHashSet<>());
+    }
+
+    @Override
+    public int subscriptions() {
+        int count = 0;
+        for (java.util.Set<Bytes> names : subscribed.values()) {
+            count += names.size();
+        }
+        return count;
+    }
+
+    /** Ends every subscription (RESET, a closed connection). */
+    void unsubscribeAll() {
+        subscribed.forEach((kind, names) -> names.forEach(name -> engine.pubSub().unsubscribe(kind, this, name)));
+        subscribed.clear();
+    }
+
     @Override
     public void reset() {
+        unsubscribeAll();
         transaction = null;
         unwatchAll(false);
         engine.monitors().remove(this);
@@ -241,6 +264,7 @@ final class Session implements EngineSession, CommandContext {
     @Override
     public void close() {
         monitoring = false;
+        unsubscribeAll();
         transaction = null;
         unwatchAll(false);
         Waiter waiting = waiter;
