@@ -102,7 +102,7 @@ public final class RespClient implements AutoCloseable {
                 in.readNBytes(2);
                 return "$" + new String(data, StandardCharsets.UTF_8);
             }
-            case '*', '%', '~': {
+            case '*', '%', '~', '>': {
                 int count = Integer.parseInt(line);
                 if (count < 0) {
                     return "*nil";

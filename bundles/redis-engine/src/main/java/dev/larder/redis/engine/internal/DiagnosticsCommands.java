@@ -78,6 +78,7 @@ final class DiagnosticsCommands implements CommandFamily {
         parameters.put("slowlog-max-len", Integer.toString(diagnostics.maxLength()));
         parameters.put("latency-monitor-threshold", Long.toString(diagnostics.latencyThreshold()));
         parameters.put("busy-reply-threshold", Long.toString(engine.busyThresholdMillis()));
+        parameters.put("notify-keyspace-events", KeyspaceEvents.letters(KeyspaceEvents.flags()));
         parameters.put("lua-time-limit", Long.toString(engine.busyThresholdMillis()));
         return parameters;
     }
@@ -143,6 +144,13 @@ final class DiagnosticsCommands implements CommandFamily {
                                 + " and 9223372036854775807 inclusive");
                     }
                 }
+                case "notify-keyspace-events" -> {
+                    try {
+                        KeyspaceEvents.parse(value);
+                    } catch (RedisException e) {
+                        throw failed(name, "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.");
+                    }
+                }
                 case "appendfsync" -> {
                     if (!value.equalsIgnoreCase("always") && !value.equalsIgnoreCase("everysec")) {
                         throw failed(name, "argument(s) must be one of the following: always, everysec "
@@ -158,6 +166,7 @@ final class DiagnosticsCommands implements CommandFamily {
                 case "slowlog-max-len" -> diagnostics.maxLength(Long.parseLong(change.getValue()));
                 case "latency-monitor-threshold" -> diagnostics.latencyThreshold(Long.parseLong(change.getValue()));
                 case "busy-reply-threshold", "lua-time-limit" -> engine.busyThresholdMillis(Long.parseLong(change.getValue()));
+                case "notify-keyspace-events" -> KeyspaceEvents.flags(KeyspaceEvents.parse(change.getValue()));
                 default -> {
                     try {
                         engine.databases().setDurability(session.tenant().name,

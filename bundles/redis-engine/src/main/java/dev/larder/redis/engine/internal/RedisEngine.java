@@ -24,6 +24,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -433,6 +434,16 @@ public class RedisEngine implements CommandEngine {
             LOG.error("Command {} failed", spec.name(), e);
             reply.error("ERR " + e.getClass().getSimpleName() + ": " + e.getMessage());
         }
+        publishKeyspaceEvents(argv);
+    }
+
+    private void publishKeyspaceEvents(byte[][] argv) {
+        if (KeyspaceEvents.on()) {
+            List<KeyspaceEvents.Recorded> recorded = KeyspaceEvents.take();
+            if (!recorded.isEmpty()) {
+                KeyspaceEvents.publish(pubSub, argv, recorded);
+            }
+        }
     }
 
     private void feedMonitors(Session session, CommandSpec spec, byte[][] argv) {
@@ -766,11 +777,13 @@ public class RedisEngine implements CommandEngine {
             waiter.session.commandTime(System.currentTimeMillis());
             try {
                 if (!waiter.attempt.attempt(waiter.session, reply)) {
+                    KeyspaceEvents.take(); // nothing was done
                     return false;
                 }
             } catch (RedisException e) {
                 reply.error(e.getMessage());
             }
+            publishKeyspaceEvents(waiter.session.running().argv());
             waiter.finish();
             removeWaiter(waiter);
         } finally {
@@ -891,6 +904,7 @@ public class RedisEngine implements CommandEngine {
             shard.lock.lock();
             try {
                 shard.expire(now, 10_000);
+                publishKeyspaceEvents(null);
             } finally {
                 shard.lock.unlock();
             }

@@ -251,6 +251,7 @@ final class Shard {
                 continue;
             }
             if (entry != null && entry.expireAt == due.at) {
+                KeyspaceEvents.record(due.tenant, due.database, due.key.bytes(), KeyspaceEvents.Change.EXPIRED, entry.value);
                 retire(due.tenant, due.database, due.key, entry);
                 table.remove(due.key);
                 changed(due.tenant, due.database, due.key, null);

@@ -40,6 +40,7 @@ final class ShardedKeyspace implements Keyspace {
             return null;
         }
         if (entry.expiredAt(session.nowMillis())) {
+            KeyspaceEvents.record(tenant, index, key.bytes(), KeyspaceEvents.Change.EXPIRED, entry.value);
             removeEntry(shard, key, entry);
             return null;
         }
@@ -79,7 +80,17 @@ final class ShardedKeyspace implements Keyspace {
         Shard shard = session.shardOf(key);
         Bytes k = session.byteKey(key);
         Entry entry = new Entry(attachable(value), expireAtMillis);
-        shard.retire(tenant, index, k, shard.table(tenant, index).put(k, entry));
+        Entry previous = shard.table(tenant, index).put(k, entry);
+        shard.retire(tenant, index, k, previous);
+        if (KeyspaceEvents.on()) {
+            if (previous == null || previous.expiredAt(session.nowMillis())) {
+                KeyspaceEvents.record(tenant, index, key, KeyspaceEvents.Change.CREATED, entry.value);
+            }
+            KeyspaceEvents.record(tenant, index, key, KeyspaceEvents.Change.WRITTEN, entry.value);
+            if (expireAtMillis != NO_EXPIRY) {
+                KeyspaceEvents.record(tenant, index, key, KeyspaceEvents.Change.EXPIRY, entry.value);
+            }
+        }
         shard.changed(tenant, index, k, entry);
         shard.expiryChanged(tenant, index, k, expireAtMillis);
         shard.written(tenant, index, k);
@@ -109,6 +120,7 @@ final class ShardedKeyspace implements Keyspace {
             entry.value = attachable(value);
             shard.changed(tenant, index, k, entry);
             shard.written(tenant, index, k);
+            KeyspaceEvents.record(tenant, index, key, KeyspaceEvents.Change.WRITTEN, entry.value);
         }
     }
 
@@ -121,10 +133,12 @@ final class ShardedKeyspace implements Keyspace {
             return;
         }
         if (entry.value instanceof CollectionValue collection && collection.isEmpty() && collection.removedWhenEmpty()) {
+            KeyspaceEvents.record(tenant, index, key, KeyspaceEvents.Change.REMOVED, entry.value);
             removeEntry(shard, k, entry);
         } else {
             shard.changed(tenant, index, k, entry);
             shard.written(tenant, index, k);
+            KeyspaceEvents.record(tenant, index, key, KeyspaceEvents.Change.WRITTEN, entry.value);
             if (entry.value instanceof CollectionValue collection) {
                 shard.membersMayExpire(tenant, index, k, collection);
             }
@@ -139,6 +153,7 @@ final class ShardedKeyspace implements Keyspace {
         if (entry == null) {
             return false;
         }
+        KeyspaceEvents.record(tenant, index, key, KeyspaceEvents.Change.REMOVED, entry.value);
         removeEntry(shard, k, entry);
         return true;
     }
@@ -158,8 +173,10 @@ final class ShardedKeyspace implements Keyspace {
             return false;
         }
         if (expireAtMillis != NO_EXPIRY && expireAtMillis <= session.nowMillis()) {
+            KeyspaceEvents.record(tenant, index, key, KeyspaceEvents.Change.REMOVED, entry.value);
             removeEntry(shard, k, entry);
         } else {
+            KeyspaceEvents.record(tenant, index, key, KeyspaceEvents.Change.EXPIRY, entry.value);
             entry.expireAt = expireAtMillis;
             shard.expiryChanged(tenant, index, k, expireAtMillis);
             shard.changed(tenant, index, k, entry);
