@@ -78,24 +78,40 @@ final class RespConnection extends ChannelInboundHandlerAdapter {
             closeNow(channel);
         }
 
+        /** Messages waiting to be written, from any thread; one task at a time writes all of them with one flush. */
+        private final java.util.Queue<Consumer<Reply>> pushed = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        private final java.util.concurrent.atomic.AtomicBoolean pushScheduled = new java.util.concurrent.atomic.AtomicBoolean();
+
         @Override
         public void push(Consumer<Reply> message) {
-            channel.eventLoop().execute(() -> {
-                if (!channel.isActive()) {
-                    return;
-                }
-                if (channel.bytesBeforeWritable() > MAX_PUSH_BACKLOG) {
-                    // as Redis's client-output-buffer-limit for monitors: a client that does not read is dropped
-                    LOG.warn("Closing connection from {}: {} bytes of messages it does not read", channel.remoteAddress(),
-                            channel.bytesBeforeWritable());
-                    channel.close();
-                    return;
-                }
-                ByteBuf buffer = channel.alloc().ioBuffer();
-                pushWriter.target(buffer, session::protocol);
+            pushed.add(message);
+            if (pushScheduled.compareAndSet(false, true)) {
+                channel.eventLoop().execute(this::writePushed);
+            }
+        }
+
+        /** Writes every waiting message into one buffer, flushed once: a subscriber of a busy channel costs one write per batch. */
+        private void writePushed() {
+            pushScheduled.set(false);
+            if (!channel.isActive()) {
+                pushed.clear();
+                return;
+            }
+            if (channel.bytesBeforeWritable() > MAX_PUSH_BACKLOG) {
+                // as Redis's client-output-buffer-limit for pub/sub and monitors: a client that does not read is dropped
+                LOG.warn("Closing connection from {}: {} bytes of messages it does not read", channel.remoteAddress(),
+                        channel.bytesBeforeWritable());
+                pushed.clear();
+                channel.close();
+                return;
+            }
+            ByteBuf buffer = channel.alloc().ioBuffer();
+            pushWriter.target(buffer, session::protocol);
+            Consumer<Reply> message;
+            while ((message = pushed.poll()) != null) {
                 message.accept(pushWriter);
-                channel.writeAndFlush(buffer);
-            });
+            }
+            channel.writeAndFlush(buffer);
         }
 
         @Override
