@@ -41,22 +41,19 @@ public class CollectionsCompatibilityIT {
     private static final int REDIS_PORT = 49099;
     private static ServerProcesses.Larder larder;
     private static ServerProcesses.Redis redis;
+    private static ServerProcesses.Pair servers;
 
     @BeforeClass
     public static void startServers() throws Exception {
-        redis = ServerProcesses.Redis.start(REDIS_PORT);
-        larder = ServerProcesses.Larder.install("collections-compatibility-it", PORT_BASE);
-        larder.engineSettings("gridWriteIntervalMillis=1000\n");
-        larder.start();
+        servers = ServerProcesses.Pair.start("collections-compatibility-it", PORT_BASE, REDIS_PORT, larder -> larder.engineSettings("gridWriteIntervalMillis=1000\n"));
+        larder = servers.larder;
+        redis = servers.redis;
     }
 
     @AfterClass
     public static void stopServers() throws Exception {
-        if (larder != null) {
-            larder.close();
-        }
-        if (redis != null) {
-            redis.close();
+        if (servers != null) {
+            servers.close();
         }
     }
 

@@ -29,21 +29,19 @@ public class PubSubCompatibilityIT {
     private static final int REDIS_PORT = 49299;
     private static ServerProcesses.Larder larder;
     private static ServerProcesses.Redis redis;
+    private static ServerProcesses.Pair servers;
 
     @BeforeClass
     public static void startServers() throws Exception {
-        redis = ServerProcesses.Redis.start(REDIS_PORT);
-        larder = ServerProcesses.Larder.install("pubsub-compatibility-it", PORT_BASE);
-        larder.start();
+        servers = ServerProcesses.Pair.start("pubsub-compatibility-it", PORT_BASE, REDIS_PORT, larder -> { });
+        larder = servers.larder;
+        redis = servers.redis;
     }
 
     @AfterClass
     public static void stopServers() throws Exception {
-        if (larder != null) {
-            larder.close();
-        }
-        if (redis != null) {
-            redis.close();
+        if (servers != null) {
+            servers.close();
         }
     }
 
@@ -155,6 +153,31 @@ public class PubSubCompatibilityIT {
         try (RespClient client = new RespClient(larder.respPort)) {
             assertTrue(client.call("CONFIG", "SET", "notify-keyspace-events", "Kq").startsWith(
                     "-ERR CONFIG SET failed (possibly related to argument 'notify-keyspace-events') - Invalid event class character."));
+        }
+    }
+
+    /** Two nodes (memory only) in one cluster: a message published on either reaches subscribers on the other. */
+    @Test
+    public void messagesReachSubscribersOnEveryNode() throws Exception {
+        int clusterPorts = 49230;
+        try (ServerProcesses.Larder first = ServerProcesses.Larder.installNode("pubsub-node-a", clusterPorts, 0)
+                        .storageSetting("persistence=false").start();
+                ServerProcesses.Larder second = ServerProcesses.Larder.installNode("pubsub-node-b", clusterPorts, 1)
+                        .storageSetting("persistence=false").start();
+                RespClient onFirst = new RespClient(first.respPort);
+                RespClient onSecond = new RespClient(second.respPort);
+                RespClient publisher = new RespClient(first.respPort)) {
+            assertEquals("*[$subscribe, $news, :1]", onSecond.call("SUBSCRIBE", "news"));
+            assertEquals("*[$psubscribe, $n*, :1]", onFirst.call("PSUBSCRIBE", "n*"));
+            // the count is this node's receivers, as in Redis Cluster
+            assertEquals(":1", publisher.call("PUBLISH", "news", "from-a"));
+            assertEquals("*[$message, $news, $from-a]", onSecond.read());
+            assertEquals("*[$pmessage, $n*, $news, $from-a]", onFirst.read());
+            try (RespClient secondPublisher = new RespClient(second.respPort)) {
+                assertEquals(":1", secondPublisher.call("PUBLISH", "news", "from-b"));
+            }
+            assertEquals("*[$message, $news, $from-b]", onSecond.read());
+            assertEquals("*[$pmessage, $n*, $news, $from-b]", onFirst.read());
         }
     }
 

@@ -48,22 +48,19 @@ public class RespCompatibilityIT {
     private static ServerProcesses.Larder larder;
     private static java.nio.file.Path certificate;
     private static ServerProcesses.Redis redis;
+    private static ServerProcesses.Pair servers;
 
     @BeforeClass
     public static void startServers() throws Exception {
-        redis = ServerProcesses.Redis.start(REDIS_PORT);
-        larder = ServerProcesses.Larder.install("resp-compatibility-it", PORT_BASE);
-        certificate = larder.tls(TLS_PORT);
-        larder.start();
+        servers = ServerProcesses.Pair.start("resp-compatibility-it", PORT_BASE, REDIS_PORT, larder -> certificate = larder.tls(TLS_PORT));
+        larder = servers.larder;
+        redis = servers.redis;
     }
 
     @AfterClass
     public static void stopServers() throws Exception {
-        if (larder != null) {
-            larder.close();
-        }
-        if (redis != null) {
-            redis.close();
+        if (servers != null) {
+            servers.close();
         }
     }
 

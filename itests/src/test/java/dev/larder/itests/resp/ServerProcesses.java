@@ -36,6 +36,14 @@ final class ServerProcesses {
 
         /** Copies the distribution and sets its ports: discovery at portBase, communication +20, RESP +40, HTTP +81. */
         static Larder install(String name, int portBase) throws Exception {
+            return installNode(name, portBase, 0);
+        }
+
+        /**
+         * The {@code node}-th node (0 to 9) of a cluster whose discovery ports start at portBase: each node's
+         * ports are the first node's plus {@code node}; every node looks for the others in the same range.
+         */
+        static Larder installNode(String name, int portBase, int node) throws Exception {
             Path root = TEST_ROOT.resolve(name).toAbsolutePath();
             run(List.of("rm", "-rf", root.toString()), 60);
             Files.createDirectories(root);
@@ -43,16 +51,24 @@ final class ServerProcesses {
             Path home = root.resolve("larder");
             Path config = home.resolve("config");
             Files.writeString(config.resolve("dev.larder.storage.cfg"), "nodeName=" + name + "\nlocalAddress=127.0.0.1\n"
-                    + "discoveryPort=" + portBase + "\ndiscoveryAddresses=127.0.0.1:" + portBase + ".." + (portBase + 9) + "\n"
-                    + "communicationPort=" + (portBase + 20) + "\nmemoryMaxMb=256\n");
-            Files.writeString(config.resolve("dev.larder.resp.cfg"), "port=" + (portBase + 40) + "\nbindAddress=127.0.0.1\n");
+                    + "discoveryPort=" + (portBase + node) + "\ndiscoveryAddresses=127.0.0.1:" + portBase + ".." + (portBase + 9) + "\n"
+                    + "communicationPort=" + (portBase + 20 + node) + "\nmemoryMaxMb=256\n");
+            Files.writeString(config.resolve("dev.larder.resp.cfg"), "port=" + (portBase + 40 + node) + "\nbindAddress=127.0.0.1\n");
+            int httpPort = portBase + 81 + node;
             Files.writeString(config.resolve("org.apache.felix.http.cfg"),
-                    "org.osgi.service.http.port=" + (portBase + 81) + "\norg.apache.felix.http.host=127.0.0.1\n");
+                    "org.osgi.service.http.port=" + httpPort + "\norg.apache.felix.http.host=127.0.0.1\n");
             Path framework = config.resolve("framework.properties");
             Files.writeString(framework, Files.readString(framework)
-                    .replace("org.osgi.service.http.port=8181", "org.osgi.service.http.port=" + (portBase + 81))
+                    .replace("org.osgi.service.http.port=8181", "org.osgi.service.http.port=" + httpPort)
                     .replace("org.apache.felix.http.host=0.0.0.0", "org.apache.felix.http.host=127.0.0.1"));
-            return new Larder(home, root.resolve("data"), portBase + 40);
+            return new Larder(home, root.resolve("data"), portBase + 40 + node);
+        }
+
+        /** Adds a line to config/dev.larder.storage.cfg, e.g. persistence=false. */
+        Larder storageSetting(String line) throws IOException {
+            Path storage = home.resolve("config").resolve("dev.larder.storage.cfg");
+            Files.writeString(storage, Files.readString(storage) + line + "\n");
+            return this;
         }
 
         /**
@@ -158,6 +174,40 @@ final class ServerProcesses {
             process.destroy();
             process.waitFor(10, TimeUnit.SECONDS);
         }
+    }
+
+    /** A Larder and a redis-server on ports of their own, for one test class's side-by-side tests. */
+    static final class Pair implements AutoCloseable {
+        final Larder larder;
+        final Redis redis;
+
+        private Pair(Larder larder, Redis redis) {
+            this.larder = larder;
+            this.redis = redis;
+        }
+
+        /** Installs Larder as {@code name} at {@code portBase}, lets {@code configure} adjust it, starts both. */
+        static Pair start(String name, int portBase, int redisPort, Configure configure) throws Exception {
+            Redis redis = Redis.start(redisPort);
+            Larder larder = Larder.install(name, portBase);
+            configure.apply(larder);
+            larder.start();
+            return new Pair(larder, redis);
+        }
+
+        @Override
+        public void close() throws Exception {
+            try {
+                larder.close();
+            } finally {
+                redis.close();
+            }
+        }
+    }
+
+    /** A change to an installed Larder before its start (settings, TLS). */
+    interface Configure {
+        void apply(Larder larder) throws Exception;
     }
 
     static String run(List<String> command, int timeoutSeconds) throws Exception {
