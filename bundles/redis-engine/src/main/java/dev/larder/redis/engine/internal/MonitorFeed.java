@@ -28,10 +28,19 @@ final class MonitorFeed {
 
     /** {@code +1700000000.123456 [0 127.0.0.1:50000] "set" "k" "v"} to every monitor but the sender. */
     void feed(Session sender, byte[][] argv) {
+        feed(sender, argv, sender.remoteAddress());
+    }
+
+    /** A command a script ran: {@code [0 lua]}, as Redis shows it. */
+    void feedFromScript(Session sender, byte[][] argv) {
+        feed(sender, argv, "lua");
+    }
+
+    private void feed(Session sender, byte[][] argv, String origin) {
         Instant now = Instant.now();
         StringBuilder line = new StringBuilder(64).append(now.getEpochSecond()).append('.')
                 .append(String.format("%06d", now.getNano() / 1000)).append(" [").append(sender.database()).append(' ')
-                .append(sender.remoteAddress()).append(']');
+                .append(origin).append(']');
         for (byte[] argument : redacted(argv)) {
             line.append(' ');
             quote(line, argument);

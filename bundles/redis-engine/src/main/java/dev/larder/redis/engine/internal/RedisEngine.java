@@ -409,6 +409,9 @@ public class RedisEngine implements CommandEngine {
             reply.error(busy.getMessage());
             return;
         }
+        if (command.mayRunLong() && !monitors.isEmpty()) {
+            monitors.feed(session, argv); // EVAL and FCALL show before the commands their script runs, as in Redis
+        }
         try {
             run(session, command, argv, keys, reply);
         } finally {
@@ -647,6 +650,9 @@ public class RedisEngine implements CommandEngine {
             run(session, command, argv, keys, reply);
         } finally {
             session.running(outer);
+        }
+        if (!monitors.isEmpty() && !spec.has(CommandFlag.ADMIN)) {
+            monitors.feedFromScript(session, argv);
         }
         return spec.has(CommandFlag.WRITE);
     }
