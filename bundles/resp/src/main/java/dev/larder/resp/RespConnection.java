@@ -106,7 +106,7 @@ final class RespConnection extends ChannelInboundHandlerAdapter {
                 return;
             }
             ByteBuf buffer = channel.alloc().ioBuffer();
-            pushWriter.target(buffer, session::protocol);
+            pushWriter.target(buffer, session::wireProtocol);
             Consumer<Reply> message;
             while ((message = pushed.poll()) != null) {
                 message.accept(pushWriter);
@@ -123,7 +123,7 @@ final class RespConnection extends ChannelInboundHandlerAdapter {
                 if (pending == null) {
                     pending = channel.alloc().ioBuffer();
                 }
-                writer.target(pending, session::protocol);
+                writer.target(pending, session::wireProtocol);
                 reply.accept(writer);
                 waiting = false;
                 while (!waiting && !closing && !deferred.isEmpty()) {
@@ -160,7 +160,7 @@ final class RespConnection extends ChannelInboundHandlerAdapter {
         if (pending == null) {
             pending = ctx.alloc().ioBuffer();
         }
-        writer.target(pending, session::protocol);
+        writer.target(pending, session::wireProtocol);
         if (message instanceof RespDecoder.ProtocolError error) {
             writer.error("ERR " + error.message());
             closing = true;

@@ -88,7 +88,7 @@ public final class CommandHarness implements CommandContext {
 
     /** A script's call: the same checks as the engine's, without locks (the harness has one thread). */
     @Override
-    public boolean call(byte[][] argv, Reply reply, boolean writesAllowed) throws RedisException {
+    public boolean call(byte[][] argv, Reply reply, boolean writesAllowed, int protocol) throws RedisException {
         RedisCommand command = commands.get(new String(argv[0], StandardCharsets.UTF_8).toLowerCase(Locale.ROOT));
         if (command == null) {
             throw new RedisException("ERR Unknown Redis command called from script");

@@ -10,6 +10,9 @@ import java.util.concurrent.CompletionStage;
  */
 public interface EngineSession extends ClientSession {
 
+    /** The RESP version the connection speaks (HELLO), for writing replies; a script's calls may see another in protocol(). */
+    int wireProtocol();
+
     /** Runs one command ({@code argv[0]} is its name) and writes its reply, errors included. */
     void execute(byte[][] argv, Reply reply);
 

@@ -1,7 +1,6 @@
 package dev.larder.redis.scripting;
 
 import dev.larder.redis.api.Arguments;
-import dev.larder.redis.api.ClientSession;
 import dev.larder.redis.api.RedisCompatibility;
 import dev.larder.redis.api.RedisException;
 import java.nio.charset.StandardCharsets;
@@ -199,17 +198,12 @@ final class RedisLib {
                 }
             }
             LuaReplies.Builder reply = new LuaReplies.Builder(run.resp);
-            ClientSession client = run.context.client();
-            int clientProtocol = client.protocol();
-            client.protocol(run.resp); // commands shape their replies for the script's RESP version
             try {
-                if (run.context.call(argv, reply, run.writesAllowed)) {
+                if (run.context.call(argv, reply, run.writesAllowed, run.resp)) {
                     run.wrote = true;
                 }
             } catch (RedisException e) {
                 return fail(e.getMessage());
-            } finally {
-                client.protocol(clientProtocol);
             }
             LuaValue result = reply.result();
             if (!protectedCall && LuaReplies.error(result) != null) {

@@ -30,7 +30,7 @@ import org.osgi.service.component.annotations.Deactivate;
  * by SHA1, per database; each thread runs them in an environment of its own, so scripts run in parallel
  * when their keys are in different shards, each atomic.
  */
-@Component(service = {CommandFamily.class, ScriptingCommands.class})
+@Component(service = CommandFamily.class)
 public class ScriptingCommands implements CommandFamily {
 
     /** A compiled script. */
@@ -78,10 +78,6 @@ public class ScriptingCommands implements CommandFamily {
     @Deactivate
     void deactivate() {
         runner.killAll();
-    }
-
-    ScriptRunner runner() {
-        return runner;
     }
 
     /** The number of keys of EVAL or FCALL, checked as Redis checks it. */

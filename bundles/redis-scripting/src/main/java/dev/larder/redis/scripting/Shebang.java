@@ -17,10 +17,6 @@ record Shebang(Set<String> flags, Map<String, String> options, byte[] source) {
     static final Set<String> KNOWN_FLAGS = Set.of("no-writes", "allow-oom", "allow-stale", "no-cluster", "allow-cross-slot-keys",
             "allow-key-locking");
 
-    boolean present() {
-        return options != null;
-    }
-
     boolean noWrites() {
         return flags.contains("no-writes");
     }
@@ -28,7 +24,7 @@ record Shebang(Set<String> flags, Map<String, String> options, byte[] source) {
     /** Parses the first line if it is a shebang; {@code allowed} are the options other than flags that may appear. */
     static Shebang parse(byte[] body, Set<String> allowed) throws RedisException {
         if (body.length < 2 || body[0] != '#' || body[1] != '!') {
-            return new Shebang(Set.of(), null, body);
+            return new Shebang(Set.of(), Map.of(), body);
         }
         int end = 0;
         while (end < body.length && body[end] != '\n') {

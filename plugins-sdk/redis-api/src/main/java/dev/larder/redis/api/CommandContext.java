@@ -45,11 +45,12 @@ public interface CommandContext {
      * until it ends. Nothing blocks (BLPOP answers as on timeout). Refused with Redis's script errors: an
      * unknown command, a wrong argument count, a command scripts may not run (NOSCRIPT), a command the
      * client may not run, and any write when {@code writesAllowed} is false. The command's own errors
-     * (WRONGTYPE) are written to {@code reply}.
+     * (WRONGTYPE) are written to {@code reply}, shaped for RESP version {@code protocol} (the script's
+     * redis.setresp), whatever the client's connection speaks.
      *
      * @return whether the command was a write (a script that wrote can no longer be killed)
      */
-    boolean call(byte[][] argv, Reply reply, boolean writesAllowed) throws RedisException;
+    boolean call(byte[][] argv, Reply reply, boolean writesAllowed, int protocol) throws RedisException;
 
     /**
      * A script starts ({@code true}) or ends on this client. While one has run longer than the busy

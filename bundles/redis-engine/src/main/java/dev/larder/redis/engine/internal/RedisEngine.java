@@ -143,7 +143,6 @@ public class RedisEngine implements CommandEngine {
         databases = settings.databases();
         this.storage = storage;
         this.tenantRegistry = tenantRegistry;
-        this.pubSub = new PubSub(storage);
         defaultDurability = settings.durability();
         shards = new Shards(settings.shards(), storage::partitionOf);
         if (settings.gridWriteIntervalMillis() < settings.flushIntervalMillis()) {
@@ -151,6 +150,7 @@ public class RedisEngine implements CommandEngine {
                     "must not be shorter than flushIntervalMillis").getMessage());
             throw new ComponentException("gridWriteIntervalMillis shorter than flushIntervalMillis");
         }
+        pubSub = new PubSub(storage); // after the last settings check: it listens to the other nodes
         // a memory-only storage node has no directory: then the grid, written every round, is the only copy
         ChangeLog changeLog = storage.dataDirectory() == null ? null : new ChangeLog(storage.dataDirectory().resolve(CHANGE_LOG));
         writeBehind = new WriteBehind(shards, storage, storage.table(TABLE), changeLog, id -> {

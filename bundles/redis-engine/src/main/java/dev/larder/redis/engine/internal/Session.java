@@ -294,8 +294,14 @@ final class Session implements EngineSession, CommandContext {
     }
 
     @Override
-    public boolean call(byte[][] argv, Reply reply, boolean writesAllowed) throws RedisException {
-        return engine.call(this, argv, reply, writesAllowed);
+    public boolean call(byte[][] argv, Reply reply, boolean writesAllowed, int protocol) throws RedisException {
+        int outer = callProtocol;
+        callProtocol = protocol;
+        try {
+            return engine.call(this, argv, reply, writesAllowed);
+        } finally {
+            callProtocol = outer;
+        }
     }
 
     private volatile long scriptStartedNanos;
@@ -518,7 +524,19 @@ final class Session implements EngineSession, CommandContext {
 
     @Override
     public int protocol() {
+        return callProtocol != 0 ? callProtocol : protocol;
+    }
+
+    @Override
+    public int wireProtocol() {
         return protocol;
+    }
+
+    /** While a script's call runs: the RESP version its reply is shaped for (0: the connection's). */
+    private int callProtocol;
+
+    void callProtocol(int version) {
+        callProtocol = version;
     }
 
     @Override
