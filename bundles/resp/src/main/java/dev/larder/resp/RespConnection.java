@@ -40,6 +40,7 @@ final class RespConnection extends ChannelInboundHandlerAdapter {
     /** Whether a blocked command (BLPOP) waits for its reply; commands read meanwhile wait in {@link #deferred}. */
     private boolean waiting;
     private final ArrayDeque<byte[][]> deferred = new ArrayDeque<>();
+    private Connection connection;
 
     RespConnection(CommandEngine engine) {
         this.engine = engine;
@@ -51,7 +52,8 @@ final class RespConnection extends ChannelInboundHandlerAdapter {
         Channel channel = ctx.channel();
         InetAddress peer = ((InetSocketAddress) channel.remoteAddress()).getAddress();
         try {
-            session = engine.open(peer, address(channel.remoteAddress()), address(channel.localAddress()), new Connection(channel));
+            connection = new Connection(channel);
+            session = engine.open(peer, address(channel.remoteAddress()), address(channel.localAddress()), connection);
         } catch (RedisException refused) {
             // protected mode: Redis says why and hangs up before reading anything
             closing = true;
@@ -107,11 +109,16 @@ final class RespConnection extends ChannelInboundHandlerAdapter {
             }
             ByteBuf buffer = channel.alloc().ioBuffer();
             pushWriter.target(buffer, session::wireProtocol);
+            writePushed(pushWriter);
+            channel.writeAndFlush(buffer);
+        }
+
+        /** Writes the waiting messages into a writer; on the connection's thread. */
+        void writePushed(Reply target) {
             Consumer<Reply> message;
             while ((message = pushed.poll()) != null) {
-                message.accept(pushWriter);
+                message.accept(target);
             }
-            channel.writeAndFlush(buffer);
         }
 
         @Override
@@ -175,6 +182,9 @@ final class RespConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void run(byte[][] argv) {
+        // messages pushed before this command was read (an invalidation, a published message) go out before its reply,
+        // as in Redis, where they are in the client's buffer already
+        connection.writePushed(writer);
         session.execute(argv, writer);
         if (session.closeRequested()) {
             closing = true;

@@ -156,6 +156,65 @@ public class PubSubCompatibilityIT {
         }
     }
 
+    /** Pushes a RESP3 client got so far: what arrives before the answer to a PING. */
+    private static void pushes(RespClient client, List<String> seen) throws Exception {
+        client.send("PING");
+        String message;
+        while (!(message = client.read()).equals("+PONG")) {
+            seen.add("  push: " + message);
+        }
+    }
+
+    @Test
+    public void trackedKeysAreInvalidatedAsRedisInvalidatesThem() throws Exception {
+        assertSameOnBoth((a, b, seen) -> {
+            call(a, seen, 1, "HELLO", "3");
+            call(a, seen, 1, "CLIENT", "TRACKINGINFO");
+            call(a, seen, 1, "CLIENT", "GETREDIR");
+            call(a, seen, 1, "CLIENT", "TRACKING", "ON");
+            call(a, seen, 1, "CLIENT", "GETREDIR");
+            call(a, seen, 1, "GET", "k");
+            call(b, seen, 1, "SET", "k", "1");
+            pushes(a, seen);
+            call(b, seen, 1, "SET", "k", "2"); // invalidated once: not tracked any more
+            pushes(a, seen);
+            call(a, seen, 1, "MGET", "k", "k2");
+            call(a, seen, 1, "SET", "k", "3"); // its own write invalidates too
+            pushes(a, seen);
+            call(b, seen, 1, "DEL", "k2");
+            pushes(a, seen);
+            call(a, seen, 1, "GET", "k");
+            call(b, seen, 1, "FLUSHDB");
+            pushes(a, seen);
+            call(a, seen, 1, "CLIENT", "TRACKING", "OFF");
+            call(a, seen, 1, "CLIENT", "TRACKING", "ON", "NOLOOP");
+            call(a, seen, 1, "GET", "k");
+            call(a, seen, 1, "SET", "k", "mine");
+            pushes(a, seen);
+            call(a, seen, 1, "CLIENT", "TRACKING", "ON", "BCAST");
+            call(a, seen, 1, "CLIENT", "TRACKING", "OFF");
+            call(a, seen, 1, "CLIENT", "TRACKING", "ON", "BCAST", "PREFIX", "user:", "NOLOOP");
+            call(a, seen, 1, "CLIENT", "TRACKINGINFO");
+            call(b, seen, 1, "SET", "user:1", "x");
+            call(b, seen, 1, "SET", "other", "x");
+            call(b, seen, 1, "HSET", "user:2", "f", "v");
+            pushes(a, seen);
+            call(a, seen, 1, "CLIENT", "TRACKING", "OFF");
+            call(a, seen, 1, "CLIENT", "TRACKING", "ON", "OPTIN");
+            call(a, seen, 1, "GET", "o1");
+            call(a, seen, 1, "CLIENT", "CACHING", "YES");
+            call(a, seen, 1, "GET", "o2");
+            call(b, seen, 1, "MSET", "o1", "1", "o2", "2");
+            pushes(a, seen);
+            call(a, seen, 1, "CLIENT", "CACHING", "NO");
+            call(a, seen, 1, "CLIENT", "TRACKING", "ON", "PREFIX", "x");
+            call(a, seen, 1, "CLIENT", "TRACKING", "ON", "OPTIN", "OPTOUT");
+            call(a, seen, 1, "CLIENT", "TRACKING", "OFF");
+            call(a, seen, 1, "CLIENT", "CACHING", "YES");
+            call(a, seen, 1, "CLIENT", "TRACKING", "ON", "REDIRECT", "987654");
+        });
+    }
+
     /** Two nodes (memory only) in one cluster: a message published on either reaches subscribers on the other. */
     @Test
     public void messagesReachSubscribersOnEveryNode() throws Exception {

@@ -191,6 +191,19 @@ public final class CommandHarness implements CommandContext {
         }
 
         @Override
+        public void tracking(dev.larder.redis.api.ClientTracking tracking) {
+        }
+
+        @Override
+        public dev.larder.redis.api.ClientTracking tracking() {
+            return null;
+        }
+
+        @Override
+        public void caching(boolean yes) {
+        }
+
+        @Override
         public int subscriptions() {
             return 0;
         }

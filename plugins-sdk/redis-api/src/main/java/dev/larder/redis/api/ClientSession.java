@@ -30,6 +30,15 @@ public interface ClientSession {
     /** Channels, patterns and shard channels the client is subscribed to (in RESP2 it then runs only pub/sub commands). */
     int subscriptions();
 
+    /** CLIENT TRACKING ON (the options) or OFF (null); REDIRECT to a client that does not exist is an error. */
+    void tracking(ClientTracking tracking) throws RedisException;
+
+    /** The tracking in force, or null. */
+    ClientTracking tracking();
+
+    /** CLIENT CACHING YES|NO: whether the next command's keys are tracked (OPTIN / OPTOUT tracking). */
+    void caching(boolean yes) throws RedisException;
+
     /** Whether commands other than AUTH, HELLO, QUIT and RESET may run. */
     boolean authenticated();
 

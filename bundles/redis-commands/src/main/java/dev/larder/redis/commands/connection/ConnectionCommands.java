@@ -10,12 +10,14 @@ import static dev.larder.redis.api.CommandSpec.command;
 
 import dev.larder.redis.api.Arguments;
 import dev.larder.redis.api.ClientSession;
+import dev.larder.redis.api.ClientTracking;
 import dev.larder.redis.api.CommandContext;
 import dev.larder.redis.api.CommandFamily;
 import dev.larder.redis.api.RedisCommand;
 import dev.larder.redis.api.RedisCompatibility;
 import dev.larder.redis.api.RedisException;
 import dev.larder.redis.api.Reply;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -186,8 +188,107 @@ public class ConnectionCommands implements CommandFamily {
                     r.ok();
                 }
             }
+            case "tracking" -> {
+                tracking(client, argv);
+                r.ok();
+            }
+            case "caching" -> {
+                arity(argv, 3, sub);
+                if (!Arguments.is(argv[2], "YES") && !Arguments.is(argv[2], "NO")) {
+                    throw RedisException.syntax();
+                }
+                client.caching(Arguments.is(argv[2], "YES"));
+                r.ok();
+            }
+            case "getredir" -> {
+                arity(argv, 2, sub);
+                ClientTracking tracking = client.tracking();
+                r.integer(tracking == null ? -1 : tracking.redirect());
+            }
+            case "trackinginfo" -> {
+                arity(argv, 2, sub);
+                trackingInfo(client.tracking(), r);
+            }
             default -> throw RedisException.unknownSubcommand("CLIENT", argv[1]);
         }
+    }
+
+    /** CLIENT TRACKING ON|OFF [REDIRECT id] [PREFIX prefix ...] [BCAST] [OPTIN] [OPTOUT] [NOLOOP] */
+    private static void tracking(ClientSession client, byte[][] argv) throws RedisException {
+        if (argv.length < 3) {
+            throw new RedisException("ERR wrong number of arguments for 'client|tracking' command");
+        }
+        long redirect = 0;
+        List<byte[]> prefixes = new ArrayList<>();
+        boolean broadcast = false;
+        boolean optIn = false;
+        boolean optOut = false;
+        boolean noLoop = false;
+        for (int i = 3; i < argv.length; i++) {
+            if (Arguments.is(argv[i], "REDIRECT") && i + 1 < argv.length) {
+                redirect = Arguments.toLong(argv[++i]);
+            } else if (Arguments.is(argv[i], "PREFIX") && i + 1 < argv.length) {
+                prefixes.add(argv[++i]);
+            } else if (Arguments.is(argv[i], "BCAST")) {
+                broadcast = true;
+            } else if (Arguments.is(argv[i], "OPTIN")) {
+                optIn = true;
+            } else if (Arguments.is(argv[i], "OPTOUT")) {
+                optOut = true;
+            } else if (Arguments.is(argv[i], "NOLOOP")) {
+                noLoop = true;
+            } else {
+                throw RedisException.syntax();
+            }
+        }
+        if (Arguments.is(argv[2], "OFF")) {
+            client.tracking(null);
+            return;
+        }
+        if (!Arguments.is(argv[2], "ON")) {
+            throw RedisException.syntax();
+        }
+        if (!broadcast && !prefixes.isEmpty()) {
+            throw new RedisException("ERR PREFIX option requires BCAST mode to be enabled");
+        }
+        if (broadcast && (optIn || optOut)) {
+            throw new RedisException("ERR OPTIN and OPTOUT are not compatible with BCAST");
+        }
+        if (optIn && optOut) {
+            throw new RedisException("ERR You can't specify both OPTIN mode and OPTOUT mode");
+        }
+        client.tracking(new ClientTracking(redirect, prefixes, broadcast, optIn, optOut, noLoop));
+    }
+
+    private static void trackingInfo(ClientTracking tracking, Reply r) {
+        r.map(3);
+        r.bulk("flags");
+        List<String> flags = new ArrayList<>();
+        if (tracking == null) {
+            flags.add("off");
+        } else {
+            flags.add("on");
+            if (tracking.broadcast()) {
+                flags.add("bcast");
+            }
+            if (tracking.optIn()) {
+                flags.add("optin");
+            }
+            if (tracking.optOut()) {
+                flags.add("optout");
+            }
+            if (tracking.noLoop()) {
+                flags.add("noloop");
+            }
+        }
+        r.set(flags.size());
+        flags.forEach(r::bulk);
+        r.bulk("redirect");
+        r.integer(tracking == null ? -1 : tracking.redirect());
+        r.bulk("prefixes");
+        List<byte[]> prefixes = tracking == null ? List.of() : tracking.prefixes();
+        r.array(prefixes.size());
+        prefixes.forEach(r::bulk);
     }
 
     private static void arity(byte[][] argv, int expected, String sub) throws RedisException {

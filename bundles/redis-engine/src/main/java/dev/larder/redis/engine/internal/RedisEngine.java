@@ -6,6 +6,7 @@ import dev.larder.databases.Database;
 import dev.larder.databases.DatabaseListener;
 import dev.larder.databases.Databases;
 import dev.larder.databases.Durability;
+import dev.larder.redis.api.Arguments;
 import dev.larder.redis.api.CommandFamily;
 import dev.larder.redis.api.CommandFlag;
 import dev.larder.redis.api.CommandSpec;
@@ -98,6 +99,7 @@ public class RedisEngine implements CommandEngine {
     private final AtomicBoolean earlyGridWrite = new AtomicBoolean();
     private final MonitorFeed monitors = new MonitorFeed();
     private final PubSub pubSub;
+    private final KeyTracking keyTracking = new KeyTracking();
     /** Completes when the write-behind round after the current one has been written and synced. */
     private volatile CompletableFuture<Void> nextRound = new CompletableFuture<>();
     private final AtomicBoolean roundRequested = new AtomicBoolean();
@@ -438,6 +440,11 @@ public class RedisEngine implements CommandEngine {
             reply.error("ERR " + e.getClass().getSimpleName() + ": " + e.getMessage());
         }
         publishKeyspaceEvents(argv);
+        if (spec.has(CommandFlag.READONLY) && keys.length > 0
+                && session.tracksKeysNow(spec.name().equals("client") && argv.length > 1 && Arguments.is(argv[1], "CACHING"))) {
+            keyTracking.read(session, argv, keys);
+        }
+        keyTracking.invalidate(session);
     }
 
     private void publishKeyspaceEvents(byte[][] argv) {
@@ -508,6 +515,14 @@ public class RedisEngine implements CommandEngine {
         } finally {
             session.atomicBody(false);
         }
+    }
+
+    KeyTracking keyTracking() {
+        return keyTracking;
+    }
+
+    Session session(long id) {
+        return sessions.get(id);
     }
 
     PubSub pubSub() {
@@ -790,6 +805,7 @@ public class RedisEngine implements CommandEngine {
                 reply.error(e.getMessage());
             }
             publishKeyspaceEvents(waiter.session.running().argv());
+            keyTracking.invalidate(waiter.session);
             waiter.finish();
             removeWaiter(waiter);
         } finally {
@@ -911,6 +927,7 @@ public class RedisEngine implements CommandEngine {
             try {
                 shard.expire(now, 10_000);
                 publishKeyspaceEvents(null);
+                keyTracking.invalidate(null);
             } finally {
                 shard.lock.unlock();
             }

@@ -2,6 +2,7 @@ package dev.larder.redis.engine.internal;
 
 import dev.larder.databases.Access;
 import dev.larder.databases.Database;
+import dev.larder.redis.api.ClientTracking;
 import dev.larder.redis.api.CommandContext;
 import dev.larder.redis.api.Keyspace;
 import dev.larder.redis.api.RedisException;
@@ -140,6 +141,79 @@ final class Session implements EngineSession, CommandContext {
         return count;
     }
 
+    private volatile ClientTracking tracking;
+    /** CLIENT CACHING's answer for the next command (null: none given). */
+    private Boolean cachingNext;
+
+    @Override
+    public void tracking(ClientTracking options) throws RedisException {
+        if (options != null && options.redirect() != 0 && engineSession(options.redirect()) == null) {
+            throw new RedisException("ERR The client ID you want redirect to does not exist");
+        }
+        ClientTracking current = tracking;
+        if (options != null && current != null && current.broadcast() != options.broadcast()) {
+            throw new RedisException("ERR You can't switch BCAST mode on/off before disabling tracking for this client, and then "
+                    + "re-enabling it with a different mode.");
+        }
+        if (current != null) {
+            engine.keyTracking().stopped(this);
+        }
+        tracking = options;
+        cachingNext = null;
+        if (options != null) {
+            engine.keyTracking().started(this);
+        }
+    }
+
+    @Override
+    public ClientTracking tracking() {
+        return tracking;
+    }
+
+    @Override
+    public void caching(boolean yes) throws RedisException {
+        ClientTracking options = tracking;
+        if (options == null || !options.optIn() && !options.optOut()) {
+            throw new RedisException("ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or "
+                    + "OPTOUT mode enabled");
+        }
+        if (yes && !options.optIn()) {
+            throw new RedisException("ERR CLIENT CACHING YES is only valid when tracking is enabled in OPTIN mode.");
+        }
+        if (!yes && !options.optOut()) {
+            throw new RedisException("ERR CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode.");
+        }
+        cachingNext = yes;
+    }
+
+    /**
+     * Whether the keys of the command that just ran are tracked: default-mode tracking, unless OPTIN
+     * without CLIENT CACHING YES or OPTOUT after CLIENT CACHING NO. The CACHING answer lasts one command.
+     */
+    boolean tracksKeysNow(boolean cachingCommand) {
+        ClientTracking options = tracking;
+        if (options == null || options.broadcast()) {
+            return false;
+        }
+        Boolean caching = cachingNext;
+        if (!cachingCommand) {
+            cachingNext = null;
+        }
+        return options.optIn() ? Boolean.TRUE.equals(caching) : !(options.optOut() && Boolean.FALSE.equals(caching));
+    }
+
+    /** Another client of the engine by id (a tracking redirect), or null. */
+    Session engineSession(long id) {
+        return engine.session(id);
+    }
+
+    private void stopTracking() {
+        if (tracking != null) {
+            engine.keyTracking().stopped(this);
+            tracking = null;
+        }
+    }
+
     /** Ends every subscription (RESET, a closed connection). */
     void unsubscribeAll() {
         subscribed.forEach((kind, names) -> names.forEach(name -> engine.pubSub().unsubscribe(kind, this, name)));
@@ -148,6 +222,7 @@ final class Session implements EngineSession, CommandContext {
 
     @Override
     public void reset() {
+        stopTracking();
         unsubscribeAll();
         transaction = null;
         unwatchAll(false);
@@ -264,6 +339,7 @@ final class Session implements EngineSession, CommandContext {
     @Override
     public void close() {
         monitoring = false;
+        stopTracking();
         unsubscribeAll();
         transaction = null;
         unwatchAll(false);

@@ -182,6 +182,7 @@ final class Shard {
 
     /** A key was removed, expired or got another time to live (as Redis's signalModifiedKey): its watchers fail. */
     void touched(Tenant tenant, int database, Bytes key) {
+        KeyTracking.changed(tenant, key);
         if (!watchers.isEmpty()) {
             List<Session> watching = watchers.get(new DatabaseKey(tenant, database, key));
             if (watching != null) {
@@ -195,6 +196,7 @@ final class Shard {
      * key that exists in one of them fail.
      */
     void touchWatchedIn(Tenant tenant, int... databases) {
+        KeyTracking.flushed(tenant);
         watchers.forEach((key, watching) -> {
             if (key.tenant() != tenant) {
                 return;
