@@ -74,6 +74,9 @@ final class KeyTracking {
 
     /** Sends the invalidations of the keys the command on this thread changed; {@code writer} may be null (expiry). */
     void invalidate(Session writer) {
+        if (!recording) {
+            return; // nobody tracks: no thread-local lookup on every command
+        }
         List<TrackedKey> changed = CHANGED.get();
         if (changed.isEmpty()) {
             return;
