@@ -9,6 +9,7 @@ DIST=$ROOT/distribution/target/larder
 command -v redis-benchmark >/dev/null || { echo "needs redis-server and redis-tools (apt-get install redis-server redis-tools)" >&2; exit 1; }
 
 LARDER_PORT=49740
+LARDER_REST_PORT=49745
 REDIS_PORT=49799
 WORK=$(mktemp -d /tmp/larder-bench.XXXXXX)
 REDIS_PID=
@@ -31,6 +32,7 @@ start_servers() {
     *) REDIS_PERSISTENCE=(--appendonly yes --appendfsync everysec --dir "$WORK") ;;
   esac
   sed -i "s/^port=.*/port=$LARDER_PORT/" "$cfg/dev.larder.resp.cfg"
+  sed -i "s/^port=.*/port=$LARDER_REST_PORT/" "$cfg/dev.larder.rest.cfg"
   sed -i 's/^org.osgi.service.http.port=.*/org.osgi.service.http.port=49781/; s/^org.apache.felix.http.host=.*/org.apache.felix.http.host=127.0.0.1/' \
     "$cfg/org.apache.felix.http.cfg" "$cfg/framework.properties"
   echo "Starting Larder (bin/larder --daemon, durability $DURABILITY${JAVA_OPTS:+, JAVA_OPTS $JAVA_OPTS}) and redis-server $(redis-server --version | grep -o 'v=[0-9.]*') (${REDIS_PERSISTENCE[*]})"

@@ -20,6 +20,7 @@ sed -i 's/^discoveryPort=.*/discoveryPort=49600/; s/^communicationPort=.*/commun
 sed -i 's/^org.osgi.service.http.port=.*/org.osgi.service.http.port=49681/; s/^org.apache.felix.http.host=.*/org.apache.felix.http.host=127.0.0.1/' \
   "$HOME_DIR/config/org.apache.felix.http.cfg" "$HOME_DIR/config/framework.properties"
 sed -i 's/^port=.*/port=49640/' "$HOME_DIR/config/dev.larder.resp.cfg"
+sed -i 's/^port=.*/port=49645/' "$HOME_DIR/config/dev.larder.rest.cfg"
 
 one_start() {
   local started ready_ms wall_ms pid rss

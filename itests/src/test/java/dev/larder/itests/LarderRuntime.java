@@ -65,7 +65,7 @@ public final class LarderRuntime {
      * of a framework that already runs (FileInstall would read a half-written file).
      *
      * @param name            names the home folder and the storage node
-     * @param portBase        first of 50 ports this runtime may use on 127.0.0.1 (storage, then RESP at +40)
+     * @param portBase        first of 50 ports this runtime may use on 127.0.0.1 (storage, then RESP at +40, REST at +45)
      * @param storageSettings settings added to the distribution's dev.larder.storage.cfg
      */
     public static Option[] options(String name, int portBase, Map<String, String> storageSettings) {
@@ -96,6 +96,10 @@ public final class LarderRuntime {
             resp.setProperty("port", String.valueOf(respPort(portBase)));
             resp.setProperty("bindAddress", "127.0.0.1");
             writeCfg(config.resolve("dev.larder.resp.cfg"), resp);
+            Properties rest = new Properties();
+            rest.setProperty("port", String.valueOf(restPort(portBase)));
+            rest.setProperty("bindAddress", "127.0.0.1");
+            writeCfg(config.resolve("dev.larder.rest.cfg"), rest);
 
             List<Option> options = new ArrayList<>();
             Properties framework = frameworkProperties(home);
@@ -138,6 +142,11 @@ public final class LarderRuntime {
     /** The RESP port of the runtime with that port base. */
     public static int respPort(int portBase) {
         return portBase + 40;
+    }
+
+    /** The REST API's port of a runtime. */
+    public static int restPort(int portBase) {
+        return portBase + 45;
     }
 
     private static void deleteHome(String name) {

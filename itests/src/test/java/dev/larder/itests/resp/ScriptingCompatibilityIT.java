@@ -3,9 +3,6 @@ package dev.larder.itests.resp;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -22,7 +19,7 @@ import org.junit.Test;
 /**
  * Transactions (MULTI/EXEC/WATCH), Lua scripts and functions against redis-server 7: fixed and random
  * cases reply for reply; then what needs concurrency (atomicity across shards, SCRIPT KILL and BUSY),
- * functions surviving a restart, and @upstash/ratelimit (from npm) running its scripts against Larder.
+ * functions surviving a restart.
  */
 public class ScriptingCompatibilityIT {
 
@@ -420,22 +417,5 @@ public class ScriptingCompatibilityIT {
             assertEquals("$yes", client.call("FCALL", "still_here", "0"));
             assertEquals("+OK", client.call("FUNCTION", "DELETE", "kept"));
         }
-    }
-
-    /** @upstash/ratelimit's fixed window, sliding window and token bucket, over RESP through a small adapter. */
-    @Test
-    public void upstashRatelimitRunsAgainstLarder() throws Exception {
-        Path node = Paths.get("target", "node-ratelimit").toAbsolutePath();
-        Files.createDirectories(node);
-        Files.copy(Paths.get("src", "test", "node", "ratelimit-over-resp.mjs"), node.resolve("ratelimit-over-resp.mjs"),
-                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        if (!Files.exists(node.resolve("node_modules/@upstash/ratelimit"))) {
-            Files.writeString(node.resolve("package.json"), "{\"name\":\"larder-ratelimit-test\",\"private\":true}\n");
-            ServerProcesses.run(List.of("npm", "install", "--prefix", node.toString(), "--no-audit", "--no-fund",
-                    "@upstash/ratelimit@2.2.0", "ioredis@5.11.1"), 600);
-        }
-        String output = ServerProcesses.run(List.of("node", node.resolve("ratelimit-over-resp.mjs").toString(),
-                String.valueOf(larder.respPort)), 120);
-        assertTrue(output, output.contains("\"ok\":true") && !output.contains("\"ok\":false"));
     }
 }

@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  * Real server processes for end-to-end tests: the built distribution started with bin/larder from a copy
  * of its own (ports of its own on 127.0.0.1), and redis-server for comparison.
  */
-final class ServerProcesses {
+public final class ServerProcesses {
 
     private static final Path DISTRIBUTION = Paths.get(System.getProperty("larder.distribution", "../distribution/target/larder"));
     private static final Path TEST_ROOT = Paths.get(System.getProperty("larder.itest.dir", "target/itest"));
@@ -54,6 +54,7 @@ final class ServerProcesses {
                     + "discoveryPort=" + (portBase + node) + "\ndiscoveryAddresses=127.0.0.1:" + portBase + ".." + (portBase + 9) + "\n"
                     + "communicationPort=" + (portBase + 20 + node) + "\nmemoryMaxMb=256\n");
             Files.writeString(config.resolve("dev.larder.resp.cfg"), "port=" + (portBase + 40 + node) + "\nbindAddress=127.0.0.1\n");
+            Files.writeString(config.resolve("dev.larder.rest.cfg"), "port=" + (portBase + 60 + node) + "\nbindAddress=127.0.0.1\n");
             int httpPort = portBase + 81 + node;
             Files.writeString(config.resolve("org.apache.felix.http.cfg"),
                     "org.osgi.service.http.port=" + httpPort + "\norg.apache.felix.http.host=127.0.0.1\n");
@@ -210,7 +211,7 @@ final class ServerProcesses {
         void apply(Larder larder) throws Exception;
     }
 
-    static String run(List<String> command, int timeoutSeconds) throws Exception {
+    public static String run(List<String> command, int timeoutSeconds) throws Exception {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes());
         if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS) || process.exitValue() != 0) {

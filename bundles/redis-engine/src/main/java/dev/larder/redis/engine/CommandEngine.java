@@ -1,5 +1,7 @@
 package dev.larder.redis.engine;
 
+import dev.larder.databases.Access;
+import dev.larder.redis.api.RedisCommand;
 import dev.larder.redis.api.RedisException;
 import java.net.InetAddress;
 
@@ -17,4 +19,13 @@ public interface CommandEngine {
      * @throws RedisException the connection must be refused with this error (Redis's protected-mode DENIED)
      */
     EngineSession open(InetAddress peer, String remoteAddress, String localAddress, ClientConnection connection) throws RedisException;
+
+    /**
+     * A session for a client that presented a token already (a REST request): authenticated as
+     * {@code access} grants, with no protected-mode check.
+     */
+    EngineSession open(Access access, String remoteAddress, String localAddress, ClientConnection connection);
+
+    /** The command registered under {@code name} (any case), or null: for front ends that vet requests before running them. */
+    RedisCommand command(byte[] name);
 }

@@ -34,4 +34,17 @@ public interface EngineSession extends ClientSession {
 
     /** The connection is gone. */
     void close();
+
+    /**
+     * The session's database's write position: it grows with every write command run on the database,
+     * from any client. REST answers it as {@code upstash-sync-token}.
+     */
+    long writePosition();
+
+    /**
+     * Completes once this node has applied the database's writes up to {@code position} (a position an
+     * earlier answer gave), so a read that waits for it sees them; a position this node never reaches
+     * (one from another server) completes it after a second.
+     */
+    CompletionStage<Void> writesApplied(long position);
 }

@@ -26,7 +26,10 @@ final class MonitorFeed {
         return monitors.isEmpty();
     }
 
-    /** {@code +1700000000.123456 [0 127.0.0.1:50000] "set" "k" "v"} to every monitor but the sender. */
+    /**
+     * {@code +1700000000.123456 [0 127.0.0.1:50000] "set" "k" "v"} to every monitor but the sender: the
+     * administrator's see every database, a database's own see that database.
+     */
     void feed(Session sender, byte[][] argv) {
         feed(sender, argv, sender.remoteAddress());
     }
@@ -47,7 +50,7 @@ final class MonitorFeed {
         }
         String text = line.toString();
         for (Session monitor : monitors) {
-            if (monitor != sender) {
+            if (monitor != sender && (monitor.administrator() || monitor.tenant() == sender.tenant())) {
                 monitor.connection().push(reply -> reply.simple(text));
             }
         }

@@ -1,6 +1,7 @@
 package dev.larder.redis.engine.internal;
 
 import dev.larder.redis.api.types.ScanTable;
+import dev.larder.databases.Access;
 import dev.larder.databases.AnonymousAccess;
 import dev.larder.databases.Database;
 import dev.larder.databases.DatabaseListener;
@@ -140,6 +141,7 @@ public class RedisEngine implements CommandEngine {
         registry.add(new EngineCommands(this));
         registry.add(new TransactionCommands(this));
         registry.add(new PubSubCommands(this));
+        registry.add(new AclCommands(this));
         registry.add(new DiagnosticsCommands(this, diagnostics));
         this.diagnostics = diagnostics;
         databases = settings.databases();
@@ -303,6 +305,19 @@ public class RedisEngine implements CommandEngine {
         return session;
     }
 
+    @Override
+    public EngineSession open(Access access, String remoteAddress, String localAddress, ClientConnection connection) {
+        Session session = new Session(this, sessionIds.incrementAndGet(), remoteAddress, localAddress, connection, shards, false);
+        session.enter(tenant(access.database()), access.readOnly());
+        sessions.put(session.id(), session);
+        return session;
+    }
+
+    @Override
+    public RedisCommand command(byte[] name) {
+        return registry.lookup(name);
+    }
+
     void closed(Session session) {
         monitors.remove(session);
         sessions.remove(session.id());
@@ -427,8 +442,11 @@ public class RedisEngine implements CommandEngine {
     /** Runs a command whose shards the caller has locked. */
     private void run(Session session, RedisCommand command, byte[][] argv, int[] keys, Reply reply) {
         CommandSpec spec = command.spec();
-        if (spec.has(CommandFlag.WRITE) && session.tenant().acknowledgedAfterSync()) {
-            session.wrote();
+        if (spec.has(CommandFlag.WRITE)) {
+            session.tenant().wrote();
+            if (session.tenant().acknowledgedAfterSync()) {
+                session.wrote();
+            }
         }
         session.running(argv, keys, reply);
         try {
@@ -542,8 +560,13 @@ public class RedisEngine implements CommandEngine {
             return "NOAUTH Authentication required.";
         }
         boolean denied = session.readOnly() && (spec.has(CommandFlag.WRITE) || spec.name().equals("keys") || spec.name().equals("scan"))
-                || spec.has(CommandFlag.ADMIN) && !session.administrator();
+                || spec.has(CommandFlag.ADMIN) && !session.administrator() && !ownDatabaseMonitor(session, spec);
         return denied ? "NOPERM this user has no permissions to run the '" + spec.name() + "' command" : null;
+    }
+
+    /** MONITOR with a database's full token: it shows that database's commands only (as Upstash's per database). */
+    private static boolean ownDatabaseMonitor(Session session, CommandSpec spec) {
+        return spec.name().equals("monitor") && session.authenticated() && !session.readOnly();
     }
 
     /** The shards a command's keys are in; all of them for one that works on the whole keyspace. */

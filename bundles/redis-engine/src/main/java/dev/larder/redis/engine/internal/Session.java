@@ -86,7 +86,7 @@ final class Session implements EngineSession, CommandContext {
         deauthenticate();
     }
 
-    private void enter(Tenant entered, boolean asReadOnly) {
+    void enter(Tenant entered, boolean asReadOnly) {
         tenant = entered;
         readOnly = asReadOnly;
         authenticated = true;
@@ -329,6 +329,16 @@ final class Session implements EngineSession, CommandContext {
         }
         wroteSinceDurable = false;
         return engine.durable();
+    }
+
+    @Override
+    public long writePosition() {
+        return tenant.writePosition();
+    }
+
+    @Override
+    public CompletionStage<Void> writesApplied(long position) {
+        return tenant.writesApplied(position);
     }
 
     @Override

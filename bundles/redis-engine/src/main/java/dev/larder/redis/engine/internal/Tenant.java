@@ -2,6 +2,11 @@ package dev.larder.redis.engine.internal;
 
 import dev.larder.redis.api.types.ScanTable;
 import dev.larder.databases.Database;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One database's keys: a table per shard and logical DB. Tables are touched only under their shard's
@@ -17,6 +22,15 @@ final class Tenant {
     /** Whether replies to writes wait for the grid and an fsync (durability ALWAYS). */
     private volatile boolean acknowledgedAfterSync;
     private volatile boolean deleted;
+    /**
+     * Grows by one with every write command. It starts at the clock in microseconds, so positions keep
+     * growing across restarts and a token from before one never waits.
+     */
+    private final AtomicLong writePosition = new AtomicLong(System.currentTimeMillis() * 1000);
+    private final Queue<PositionWaiter> positionWaiters = new ConcurrentLinkedQueue<>();
+
+    private record PositionWaiter(long position, CompletableFuture<Void> reached) {
+    }
 
     Tenant(int id, String name, int shards, int databases) {
         this.id = id;
@@ -78,5 +92,29 @@ final class Tenant {
 
     boolean deleted() {
         return deleted;
+    }
+
+    void wrote() {
+        long position = writePosition.incrementAndGet();
+        if (!positionWaiters.isEmpty()) {
+            positionWaiters.removeIf(waiter -> waiter.position <= position && waiter.reached.complete(null));
+        }
+    }
+
+    long writePosition() {
+        return writePosition.get();
+    }
+
+    CompletableFuture<Void> writesApplied(long position) {
+        if (writePosition.get() >= position) {
+            return CompletableFuture.completedFuture(null);
+        }
+        PositionWaiter waiter = new PositionWaiter(position, new CompletableFuture<>());
+        positionWaiters.add(waiter);
+        if (writePosition.get() >= position) {
+            waiter.reached.complete(null);
+        }
+        waiter.reached.whenComplete((done, failure) -> positionWaiters.remove(waiter));
+        return waiter.reached.completeOnTimeout(null, 1, TimeUnit.SECONDS);
     }
 }

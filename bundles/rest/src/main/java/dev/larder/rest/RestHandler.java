@@ -1,0 +1,360 @@
+package dev.larder.rest;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.larder.databases.Access;
+import dev.larder.databases.AnonymousAccess;
+import dev.larder.databases.Database;
+import dev.larder.databases.Databases;
+import dev.larder.redis.engine.CommandEngine;
+import dev.larder.redis.engine.EngineSession;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Upstash's Redis REST API: picks the request form (a JSON command at the root, /pipeline, /multi-exec,
+ * the path form, the event streams), authenticates the token, and hands the commands to the engine.
+ * Nothing here waits: bodies are read, commands answered and streams fed by callbacks.
+ */
+final class RestHandler extends Handler.Abstract.NonBlocking {
+
+    private static final Logger LOG = LoggerFactory.getLogger("dev.larder.rest");
+    static final String SYNC_TOKEN = "upstash-sync-token";
+    private static final String ENCODING = "Upstash-Encoding";
+    private static final String RESPONSE_FORMAT = "Upstash-Response-Format";
+    /** The spelling Upstash's own documentation uses in its examples. */
+    private static final String RESPONSE_FORMAT_MISSPELLED = "Upstash-Reponse-Format";
+    private static final String JSON_TYPE = "application/json";
+    private static final byte[] DATABASE_SEGMENT = "db".getBytes(StandardCharsets.US_ASCII);
+
+    private final CommandEngine engine;
+    private final Databases databases;
+    private final CommandRules rules;
+    private final RestSettings settings;
+    private final String pathPrefix;
+    private final Executor executor;
+    private final Set<EventStream> streams = ConcurrentHashMap.newKeySet();
+
+    RestHandler(CommandEngine engine, Databases databases, RestSettings settings, Executor executor) {
+        this.engine = engine;
+        this.databases = databases;
+        this.rules = new CommandRules(engine, settings);
+        this.settings = settings;
+        this.pathPrefix = normalizedPrefix(settings.pathPrefix());
+        this.executor = executor;
+    }
+
+    static String normalizedPrefix(String prefix) {
+        String trimmed = prefix.trim();
+        while (trimmed.endsWith("/")) {
+            trimmed = trimmed.substring(0, trimmed.length() - 1);
+        }
+        return trimmed.isEmpty() || trimmed.startsWith("/") ? trimmed : "/" + trimmed;
+    }
+
+    /** The request as routed: which form, the path's segments after the form's name, the database and token. */
+    private record Route(String form, List<byte[]> segments, String database, String token, boolean base64, boolean resp2) {
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        try {
+            String method = request.getMethod();
+            if (!method.equals("POST") && !method.equals("GET") && !method.equals("PUT") && !method.equals("HEAD")) {
+                response.getHeaders().put(HttpHeader.ALLOW, "HEAD, GET, POST, PUT");
+                throw new RestException(405, "ERR method " + method + " is not allowed: use HEAD, GET, POST or PUT");
+            }
+            Route route = route(request);
+            Access access = access(request, route);
+            long contentLength = request.getLength();
+            if (contentLength > settings.maxRequestBytes()) {
+                if (contentLength > 16L * settings.maxRequestBytes()) {
+                    throw tooLarge(); // not worth reading: answered now, and the connection closes
+                }
+                // read and dropped first, so a client that sends its whole body before reading gets the answer
+                Content.Source.consumeAll(request, Callback.from(() -> answerError(request, response, callback, tooLarge()),
+                        failure -> answerError(request, response, callback, tooLarge())));
+                return true;
+            }
+            boolean hasBody = (method.equals("POST") || method.equals("PUT")) && contentLength != 0;
+            CompletableFuture<byte[]> body = hasBody ? Content.Source.asByteArrayAsync(request, settings.maxRequestBytes())
+                    : CompletableFuture.completedFuture(new byte[0]);
+            body.whenComplete((bytes, failure) -> {
+                if (failure != null) {
+                    answerError(request, response, callback, new RestException(contentLength < 0 ? 413 : 400,
+                            contentLength < 0 ? tooLarge().getMessage() : "ERR failed to read the request body: " + failure.getMessage()));
+                    return;
+                }
+                try {
+                    serve(request, response, callback, route, access, bytes);
+                } catch (RestException refused) {
+                    answerError(request, response, callback, refused);
+                } catch (RuntimeException e) {
+                    LOG.error("REST request {} failed", request.getHttpURI().getPath(), e);
+                    answerError(request, response, callback, new RestException(500, "ERR " + e));
+                }
+            });
+        } catch (RestException refused) {
+            answerError(request, response, callback, refused);
+        }
+        return true;
+    }
+
+    private RestException tooLarge() {
+        return new RestException(413, "ERR max request size exceeded. Limit: " + settings.maxRequestBytes() + " bytes");
+    }
+
+    private Route route(Request request) throws RestException {
+        String path = request.getHttpURI().getPath();
+        if (path == null) {
+            path = "/";
+        }
+        if (!pathPrefix.isEmpty()) {
+            if (!path.equals(pathPrefix) && !path.startsWith(pathPrefix + "/")) {
+                throw new RestException(404, "ERR not found: the API is served under " + pathPrefix);
+            }
+            path = path.substring(pathPrefix.length());
+        }
+        List<byte[]> segments = CommandParser.segments(path);
+        String database = null;
+        if (segments.size() >= 2 && java.util.Arrays.equals(segments.get(0), DATABASE_SEGMENT)) {
+            database = new String(segments.get(1), StandardCharsets.UTF_8);
+            segments = segments.subList(2, segments.size());
+        }
+        String form = "";
+        if (!segments.isEmpty()) {
+            String first = new String(segments.get(0), StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);
+            form = switch (first) {
+                case "pipeline", "multi-exec" -> segments.size() == 1 ? first : "path";
+                case "subscribe", "psubscribe", "monitor" -> first;
+                default -> "path";
+            };
+        }
+        if (form.equals("subscribe") || form.equals("psubscribe") || form.equals("monitor")) {
+            segments = segments.subList(1, segments.size());
+        }
+        String encoding = request.getHeaders().get(ENCODING);
+        boolean base64 = encoding != null && encoding.trim().equalsIgnoreCase("base64");
+        String format = request.getHeaders().get(RESPONSE_FORMAT);
+        if (format == null) {
+            format = request.getHeaders().get(RESPONSE_FORMAT_MISSPELLED);
+        }
+        boolean resp2 = false;
+        if (format != null && !format.trim().equalsIgnoreCase("json")) {
+            if (!format.trim().equalsIgnoreCase("resp2")) {
+                throw new RestException(400, "ERR unsupported Upstash-Response-Format '" + format.trim() + "': use json or resp2");
+            }
+            if (base64) {
+                throw new RestException(400, "ERR Upstash-Encoding: base64 cannot be combined with Upstash-Response-Format: resp2");
+            }
+            resp2 = true;
+        }
+        return new Route(form, segments, database, token(request), base64, resp2);
+    }
+
+    /** The token of {@code Authorization: Bearer <token>}, else of {@code ?_token=}. */
+    private static String token(Request request) {
+        String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
+        if (authorization != null) {
+            String value = authorization.trim();
+            if (value.regionMatches(true, 0, "Bearer ", 0, 7)) {
+                return value.substring(7).trim();
+            }
+        }
+        String query = request.getHttpURI().getQuery();
+        if (query != null) {
+            for (String parameter : query.split("&")) {
+                if (parameter.startsWith("_token=")) {
+                    return new String(CommandParser.decode(parameter.substring(7), true), StandardCharsets.UTF_8);
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The database and rights the token grants (and, with a database in the URL, only that one). Without
+     * a token a request gets what a RESP client that sends no AUTH gets: the default database while it has
+     * no token, from loopback.
+     */
+    private Access access(Request request, Route route) throws RestException {
+        if (route.token() != null && !route.token().isEmpty()) {
+            Optional<Access> granted = databases.authenticate(route.token());
+            if (granted.isPresent() && (route.database() == null || granted.get().database().name().equals(route.database()))) {
+                return granted.get();
+            }
+        } else if ((route.database() == null || route.database().equals(Database.DEFAULT_NAME))
+                && databases.anonymousAccess(peer(request)) == AnonymousAccess.DEFAULT_DATABASE) {
+            return new Access(databases.defaultDatabase(), false);
+        }
+        throw new RestException(401, "WRONGPASS invalid or missing auth token");
+    }
+
+    private static InetAddress peer(Request request) {
+        SocketAddress remote = request.getConnectionMetaData().getRemoteSocketAddress();
+        return remote instanceof InetSocketAddress address ? address.getAddress() : InetAddress.getLoopbackAddress();
+    }
+
+    private static String address(SocketAddress address) {
+        return String.valueOf(address).replaceFirst("^[^/]*/", "");
+    }
+
+    private void serve(Request request, Response response, Callback callback, Route route, Access access, byte[] body)
+            throws RestException {
+        switch (route.form()) {
+            case "subscribe", "psubscribe", "monitor" -> stream(request, response, callback, route, access);
+            case "pipeline" -> run(request, response, callback, route, access, CommandRun.Shape.PIPELINE,
+                    CommandParser.commands(body, settings.maxPipelineCommands()));
+            case "multi-exec" -> run(request, response, callback, route, access, CommandRun.Shape.TRANSACTION,
+                    CommandParser.commands(body, settings.maxPipelineCommands()));
+            case "path" -> run(request, response, callback, route, access, CommandRun.Shape.SINGLE,
+                    java.util.Collections.singletonList(CommandParser.fromPath(route.segments(), body, request.getHttpURI().getQuery())));
+            default -> {
+                if (body.length == 0) {
+                    throw new RestException(400, "ERR no command: send a JSON array such as [\"SET\", \"key\", \"value\"], "
+                            + "or name the command in the path (/set/key/value)");
+                }
+                run(request, response, callback, route, access, CommandRun.Shape.SINGLE, java.util.Collections.singletonList(CommandParser.command(body)));
+            }
+        }
+    }
+
+    private void run(Request request, Response response, Callback callback, Route route, Access access, CommandRun.Shape shape,
+            List<byte[][]> commands) throws RestException {
+        for (byte[][] argv : commands) {
+            rules.checkSizes(argv);
+        }
+        CommandRun run = new CommandRun(shape, commands, route.base64(), route.resp2(), rules, executor);
+        ConnectionAddresses addresses = new ConnectionAddresses(request);
+        EngineSession session = engine.open(access, addresses.remote, addresses.local, run);
+        run.answer().whenComplete((answer, failure) -> {
+            session.close();
+            if (failure != null) {
+                LOG.error("REST request {} failed", request.getHttpURI().getPath(), failure);
+                answerError(request, response, callback, new RestException(500, "ERR " + failure));
+                return;
+            }
+            response.setStatus(answer.status());
+            response.getHeaders().put(SYNC_TOKEN, Long.toString(answer.writePosition()));
+            send(request, response, callback, answer.contentType(), answer.body());
+        });
+        run.start(session, syncToken(request));
+    }
+
+    /** The position the client's {@code upstash-sync-token} names; 0 when it sent none (or one not from Larder). */
+    private static long syncToken(Request request) {
+        String token = request.getHeaders().get(SYNC_TOKEN);
+        if (token == null || token.isEmpty()) {
+            return 0;
+        }
+        try {
+            return Long.parseLong(token.trim());
+        } catch (NumberFormatException notOurs) {
+            return 0;
+        }
+    }
+
+    /** The client's and this server's addresses, as CLIENT LIST and MONITOR show them. */
+    private static final class ConnectionAddresses {
+        final String remote;
+        final String local;
+
+        ConnectionAddresses(Request request) {
+            remote = address(request.getConnectionMetaData().getRemoteSocketAddress());
+            local = address(request.getConnectionMetaData().getLocalSocketAddress());
+        }
+    }
+
+    private void stream(Request request, Response response, Callback callback, Route route, Access access) throws RestException {
+        List<byte[]> arguments = new ArrayList<>();
+        if (route.form().equals("monitor")) {
+            arguments.add("MONITOR".getBytes(StandardCharsets.US_ASCII));
+        } else {
+            if (route.segments().isEmpty()) {
+                throw new RestException(400, "ERR name the " + (route.form().equals("subscribe") ? "channel" : "pattern")
+                        + " in the path: /" + route.form() + "/<name>");
+            }
+            arguments.add(route.form().getBytes(StandardCharsets.US_ASCII));
+            arguments.addAll(route.segments());
+        }
+        EventStream stream = new EventStream(response, callback, executor, streams::remove);
+        ConnectionAddresses addresses = new ConnectionAddresses(request);
+        EngineSession session = engine.open(access, addresses.remote, addresses.local, stream);
+        EventLines first = new EventLines();
+        session.execute(arguments.toArray(new byte[0][]), first);
+        if (first.error() != null) {
+            session.close();
+            throw new RestException(400, first.error());
+        }
+        if (route.form().equals("monitor")) {
+            first = new EventLines();
+            first.line("\"OK\"");
+        }
+        response.setStatus(200);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/event-stream");
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
+        response.getHeaders().put(SYNC_TOKEN, Long.toString(session.writePosition()));
+        streams.add(stream);
+        request.addFailureListener(stream::end);
+        stream.start(session, first.bytes());
+    }
+
+    /** Sends a heartbeat on every open stream, so a client that went away is noticed and idle timeouts do not end them. */
+    void heartbeat() {
+        streams.forEach(EventStream::heartbeat);
+    }
+
+    /** Ends every open stream (the server stops). */
+    void endStreams() {
+        streams.forEach(stream -> stream.end(null));
+    }
+
+    private static void answerError(Request request, Response response, Callback callback, RestException error) {
+        response.setStatus(error.status());
+        send(request, response, callback, JSON_TYPE, errorBody(error.getMessage()));
+    }
+
+    private static void send(Request request, Response response, Callback callback, String contentType, byte[] body) {
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+        if (request.getMethod().equals("HEAD")) {
+            response.write(true, null, callback);
+        } else {
+            response.write(true, ByteBuffer.wrap(body), callback);
+        }
+    }
+
+    static byte[] errorBody(String message) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(message.length() + 16);
+        try (JsonGenerator json = CommandParser.JSON.createGenerator(out, JsonEncoding.UTF8)) {
+            json.writeStartObject();
+            json.writeStringField("error", message);
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+}
