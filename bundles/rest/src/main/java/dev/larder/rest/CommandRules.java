@@ -44,9 +44,14 @@ final class CommandRules {
         this.maxValueBytes = settings.maxValueBytes();
     }
 
-    /** Why the command cannot run over REST, or null (unknown commands are the engine's to answer). */
-    String refusal(byte[][] argv) {
+    /**
+     * Checks a command before anything of its request runs: a key or value over the limits refuses the
+     * whole request; a command REST does not run is answered with the error this returns (null: it runs;
+     * unknown commands are the engine's to answer).
+     */
+    String vet(byte[][] argv) throws RestException {
         RedisCommand command = engine.command(argv[0]);
+        checkSizes(command, argv);
         if (command == null) {
             return null;
         }
@@ -74,14 +79,12 @@ final class CommandRules {
         return false;
     }
 
-    /** Refuses a command whose key or value is over the limits. */
-    void checkSizes(byte[][] argv) throws RestException {
+    private void checkSizes(RedisCommand command, byte[][] argv) throws RestException {
         for (byte[] argument : argv) {
             if (argument.length > maxValueBytes) {
                 throw new RestException(400, "ERR max value size exceeded. Limit: " + maxValueBytes + " bytes");
             }
         }
-        RedisCommand command = engine.command(argv[0]);
         if (command == null || !command.spec().acceptsArgumentCount(argv.length)) {
             return;
         }

@@ -33,7 +33,8 @@ final class CommandRun implements ClientConnection {
 
     private final Shape shape;
     private final List<byte[][]> commands;
-    private final CommandRules rules;
+    /** Per command, why REST does not run it (null: it runs). */
+    private final String[] refusals;
     private final Executor executor;
     private final ByteArrayOutputStream body = new ByteArrayOutputStream(256);
     private final JsonGenerator json;
@@ -48,10 +49,10 @@ final class CommandRun implements ClientConnection {
     /** A transaction's first queuing error: the whole transaction is refused with it. */
     private String refusedBecause;
 
-    CommandRun(Shape shape, List<byte[][]> commands, boolean base64, boolean resp2, CommandRules rules, Executor executor) {
+    CommandRun(Shape shape, List<byte[][]> commands, String[] refusals, boolean base64, boolean resp2, Executor executor) {
         this.shape = shape;
         this.commands = commands;
-        this.rules = rules;
+        this.refusals = refusals;
         this.executor = executor;
         if (resp2 && shape != Shape.TRANSACTION) {
             json = null;
@@ -90,7 +91,7 @@ final class CommandRun implements ClientConnection {
             while (step < steps()) {
                 byte[][] argv = argv(step);
                 target = target(step);
-                String refusal = refusal(argv);
+                String refusal = refusal(step);
                 if (refusal != null) {
                     target.error(refusal);
                 } else if (argv == EXEC && refusedBecause != null) {
@@ -131,9 +132,12 @@ final class CommandRun implements ClientConnection {
         return respWriter != null ? respWriter : jsonWriter;
     }
 
-    /** The REST rules for a user's command; the transaction's own MULTI and EXEC pass. */
-    private String refusal(byte[][] argv) {
-        return argv == MULTI || argv == EXEC ? null : rules.refusal(argv);
+    /** Why REST does not run the step's command; the transaction's own MULTI and EXEC run. */
+    private String refusal(int index) {
+        if (shape != Shape.TRANSACTION) {
+            return refusals[index];
+        }
+        return index == 0 || index == lastStep() ? null : refusals[index - 1];
     }
 
     /** MULTI's and the queued commands' replies: only a refusal matters, and it refuses the transaction. */

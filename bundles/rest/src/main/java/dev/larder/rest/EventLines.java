@@ -1,7 +1,6 @@
 package dev.larder.rest;
 
-import dev.larder.redis.api.Arguments;
-import dev.larder.redis.api.Reply;
+import dev.larder.redis.api.Resp2Shapes;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
@@ -11,7 +10,7 @@ import java.nio.charset.StandardCharsets;
  * line of its text. A newline inside a message continues it on another {@code data:} line, as the
  * event-stream format wants.
  */
-final class EventLines implements Reply {
+final class EventLines implements Resp2Shapes {
 
     private static final byte[] DATA = "data: ".getBytes(StandardCharsets.US_ASCII);
 
@@ -84,31 +83,6 @@ final class EventLines implements Reply {
     @Override
     public void nilArray() {
         nil();
-    }
-
-    @Override
-    public void map(int entries) {
-        array(entries * 2);
-    }
-
-    @Override
-    public void set(int length) {
-        array(length);
-    }
-
-    @Override
-    public void doubleValue(double value) {
-        doubleText(Arguments.formatDouble(value));
-    }
-
-    @Override
-    public void doubleText(String text) {
-        field(text.getBytes(StandardCharsets.US_ASCII));
-    }
-
-    @Override
-    public void bool(boolean value) {
-        integer(value ? 1 : 0);
     }
 
     private void field(byte[] value) {

@@ -1,8 +1,7 @@
 package dev.larder.rest;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.larder.redis.api.Arguments;
-import dev.larder.redis.api.Reply;
+import dev.larder.redis.api.Resp2Shapes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -14,7 +13,7 @@ import java.util.Base64;
  * nil as null). With base64 every string inside a result is base64, but a result that is the status OK.
  * Replies above the item level are bare arrays: EXEC's answer, whose elements are a transaction's items.
  */
-final class JsonReplyWriter implements Reply {
+final class JsonReplyWriter implements Resp2Shapes {
 
     private static final Base64.Encoder BASE64 = Base64.getEncoder();
 
@@ -119,31 +118,6 @@ final class JsonReplyWriter implements Reply {
             remaining = java.util.Arrays.copyOf(remaining, depth * 2);
         }
         remaining[depth++] = length;
-    }
-
-    @Override
-    public void map(int entries) {
-        array(entries * 2);
-    }
-
-    @Override
-    public void set(int length) {
-        array(length);
-    }
-
-    @Override
-    public void doubleValue(double value) {
-        doubleText(Arguments.formatDouble(value));
-    }
-
-    @Override
-    public void doubleText(String text) {
-        string(text.getBytes(StandardCharsets.US_ASCII));
-    }
-
-    @Override
-    public void bool(boolean value) {
-        integer(value ? 1 : 0);
     }
 
     /** Opens an item's object when a value starts at the item level. */

@@ -1,12 +1,11 @@
 package dev.larder.rest;
 
-import dev.larder.redis.api.Arguments;
-import dev.larder.redis.api.Reply;
+import dev.larder.redis.api.Resp2Shapes;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
 /** Writes replies as the RESP2 bytes a TCP client would read: the {@code Upstash-Response-Format: resp2} answer. */
-final class Resp2ReplyWriter implements Reply {
+final class Resp2ReplyWriter implements Resp2Shapes {
 
     private final ByteArrayOutputStream out;
 
@@ -50,31 +49,6 @@ final class Resp2ReplyWriter implements Reply {
     @Override
     public void nilArray() {
         line('*', "-1");
-    }
-
-    @Override
-    public void map(int entries) {
-        array(entries * 2);
-    }
-
-    @Override
-    public void set(int length) {
-        array(length);
-    }
-
-    @Override
-    public void doubleValue(double value) {
-        doubleText(Arguments.formatDouble(value));
-    }
-
-    @Override
-    public void doubleText(String text) {
-        bulk(text.getBytes(StandardCharsets.US_ASCII));
-    }
-
-    @Override
-    public void bool(boolean value) {
-        integer(value ? 1 : 0);
     }
 
     private void line(char type, String text) {

@@ -217,8 +217,12 @@ final class RestHandler extends Handler.Abstract.NonBlocking {
         return remote instanceof InetSocketAddress address ? address.getAddress() : InetAddress.getLoopbackAddress();
     }
 
+    /** host:port, as CLIENT LIST and MONITOR show a client. */
     private static String address(SocketAddress address) {
-        return String.valueOf(address).replaceFirst("^[^/]*/", "");
+        if (address instanceof InetSocketAddress inet && inet.getAddress() != null) {
+            return inet.getAddress().getHostAddress() + ':' + inet.getPort();
+        }
+        return String.valueOf(address);
     }
 
     private void serve(Request request, Response response, Callback callback, Route route, Access access, byte[] body)
@@ -243,10 +247,11 @@ final class RestHandler extends Handler.Abstract.NonBlocking {
 
     private void run(Request request, Response response, Callback callback, Route route, Access access, CommandRun.Shape shape,
             List<byte[][]> commands) throws RestException {
-        for (byte[][] argv : commands) {
-            rules.checkSizes(argv);
+        String[] refusals = new String[commands.size()];
+        for (int i = 0; i < refusals.length; i++) {
+            refusals[i] = rules.vet(commands.get(i));
         }
-        CommandRun run = new CommandRun(shape, commands, route.base64(), route.resp2(), rules, executor);
+        CommandRun run = new CommandRun(shape, commands, refusals, route.base64(), route.resp2(), executor);
         ConnectionAddresses addresses = new ConnectionAddresses(request);
         EngineSession session = engine.open(access, addresses.remote, addresses.local, run);
         run.answer().whenComplete((answer, failure) -> {

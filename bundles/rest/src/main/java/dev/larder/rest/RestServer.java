@@ -96,7 +96,10 @@ public class RestServer {
         http.setSendDateHeader(false);
         // arguments are percent-decoded per segment by the API itself: %2F is a slash inside an argument
         http.setUriCompliance(UriCompliance.UNSAFE);
-        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        // one selector per processor: requests run on the selector thread that read them (the handler never
+        // blocks), as RESP commands run on their event loop, so each processor serves its share of connections
+        int selectors = Runtime.getRuntime().availableProcessors();
+        ServerConnector connector = new ServerConnector(server, 1, selectors, new HttpConnectionFactory(http));
         connector.setHost(settings.bindAddress());
         connector.setPort(settings.port());
         connector.setIdleTimeout(TimeUnit.SECONDS.toMillis(settings.idleTimeoutSeconds()));

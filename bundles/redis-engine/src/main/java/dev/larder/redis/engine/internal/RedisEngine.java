@@ -307,8 +307,8 @@ public class RedisEngine implements CommandEngine {
 
     @Override
     public EngineSession open(Access access, String remoteAddress, String localAddress, ClientConnection connection) {
-        Session session = new Session(this, sessionIds.incrementAndGet(), remoteAddress, localAddress, connection, shards, false);
-        session.enter(tenant(access.database()), access.readOnly());
+        Session session = new Session(this, sessionIds.incrementAndGet(), remoteAddress, localAddress, connection, shards, false,
+                tenant(access.database()), access.readOnly());
         sessions.put(session.id(), session);
         return session;
     }

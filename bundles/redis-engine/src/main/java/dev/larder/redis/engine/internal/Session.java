@@ -76,6 +76,12 @@ final class Session implements EngineSession, CommandContext {
 
     Session(RedisEngine engine, long id, String remoteAddress, String localAddress, ClientConnection connection, Shards shards,
             boolean anonymousAllowed) {
+        this(engine, id, remoteAddress, localAddress, connection, shards, anonymousAllowed, null, false);
+    }
+
+    /** A session that starts in {@code tenant} (null: the default database, authenticated as anonymousAllowed says). */
+    Session(RedisEngine engine, long id, String remoteAddress, String localAddress, ClientConnection connection, Shards shards,
+            boolean anonymousAllowed, Tenant tenant, boolean readOnly) {
         this.engine = engine;
         this.id = id;
         this.remoteAddress = remoteAddress;
@@ -83,17 +89,18 @@ final class Session implements EngineSession, CommandContext {
         this.connection = connection;
         this.shards = shards;
         this.anonymousAllowed = anonymousAllowed;
-        deauthenticate();
+        if (tenant == null) {
+            deauthenticate();
+        } else {
+            enter(tenant, readOnly);
+        }
     }
 
-    void enter(Tenant entered, boolean asReadOnly) {
+    private void enter(Tenant entered, boolean asReadOnly) {
         tenant = entered;
         readOnly = asReadOnly;
         authenticated = true;
-        keyspaces = new ShardedKeyspace[entered.databases()];
-        for (int i = 0; i < keyspaces.length; i++) {
-            keyspaces[i] = new ShardedKeyspace(shards, entered, i, this);
-        }
+        keyspaces = new ShardedKeyspace[entered.databases()]; // made on first use: most clients use one
         if (database >= keyspaces.length) {
             database = 0;
         }
@@ -552,12 +559,17 @@ final class Session implements EngineSession, CommandContext {
 
     @Override
     public Keyspace keyspace() {
-        return keyspaces[database];
+        return keyspace(database);
     }
 
     @Override
     public Keyspace keyspace(int index) {
-        return keyspaces[index];
+        ShardedKeyspace keyspace = keyspaces[index];
+        if (keyspace == null) {
+            keyspace = new ShardedKeyspace(shards, tenant, index, this);
+            keyspaces[index] = keyspace;
+        }
+        return keyspace;
     }
 
     @Override
