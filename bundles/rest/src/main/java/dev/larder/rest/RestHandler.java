@@ -82,6 +82,9 @@ final class RestHandler extends Handler.Abstract.NonBlocking {
     public boolean handle(Request request, Response response, Callback callback) {
         try {
             String method = request.getMethod();
+            if (request.getHeaders().contains(HttpHeader.ORIGIN) && crossOrigin(request, response, callback)) {
+                return true;
+            }
             if (!method.equals("POST") && !method.equals("GET") && !method.equals("PUT") && !method.equals("HEAD")) {
                 response.getHeaders().put(HttpHeader.ALLOW, "HEAD, GET, POST, PUT");
                 throw new RestException(405, "ERR method " + method + " is not allowed: use HEAD, GET, POST or PUT");
@@ -119,6 +122,26 @@ final class RestHandler extends Handler.Abstract.NonBlocking {
         } catch (RestException refused) {
             answerError(request, response, callback, refused);
         }
+        return true;
+    }
+
+    /**
+     * Browsers (a page using a read-only token, as Upstash suggests) may call from any origin: answers say
+     * so and expose the sync token, and a CORS preflight (OPTIONS with Access-Control-Request-Method) is
+     * answered here; true when it was one.
+     */
+    private static boolean crossOrigin(Request request, Response response, Callback callback) {
+        response.getHeaders().put("Access-Control-Allow-Origin", "*");
+        response.getHeaders().put("Access-Control-Expose-Headers", SYNC_TOKEN);
+        if (!request.getMethod().equals("OPTIONS") || !request.getHeaders().contains("Access-Control-Request-Method")) {
+            return false;
+        }
+        response.setStatus(204);
+        response.getHeaders().put("Access-Control-Allow-Methods", "HEAD, GET, POST, PUT");
+        String requested = request.getHeaders().get("Access-Control-Request-Headers");
+        response.getHeaders().put("Access-Control-Allow-Headers", requested == null ? "Authorization, Content-Type" : requested);
+        response.getHeaders().put("Access-Control-Max-Age", "86400");
+        response.write(true, null, callback);
         return true;
     }
 

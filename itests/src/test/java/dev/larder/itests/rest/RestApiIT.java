@@ -179,6 +179,18 @@ public class RestApiIT {
         Answer methodNotAllowed = call("DELETE", "/get/form:json", (String) null, Map.of("Authorization", "Bearer " + token));
         assertAnswer(methodNotAllowed, 405, "{\"error\":\"ERR method DELETE is not allowed: use HEAD, GET, POST or PUT\"}");
         assertEquals("HEAD, GET, POST, PUT", methodNotAllowed.header("Allow"));
+        // browsers: a CORS preflight is answered, and answers allow any origin and expose the sync token
+        Answer preflight = call("OPTIONS", "/", (String) null, Map.of("Origin", "https://app.example", "Access-Control-Request-Method", "POST",
+                "Access-Control-Request-Headers", "authorization, content-type, upstash-encoding, upstash-sync-token"));
+        assertEquals(204, preflight.status());
+        assertEquals("*", preflight.header("Access-Control-Allow-Origin"));
+        assertEquals("HEAD, GET, POST, PUT", preflight.header("Access-Control-Allow-Methods"));
+        assertEquals("authorization, content-type, upstash-encoding, upstash-sync-token", preflight.header("Access-Control-Allow-Headers"));
+        Answer fromPage = call("POST", "", "[\"GET\",\"form:put\"]", Map.of("Origin", "https://app.example", "Authorization", "Bearer " + readOnlyToken));
+        assertAnswer(fromPage, 200, "{\"result\":\"x\"}");
+        assertEquals("*", fromPage.header("Access-Control-Allow-Origin"));
+        assertEquals("upstash-sync-token", fromPage.header("Access-Control-Expose-Headers"));
+        assertEquals(405, call("OPTIONS", "/", (String) null, Map.of("Authorization", "Bearer " + token)).status());
     }
 
     @Test
