@@ -7,7 +7,10 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.util.Callback;
 
-/** Requests Jetty itself refuses (a malformed request line or URI) get the API's JSON error, not an HTML page. */
+/**
+ * Requests Jetty itself refuses (a malformed request line or URI) get the API's JSON error, not an HTML
+ * page, and say that the connection closes (Jetty does not read on after a malformed request).
+ */
 final class JsonErrorHandler extends ErrorHandler {
 
     @Override
@@ -15,6 +18,7 @@ final class JsonErrorHandler extends ErrorHandler {
         byte[] body = RestHandler.errorBody("ERR " + (message == null || message.isBlank() ? "bad request" : message));
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+        response.getHeaders().put(HttpHeader.CONNECTION, "close");
         response.write(true, ByteBuffer.wrap(body), callback);
     }
 }

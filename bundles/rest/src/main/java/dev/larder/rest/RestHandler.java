@@ -26,6 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.ConnectionMetaData;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -102,12 +103,11 @@ final class RestHandler extends Handler.Abstract.NonBlocking {
                 return true;
             }
             boolean hasBody = (method.equals("POST") || method.equals("PUT")) && contentLength != 0;
-            CompletableFuture<byte[]> body = hasBody ? Content.Source.asByteArrayAsync(request, settings.maxRequestBytes())
-                    : CompletableFuture.completedFuture(new byte[0]);
+            CompletableFuture<byte[]> body = hasBody ? body(request) : CompletableFuture.completedFuture(new byte[0]);
             body.whenComplete((bytes, failure) -> {
                 if (failure != null) {
-                    answerError(request, response, callback, new RestException(contentLength < 0 ? 413 : 400,
-                            contentLength < 0 ? tooLarge().getMessage() : "ERR failed to read the request body: " + failure.getMessage()));
+                    answerError(request, response, callback, failure instanceof RestException tooLarge ? tooLarge
+                            : new RestException(400, "ERR failed to read the request body: " + failure.getMessage()));
                     return;
                 }
                 try {
@@ -143,6 +143,41 @@ final class RestHandler extends Handler.Abstract.NonBlocking {
         response.getHeaders().put("Access-Control-Max-Age", "86400");
         response.write(true, null, callback);
         return true;
+    }
+
+    /** The request's body, read as it arrives (a small command's is usually all there at once, and answered on the spot). */
+    private CompletableFuture<byte[]> body(Request request) {
+        CompletableFuture<byte[]> body = new CompletableFuture<>();
+        read(request, new ByteArrayOutputStream(256), body);
+        return body;
+    }
+
+    private void read(Request request, ByteArrayOutputStream received, CompletableFuture<byte[]> body) {
+        while (true) {
+            Content.Chunk chunk = request.read();
+            if (chunk == null) {
+                request.demand(() -> read(request, received, body));
+                return;
+            }
+            if (Content.Chunk.isFailure(chunk)) {
+                body.completeExceptionally(chunk.getFailure());
+                return;
+            }
+            java.nio.ByteBuffer content = chunk.getByteBuffer();
+            if (received.size() + content.remaining() > settings.maxRequestBytes()) {
+                chunk.release();
+                body.completeExceptionally(tooLarge());
+                return;
+            }
+            byte[] bytes = new byte[content.remaining()];
+            content.get(bytes);
+            received.writeBytes(bytes);
+            chunk.release();
+            if (chunk.isLast()) {
+                body.complete(received.toByteArray());
+                return;
+            }
+        }
     }
 
     private RestException tooLarge() {
@@ -275,8 +310,8 @@ final class RestHandler extends Handler.Abstract.NonBlocking {
             refusals[i] = rules.vet(commands.get(i));
         }
         CommandRun run = new CommandRun(shape, commands, refusals, route.base64(), route.resp2(), executor);
-        ConnectionAddresses addresses = new ConnectionAddresses(request);
-        EngineSession session = engine.open(access, addresses.remote, addresses.local, run);
+        ConnectionAddresses addresses = ConnectionAddresses.of(request);
+        EngineSession session = engine.open(access, addresses.remote(), addresses.local(), run);
         run.answer().whenComplete((answer, failure) -> {
             session.close();
             if (failure != null) {
@@ -304,14 +339,20 @@ final class RestHandler extends Handler.Abstract.NonBlocking {
         }
     }
 
-    /** The client's and this server's addresses, as CLIENT LIST and MONITOR show them. */
-    private static final class ConnectionAddresses {
-        final String remote;
-        final String local;
+    /** The client's and this server's addresses, as CLIENT LIST and MONITOR show them; made once per connection. */
+    private record ConnectionAddresses(String remote, String local) {
 
-        ConnectionAddresses(Request request) {
-            remote = address(request.getConnectionMetaData().getRemoteSocketAddress());
-            local = address(request.getConnectionMetaData().getLocalSocketAddress());
+        private static final String ATTRIBUTE = ConnectionAddresses.class.getName();
+
+        static ConnectionAddresses of(Request request) {
+            ConnectionMetaData connection = request.getConnectionMetaData();
+            if (connection.getAttribute(ATTRIBUTE) instanceof ConnectionAddresses known) {
+                return known;
+            }
+            ConnectionAddresses addresses = new ConnectionAddresses(address(connection.getRemoteSocketAddress()),
+                    address(connection.getLocalSocketAddress()));
+            connection.setAttribute(ATTRIBUTE, addresses);
+            return addresses;
         }
     }
 
@@ -328,8 +369,8 @@ final class RestHandler extends Handler.Abstract.NonBlocking {
             arguments.addAll(route.segments());
         }
         EventStream stream = new EventStream(response, callback, executor, streams::remove);
-        ConnectionAddresses addresses = new ConnectionAddresses(request);
-        EngineSession session = engine.open(access, addresses.remote, addresses.local, stream);
+        ConnectionAddresses addresses = ConnectionAddresses.of(request);
+        EngineSession session = engine.open(access, addresses.remote(), addresses.local(), stream);
         EventLines first = new EventLines();
         session.execute(arguments.toArray(new byte[0][]), first);
         if (first.error() != null) {
