@@ -77,7 +77,7 @@ final class CommandRun implements ClientConnection {
     void start(EngineSession engineSession, long position) {
         session = engineSession;
         if (json != null && shape == Shape.PIPELINE) {
-            write(json::writeStartArray);
+            JsonReplyWriter.write(json::writeStartArray);
         }
         if (position > 0) {
             session.writesApplied(position).whenComplete((done, failure) -> executor.execute(this::run));
@@ -215,9 +215,9 @@ final class CommandRun implements ClientConnection {
         String type;
         if (json != null) {
             if (shape == Shape.PIPELINE) {
-                write(json::writeEndArray);
+                JsonReplyWriter.write(json::writeEndArray);
             }
-            write(json::flush);
+            JsonReplyWriter.write(json::flush);
             status = shape == Shape.SINGLE && jsonWriter.lastItemFailed() ? 400 : 200;
             type = "application/json";
         } else {
@@ -256,17 +256,5 @@ final class CommandRun implements ClientConnection {
     /** CLIENT KILL or a deleted database: the request finishes with what it has; its session closes with it. */
     @Override
     public void close() {
-    }
-
-    private interface JsonStep {
-        void run() throws IOException;
-    }
-
-    private static void write(JsonStep step) {
-        try {
-            step.run();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

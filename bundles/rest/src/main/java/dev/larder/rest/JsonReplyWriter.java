@@ -145,11 +145,12 @@ final class JsonReplyWriter implements Resp2Shapes {
         }
     }
 
-    private interface JsonWrite {
+    /** A step of writing JSON into memory, where an IOException cannot happen. */
+    interface JsonWrite {
         void run() throws IOException;
     }
 
-    private static void write(JsonWrite step) {
+    static void write(JsonWrite step) {
         try {
             step.run();
         } catch (IOException e) {
