@@ -211,27 +211,22 @@ final class CommandRun implements ClientConnection {
     }
 
     private void finish() {
-        int status;
-        String type;
         if (json != null) {
             if (shape == Shape.PIPELINE) {
                 JsonReplyWriter.write(json::writeEndArray);
             }
             JsonReplyWriter.write(json::flush);
-            status = shape == Shape.SINGLE && jsonWriter.lastItemFailed() ? 400 : 200;
-            type = "application/json";
-        } else {
-            status = shape == Shape.SINGLE && body.size() > 0 && body.toByteArray()[0] == '-' ? 400 : 200;
-            type = "application/octet-stream";
         }
-        byte[] bytes;
+        byte[] bytes = body.toByteArray();
+        boolean failed = json != null ? jsonWriter.lastItemFailed() : bytes.length > 0 && bytes[0] == '-';
+        int status = shape == Shape.SINGLE && failed ? 400 : 200;
+        String type = json != null ? "application/json" : "application/octet-stream";
         if (refusedBecause != null) {
             status = 400;
             type = "application/json";
             bytes = RestHandler.errorBody(refusedBecause);
-        } else {
-            bytes = body.toByteArray();
         }
+        byte[] answered = bytes;
         int answeredStatus = status;
         String answeredType = type;
         session.durable().whenComplete((done, failure) -> {
@@ -239,7 +234,7 @@ final class CommandRun implements ClientConnection {
                 answer.complete(new Answer(500, "application/json",
                         RestHandler.errorBody("ERR the writes could not be made durable: " + failure.getMessage()), session.writePosition()));
             } else {
-                answer.complete(new Answer(answeredStatus, answeredType, bytes, session.writePosition()));
+                answer.complete(new Answer(answeredStatus, answeredType, answered, session.writePosition()));
             }
         });
     }
