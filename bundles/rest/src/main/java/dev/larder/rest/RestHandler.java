@@ -204,14 +204,14 @@ final class RestHandler extends Handler.Abstract.NonBlocking {
         String form = "";
         if (!segments.isEmpty()) {
             String first = new String(segments.get(0), StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);
-            form = switch (first) {
-                case "pipeline", "multi-exec" -> segments.size() == 1 ? first : "path";
-                case "subscribe", "psubscribe", "monitor" -> first;
-                default -> "path";
-            };
-        }
-        if (form.equals("subscribe") || form.equals("psubscribe") || form.equals("monitor")) {
-            segments = segments.subList(1, segments.size());
+            switch (first) {
+                case "pipeline", "multi-exec" -> form = segments.size() == 1 ? first : "path";
+                case "subscribe", "psubscribe", "monitor" -> {
+                    form = first;
+                    segments = segments.subList(1, segments.size()); // the channels or patterns
+                }
+                default -> form = "path";
+            }
         }
         String encoding = request.getHeaders().get(ENCODING);
         boolean base64 = encoding != null && encoding.trim().equalsIgnoreCase("base64");
