@@ -23,7 +23,7 @@ public final class CollectionScan {
 
     private CollectionScan(long cursor, byte[] pattern, long count, boolean noValues) {
         this.cursor = cursor;
-        this.pattern = pattern;
+        this.pattern = pattern == null || GlobPattern.selectsEverything(pattern) ? null : pattern;
         this.count = count;
         this.noValues = noValues;
     }

@@ -69,8 +69,9 @@ public class KeyCommands implements CommandFamily {
                         (c, argv, r) -> rename(c, argv, r, true)),
                 RedisCommand.of(command("keys", 2).flags(READONLY).categories("keyspace", "dangerous").build(), (c, argv, r) -> {
                     List<byte[]> found = new ArrayList<>();
+                    boolean all = GlobPattern.selectsEverything(argv[1]);
                     c.keyspace().forEachKey(key -> {
-                        if (GlobPattern.matches(argv[1], key)) {
+                        if (all || GlobPattern.matches(argv[1], key)) {
                             found.add(key);
                         }
                     });
@@ -152,7 +153,7 @@ public class KeyCommands implements CommandFamily {
         }
         List<byte[]> keys = new ArrayList<>();
         long next = c.keyspace().scan(cursor, (int) Math.min(count, 1_000_000), keys::add);
-        byte[] match = pattern;
+        byte[] match = pattern == null || GlobPattern.selectsEverything(pattern) ? null : pattern;
         String wantedType = type;
         List<byte[]> shown = keys.stream()
                 .filter(key -> match == null || GlobPattern.matches(match, key))
