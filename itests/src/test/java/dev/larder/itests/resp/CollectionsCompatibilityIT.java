@@ -552,6 +552,52 @@ public class CollectionsCompatibilityIT {
         return seen;
     }
 
+    /**
+     * A blocked command whose key is deleted, changes type, expires, is renamed, flushed or swapped away,
+     * or whose group is destroyed: group readers are answered with an error at once, plain readers and
+     * pops keep waiting, a move into a key of another type answers WRONGTYPE.
+     */
+    @Test
+    public void blockedCommandsSeeTheirKeysGoAsRedisDoes() throws Exception {
+        String group = "XREADGROUP GROUP g c BLOCK 0 STREAMS s >";
+        String[][] cases = {
+            {"XADD s * a 1", "XREAD BLOCK 0 STREAMS s $", "DEL s"},
+            {"XGROUP CREATE s g $ MKSTREAM", group, "DEL s"},
+            {"XGROUP CREATE s g $ MKSTREAM", group, "XGROUP DESTROY s g"},
+            {"XGROUP CREATE s g $ MKSTREAM", group, "SET s x"},
+            {"XGROUP CREATE s g $ MKSTREAM", group, "MULTI", "DEL s", "XADD s * a 1", "EXEC"},
+            {"XADD s * a 1", "XREAD BLOCK 0 STREAMS s $", "SET s x"},
+            {"PING", "BLPOP l 0", "SET l x"},
+            {"PING", "BLPOP l 0", "SET l x", "DEL l", "RPUSH l v"},
+            {"PING", "BZPOPMIN z 0", "SET z x"},
+            {"SET d x", "BLMOVE l d LEFT LEFT 0", "RPUSH l v"},
+            {"XGROUP CREATE s g $ MKSTREAM", group, "FLUSHALL"},
+            {"XGROUP CREATE s g $ MKSTREAM", group, "FLUSHDB"},
+            {"XGROUP CREATE s g $ MKSTREAM", group, "RENAME s s2"},
+            {"XGROUP CREATE s g $ MKSTREAM", group, "PEXPIRE s 10"},
+            {"XGROUP CREATE s g $ MKSTREAM", group, "SWAPDB 0 1"},
+        };
+        for (String[] steps : cases) {
+            assertEquals(String.join(" / ", steps), blockAndChange(redis.port, steps), blockAndChange(larder.respPort, steps));
+        }
+    }
+
+    private static String blockAndChange(int port, String[] steps) throws Exception {
+        try (RespClient writer = new RespClient(port); RespClient blocked = new RespClient(port)) {
+            writer.call("FLUSHALL");
+            writer.call(steps[0].split(" "));
+            blocked.send(steps[1].split(" "));
+            Thread.sleep(100);
+            for (int i = 2; i < steps.length; i++) {
+                writer.call(steps[i].split(" "));
+            }
+            Thread.sleep(300);
+            String answer = blocked.readWithin(200);
+            writer.call("FLUSHALL");
+            return answer == null ? "still blocked" : answer;
+        }
+    }
+
     @Test
     public void blockingCommandsAnswerAsRedisWhenTheyNeedNotWait() throws Exception {
         List<String[]> cases = new ArrayList<>();

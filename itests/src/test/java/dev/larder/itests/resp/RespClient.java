@@ -81,6 +81,23 @@ public final class RespClient implements AutoCloseable {
         out.flush();
     }
 
+    /** Reads one reply if one starts within {@code millis}, else null (a blocked command still waits). */
+    public String readWithin(int millis) throws IOException {
+        socket.setSoTimeout(millis);
+        try {
+            in.mark(1);
+            if (in.read() < 0) {
+                return "EOF";
+            }
+            in.reset();
+        } catch (java.net.SocketTimeoutException e) {
+            return null;
+        } finally {
+            socket.setSoTimeout(10_000);
+        }
+        return read();
+    }
+
     /** Reads one reply; "EOF" when the server closed the connection. */
     public String read() throws IOException {
         int type = in.read();

@@ -72,7 +72,18 @@ public class BlockingListCommands implements CommandFamily {
             return true;
         };
         if (!attempt.attempt(c, r)) {
-            c.block(List.of(argv[1]), timeout, BlockingTimeout.retry(attempt), Reply::nilArray);
+            // a source of another type by now is passed over; a destination of another type is the client's answer, as in Redis
+            c.block(List.of(argv[1]), timeout, (context, reply) -> {
+                if (context.keyspace().get(argv[1]) instanceof ListValue) {
+                    try {
+                        return attempt.attempt(context, reply);
+                    } catch (RedisException wrongDestination) {
+                        reply.error(wrongDestination.getMessage());
+                        return true;
+                    }
+                }
+                return false;
+            }, Reply::nilArray);
         }
     }
 

@@ -126,11 +126,31 @@ final class StreamReads {
             r.nilArray();
             return;
         }
-        c.block(keys, timeout, BlockingTimeout.retry(read::serve), Reply::nilArray);
+        c.block(keys, timeout, read::retry, Reply::nilArray);
     }
 
     /** One read over its streams, run now and again whenever a blocked reader's stream is written. */
     private record Read(List<byte[]> keys, StreamId[] after, long count, byte[] groupName, byte[] consumerName, boolean noAck) {
+
+        /**
+         * A blocked read's next try. As in Redis, a group reader whose stream was deleted (or replaced by
+         * another type) or whose group was destroyed is answered with an error; a plain reader keeps waiting.
+         */
+        boolean retry(CommandContext c, Reply r) throws RedisException {
+            if (groupName != null) {
+                for (byte[] key : keys) {
+                    if (!(c.keyspace().get(key) instanceof StreamValue stream)) {
+                        r.error("UNBLOCKED the stream key no longer exists");
+                        return true;
+                    }
+                    if (stream.group(groupName) == null) {
+                        r.error("NOGROUP the consumer group this client was blocked on no longer exists");
+                        return true;
+                    }
+                }
+            }
+            return BlockingTimeout.retry(this::serve).attempt(c, r);
+        }
 
         /** Replies and returns true when some stream had entries to give. */
         boolean serve(CommandContext c, Reply r) throws RedisException {

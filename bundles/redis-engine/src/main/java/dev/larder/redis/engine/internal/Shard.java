@@ -154,13 +154,17 @@ final class Shard {
      * command; clients watching it will fail their EXEC.
      */
     void written(Tenant tenant, int database, Bytes key) {
+        touched(tenant, database, key);
+    }
+
+    /** Lists the key for its waiters to try again, when it has any. */
+    private void signalWaiters(Tenant tenant, int database, Bytes key) {
         if (!waiters.isEmpty()) {
             DatabaseKey waitKey = new DatabaseKey(tenant, database, key);
             if (waiters.containsKey(waitKey)) {
                 ReadyKeys.add(this, waitKey);
             }
         }
-        touched(tenant, database, key);
     }
 
     /** Clients that WATCH keys of this shard, per key. */
@@ -180,8 +184,13 @@ final class Shard {
         }
     }
 
-    /** A key was removed, expired or got another time to live (as Redis's signalModifiedKey): its watchers fail. */
+    /**
+     * A key was removed, expired or got another time to live (as Redis's signalModifiedKey): its watchers
+     * fail, and its waiters try again (as Redis's signalDeletedKeyAsReady: a group reader of a deleted
+     * stream is answered with an error, a list pop keeps waiting).
+     */
     void touched(Tenant tenant, int database, Bytes key) {
+        signalWaiters(tenant, database, key);
         KeyTracking.changed(tenant, key);
         if (!watchers.isEmpty()) {
             List<Session> watching = watchers.get(new DatabaseKey(tenant, database, key));
@@ -197,6 +206,13 @@ final class Shard {
      */
     void touchWatchedIn(Tenant tenant, int... databases) {
         KeyTracking.flushed(tenant);
+        for (DatabaseKey waitKey : waiters.keySet()) {
+            for (int database : databases) {
+                if (waitKey.tenant() == tenant && waitKey.database() == database) {
+                    ReadyKeys.add(this, waitKey);
+                }
+            }
+        }
         watchers.forEach((key, watching) -> {
             if (key.tenant() != tenant) {
                 return;
