@@ -119,6 +119,27 @@ public class PubSubCompatibilityIT {
         });
     }
 
+    /** Pushes go out whatever CLIENT REPLY says, in RESP2 and RESP3 alike; the replies of other commands do not. */
+    @Test
+    public void subscribersWithRepliesOffStillGetPushes() throws Exception {
+        for (String protocol : List.of("2", "3")) {
+            assertSameOnBoth((a, b, seen) -> {
+                call(a, seen, 1, "HELLO", protocol);
+                a.send("CLIENT", "REPLY", "OFF");
+                a.send("SET", "x", "1");
+                call(a, seen, 2, "SUBSCRIBE", "c1", "c2");
+                call(b, seen, 1, "PUBLISH", "c2", "hello");
+                seen.add("message: " + a.read());
+                if (protocol.equals("3")) {
+                    a.send("GET", "x");
+                    call(a, seen, 1, "UNSUBSCRIBE", "c1");
+                    a.send("CLIENT", "REPLY", "ON");
+                    call(a, seen, 1, "GET", "x");
+                }
+            });
+        }
+    }
+
     @Test
     public void keyspaceNotificationsMatchRedis() throws Exception {
         for (String classes : List.of("KEA", "Elgn$", "Kx", "Kh")) {
