@@ -260,6 +260,7 @@ public class ScriptingCompatibilityIT {
         commands.add(new String[] {"EVAL", "#!lua flags=bogus\nreturn 1", "0"});
         commands.add(new String[] {"EVAL", "#!lua name=x\nreturn 1", "0"});
         commands.add(new String[] {"EVAL", "#!foo\nreturn 1", "0"});
+        commands.add(new String[] {"EVAL", "#!LUA\nreturn 1", "0"});
         // RESP3 clients get RESP3 types from a script's result
         commands.addAll(lines("HELLO 3"));
         for (String script : List.of("return {double=3.5}", "return {map={a=1}}", "return {set={a=true}}", "return true", "return false",
@@ -317,7 +318,9 @@ public class ScriptingCompatibilityIT {
                 "#!lua name=l6\nredis.register_function{function_name='f6', callback=function() return 1 end, flags={'bogus'}}",
                 "#!lua name=l7\nredis.register_function('f7', function(keys, args) return {#keys, #args, keys[1], args[1]} end)",
                 "#!lua name=l8\nredis.register_function('f8', function(keys, args) error('oops') end)",
-                "#!lua name=l9\nredis.register_function('f9', function(keys, args) return type(KEYS) end)")) {
+                "#!lua name=l9\nredis.register_function('f9', function(keys, args) return type(KEYS) end)",
+                "#!LUA name=l10\nredis.register_function('f10', function() return 10 end)", "#!Lua name=l11\nreturn 1",
+                "#!luajit name=l12\nreturn 1")) {
             commands.add(new String[] {"FUNCTION", "LOAD", code});
         }
         commands.addAll(lines("FCALL f7 1 a b", "FCALL f8 0", "FCALL f9 0", "FUNCTION LIST LIBRARYNAME my*", "FUNCTION LIST WITHCODE LIBRARYNAME mylib",

@@ -59,7 +59,7 @@ final class FunctionLibrary {
         }
         Shebang shebang;
         try {
-            shebang = Shebang.parse(code, Set.of("name"));
+            shebang = Shebang.parse(code, Set.of("name"), true);
         } catch (RedisException e) {
             throw e.getMessage().startsWith("ERR Unexpected engine") ? new RedisException("ERR Engine '"
                     + e.getMessage().substring(e.getMessage().indexOf("#!") + 2) + "' not found") : e;

@@ -23,6 +23,14 @@ record Shebang(Set<String> flags, Map<String, String> options, byte[] source) {
 
     /** Parses the first line if it is a shebang; {@code allowed} are the options other than flags that may appear. */
     static Shebang parse(byte[] body, Set<String> allowed) throws RedisException {
+        return parse(body, allowed, false);
+    }
+
+    /**
+     * @param engineInAnyCase whether {@code #!LUA} names the engine too: FUNCTION LOAD looks engines up
+     *        regardless of case, EVAL wants exactly {@code #!lua}
+     */
+    static Shebang parse(byte[] body, Set<String> allowed, boolean engineInAnyCase) throws RedisException {
         if (body.length < 2 || body[0] != '#' || body[1] != '!') {
             return new Shebang(Set.of(), Map.of(), body);
         }
@@ -32,7 +40,7 @@ record Shebang(Set<String> flags, Map<String, String> options, byte[] source) {
         }
         String line = new String(body, 0, end, StandardCharsets.UTF_8).strip();
         String[] parts = line.split(" +");
-        if (!parts[0].equals("#!lua")) {
+        if (!(engineInAnyCase ? parts[0].equalsIgnoreCase("#!lua") : parts[0].equals("#!lua"))) {
             throw new RedisException("ERR Unexpected engine in script shebang: " + parts[0]);
         }
         Set<String> flags = new LinkedHashSet<>();
