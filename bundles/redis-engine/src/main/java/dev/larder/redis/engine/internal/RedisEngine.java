@@ -935,18 +935,39 @@ public class RedisEngine implements CommandEngine {
         CompletableFuture<Void> round = nextRound;
         nextRound = new CompletableFuture<>();
         try {
-            writeBehind.logChanges(true);
-            round.complete(null);
+            if (writeBehind.logChanges(true)) {
+                round.complete(null);
+            } else {
+                // a shard was busy: its writers' changes are not logged yet, so they wait for the next round
+                nextRound.whenComplete((done, failed) -> completeLike(round, failed));
+                try {
+                    background.schedule(() -> {
+                        durable();
+                    }, WriteBehind.BUSY_SHARD_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+                } catch (RejectedExecutionException stopping) {
+                    nextRound.completeExceptionally(new IllegalStateException("the engine is stopping"));
+                }
+            }
         } catch (IOException | RuntimeException e) {
             LOG.warn("Writing to the change log failed", e);
             round.completeExceptionally(e);
         }
     }
 
+    private static void completeLike(CompletableFuture<Void> round, Throwable failed) {
+        if (failed == null) {
+            round.complete(null);
+        } else {
+            round.completeExceptionally(failed);
+        }
+    }
+
     private void expireSafely() {
         long now = System.currentTimeMillis();
         for (Shard shard : shards.all()) {
-            shard.lock.lock();
+            if (!WriteBehind.tryLock(shard)) {
+                continue; // held by a long command: expired next time
+            }
             try {
                 shard.expire(now, 10_000);
                 publishKeyspaceEvents(null);
@@ -954,6 +975,7 @@ public class RedisEngine implements CommandEngine {
             } finally {
                 shard.lock.unlock();
             }
+            serveReadyWaiters(); // a stream reader of a group is told its stream expired
         }
     }
 }

@@ -38,6 +38,8 @@ final class WriteBehind {
     /** Entries whose last change a grid write tracks (some 100 bytes each), so each is written once. */
     private static final int TRACKED = 500_000;
     private static final long LOG_SYNC_MILLIS = 1000;
+    /** How long a round waits for a shard a command holds before leaving it to the next round. */
+    static final long BUSY_SHARD_WAIT_MILLIS = 50;
 
     private final Shards shards;
     private final KeyValueTable table;
@@ -222,12 +224,19 @@ final class WriteBehind {
 
     /**
      * Appends every shard's changes to the change log. With {@code sync}, or once a second, the log is
-     * fsynced too.
+     * fsynced too. A shard held by a long-running command is skipped after {@link #BUSY_SHARD_WAIT_MILLIS}
+     * so that it cannot hold back the others' changes; its own are taken by a later round.
+     *
+     * @return whether every shard's changes were taken
      */
-    void logChanges(boolean sync) throws IOException {
+    boolean logChanges(boolean sync) throws IOException {
         List<Taken> taken = new ArrayList<>();
+        boolean complete = true;
         for (Shard shard : shards.all()) {
-            shard.lock.lock();
+            if (!tryLock(shard)) {
+                complete = false;
+                continue;
+            }
             try {
                 // repeats of a string key in one round are logged again: cheaper than removing them, and the last one wins
                 for (Shard.DirtyKey key : shard.takeChanges()) {
@@ -253,7 +262,7 @@ final class WriteBehind {
             synchronized (pendingGrid) {
                 pendingGrid.addAll(changes);
             }
-            return;
+            return complete;
         }
         if (!changes.isEmpty()) {
             log.append(changes);
@@ -262,6 +271,16 @@ final class WriteBehind {
         if (sync || now - lastSyncMillis >= LOG_SYNC_MILLIS) {
             log.sync();
             lastSyncMillis = now;
+        }
+        return complete;
+    }
+
+    static boolean tryLock(Shard shard) {
+        try {
+            return shard.lock.tryLock(BUSY_SHARD_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 
