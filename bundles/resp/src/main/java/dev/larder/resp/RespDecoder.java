@@ -6,6 +6,9 @@ import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.util.ByteProcessor;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads client requests: RESP arrays of bulk strings, or inline commands (a line of words). Emits one
@@ -18,21 +21,45 @@ final class RespDecoder extends ByteToMessageDecoder {
     record ProtocolError(String message) {
     }
 
+    private static final Logger LOG = LoggerFactory.getLogger("dev.larder.resp");
     private static final int MAX_LINE = 64 * 1024;
     private static final int MAX_MULTIBULK = 1024 * 1024;
 
-    private final long maxBulkLength;
+    private final LongSupplier maxBulkLength;
+    private final LongSupplier maxQueryBuffer;
     private byte[][] argv;
+    /** Bytes of the command being read that are already in {@link #argv}. */
+    private long argumentBytes;
     private int filled;
     private long bulkLength = -1;
     private boolean failed;
 
     RespDecoder(long maxBulkLength) {
+        this(() -> maxBulkLength, () -> Long.MAX_VALUE);
+    }
+
+    /** With Redis's proto-max-bulk-len and client-query-buffer-limit, read again for every command (CONFIG SET changes them). */
+    RespDecoder(LongSupplier maxBulkLength, LongSupplier maxQueryBuffer) {
         this.maxBulkLength = maxBulkLength;
+        this.maxQueryBuffer = maxQueryBuffer;
     }
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        decodeCommands(in, out);
+        if (!failed && argv != null && argumentBytes + in.readableBytes() > maxQueryBuffer.getAsLong()) {
+            // as Redis: a client whose unfinished command passes client-query-buffer-limit is closed without a reply
+            LOG.warn("Closing client {} that reached max query buffer length ({} bytes)", ctx.channel().remoteAddress(),
+                    argumentBytes + in.readableBytes());
+            failed = true;
+            ctx.close();
+        }
+        if (failed) {
+            in.skipBytes(in.readableBytes()); // also when the refusal itself consumed nothing: Netty wants progress
+        }
+    }
+
+    private void decodeCommands(ByteBuf in, List<Object> out) {
         while (!failed && in.isReadable()) {
             if (argv == null) {
                 if (in.getByte(in.readerIndex()) == '*') {
@@ -60,13 +87,12 @@ final class RespDecoder extends ByteToMessageDecoder {
                 in.readBytes(argument);
                 in.skipBytes(2);
                 argv[filled++] = argument;
+                argumentBytes += argument.length;
                 bulkLength = -1;
             }
             out.add(argv);
             argv = null;
-        }
-        if (failed) {
-            in.skipBytes(in.readableBytes());
+            argumentBytes = 0;
         }
     }
 
@@ -100,7 +126,7 @@ final class RespDecoder extends ByteToMessageDecoder {
         }
         Long length = parseNumber(in, in.readerIndex() + 1, lf);
         in.readerIndex(lf + 1);
-        if (length == null || length < 0 || length > maxBulkLength) {
+        if (length == null || length < 0 || length > maxBulkLength.getAsLong()) {
             fail(out, "Protocol error: invalid bulk length");
             return false;
         }
@@ -142,22 +168,35 @@ final class RespDecoder extends ByteToMessageDecoder {
         out.add(new ProtocolError(message));
     }
 
-    /** The decimal between two indexes (a trailing \r ignored), or null when it is not one. */
+    /**
+     * The decimal between two indexes (a trailing \r ignored) as Redis's string2ll reads it (no sign but
+     * '-', no leading zeros, "-0" or overflow), or null when it is not one.
+     */
     private static Long parseNumber(ByteBuf in, int from, int lf) {
         int to = lf > from && in.getByte(lf - 1) == '\r' ? lf - 1 : lf;
-        if (to <= from || to - from > 19) {
+        if (to <= from || to - from > 20) {
             return null;
         }
+        if (to - from == 1 && in.getByte(from) == '0') {
+            return 0L;
+        }
         boolean negative = in.getByte(from) == '-';
-        long value = 0;
-        for (int i = negative ? from + 1 : from; i < to; i++) {
+        int i = negative ? from + 1 : from;
+        if (i == to || in.getByte(i) < '1' || in.getByte(i) > '9') {
+            return null;
+        }
+        long value = 0; // counted below zero, so that Long.MIN_VALUE fits
+        for (; i < to; i++) {
             byte b = in.getByte(i);
-            if (b < '0' || b > '9') {
+            if (b < '0' || b > '9' || value < (Long.MIN_VALUE + (b - '0')) / 10) {
                 return null;
             }
-            value = value * 10 + (b - '0');
+            value = value * 10 - (b - '0');
         }
-        return negative ? -value : value;
+        if (negative) {
+            return value;
+        }
+        return value == Long.MIN_VALUE ? null : -value;
     }
 
     /** Redis's sdssplitargs: words separated by blanks, "double" quotes with escapes, 'single' quotes. */
@@ -170,9 +209,12 @@ final class RespDecoder extends ByteToMessageDecoder {
         static List<byte[]> split(byte[] line) {
             List<byte[]> words = new ArrayList<>();
             int i = 0;
-            int n = line.length;
+            int n = 0;
+            while (n < line.length && line[n] != 0) {
+                n++; // Redis splits the line as a C string: a NUL ends it
+            }
             while (true) {
-                while (i < n && isBlank(line[i])) {
+                while (i < n && isSpace(line[i])) {
                     i++;
                 }
                 if (i >= n) {
@@ -201,7 +243,7 @@ final class RespDecoder extends ByteToMessageDecoder {
                                 default -> line[i];
                             });
                         } else if (line[i] == '"') {
-                            if (i + 1 < n && !isBlank(line[i + 1])) {
+                            if (i + 1 < n && !isSpace(line[i + 1])) {
                                 return null; // closing quote must be followed by a blank
                             }
                             done = true;
@@ -216,7 +258,7 @@ final class RespDecoder extends ByteToMessageDecoder {
                             i++;
                             word.write('\'');
                         } else if (line[i] == '\'') {
-                            if (i + 1 < n && !isBlank(line[i + 1])) {
+                            if (i + 1 < n && !isSpace(line[i + 1])) {
                                 return null;
                             }
                             done = true;
@@ -224,7 +266,7 @@ final class RespDecoder extends ByteToMessageDecoder {
                             word.write(line[i]);
                         }
                     } else {
-                        if (i >= n || isBlank(line[i])) {
+                        if (i >= n || endsWord(line[i])) {
                             done = true;
                             i--;
                         } else if (line[i] == '"') {
@@ -241,8 +283,14 @@ final class RespDecoder extends ByteToMessageDecoder {
             }
         }
 
-        private static boolean isBlank(byte b) {
-            return b == ' ' || b == '\n' || b == '\r' || b == '\t' || b == 0;
+        /** C's isspace: what is skipped between words and must follow a closing quote. */
+        private static boolean isSpace(byte b) {
+            return b == ' ' || b == '\n' || b == '\r' || b == '\t' || b == 0x0b || b == '\f';
+        }
+
+        /** What ends an unquoted word (not \v or \f, which sdssplitargs keeps in it). */
+        private static boolean endsWord(byte b) {
+            return b == ' ' || b == '\n' || b == '\r' || b == '\t';
         }
 
         private static boolean isHex(byte b) {

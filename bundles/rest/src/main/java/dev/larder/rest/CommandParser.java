@@ -170,7 +170,8 @@ final class CommandParser {
         return out.toByteArray();
     }
 
+    /** An ASCII hex digit's value, else -1 (Character.digit alone also takes other scripts' digits, '\u0663' as 3). */
     private static int hex(char c) {
-        return Character.digit(c, 16);
+        return c < 0x80 ? Character.digit(c, 16) : -1;
     }
 }

@@ -42,13 +42,21 @@ final class LuaReplies {
         return bytes;
     }
 
+    /**
+     * A Lua string's bytes as text: UTF-8, a malformed sequence replaced (LuaJ's own tojstring throws
+     * ArrayIndexOutOfBoundsException on one cut short); a number as Lua writes it.
+     */
+    static String text(LuaValue value) {
+        return value.type() == LuaValue.TSTRING ? new String(bytes(value.checkstring()), StandardCharsets.UTF_8) : value.tojstring();
+    }
+
     /** The error a table stands for ({err = "..."}), or null. */
     static String error(LuaValue value) {
         if (!value.istable()) {
             return null;
         }
         LuaValue err = value.rawget(ERR);
-        return err.type() == LuaValue.TSTRING || err.type() == LuaValue.TNUMBER ? err.tojstring() : null;
+        return err.type() == LuaValue.TSTRING || err.type() == LuaValue.TNUMBER ? text(err) : null;
     }
 
     /**
@@ -91,7 +99,7 @@ final class LuaReplies {
         }
         LuaValue ok = table.rawget(OK);
         if (ok.type() == LuaValue.TSTRING || ok.type() == LuaValue.TNUMBER) {
-            reply.simple(oneLine(ok.tojstring()));
+            reply.simple(oneLine(text(ok)));
             return;
         }
         if (writeResp3(table, reply, depth)) {
@@ -118,19 +126,21 @@ final class LuaReplies {
             reply.bulk(bytes(big.checkstring()));
             return true;
         }
+        // a map or set level counts three: Redis's Lua stack allows a third as many of them as of arrays, and
+        // on a Java stack (frames for the iteration) a thousand of them overflowed one of 1 MB
         LuaValue map = table.rawget(MAP);
         if (map.istable()) {
             reply.map(count(map));
             forEach(map, (key, value) -> {
-                write(key, reply, 3, depth + 1);
-                write(value, reply, 3, depth + 1);
+                write(key, reply, 3, depth + 3);
+                write(value, reply, 3, depth + 3);
             });
             return true;
         }
         LuaValue set = table.rawget(SET);
         if (set.istable()) {
             reply.set(count(set));
-            forEach(set, (key, value) -> write(key, reply, 3, depth + 1));
+            forEach(set, (key, value) -> write(key, reply, 3, depth + 3));
             return true;
         }
         return false;

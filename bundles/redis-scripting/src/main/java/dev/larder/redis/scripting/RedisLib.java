@@ -99,14 +99,14 @@ final class RedisLib {
         redis.rawset("error_reply", new OneArgFunction() {
             @Override
             public LuaValue call(LuaValue message) {
-                String text = message.checkjstring();
+                String text = LuaReplies.text(message.checkstring());
                 return LuaReplies.errorTable(text.startsWith("-") ? text.substring(1) : text);
             }
         });
         redis.rawset("status_reply", new OneArgFunction() {
             @Override
             public LuaValue call(LuaValue status) {
-                return LuaReplies.statusTable(status.checkjstring());
+                return LuaReplies.statusTable(LuaReplies.text(status.checkstring()));
             }
         });
         redis.rawset("sha1hex", new VarArgFunction() {

@@ -198,7 +198,9 @@ public final class Arguments {
         if (value == (long) value && Math.abs(value) < 1e15 && precision >= 15) {
             return Long.toString((long) value); // the common case, without BigDecimal
         }
-        java.math.BigDecimal rounded = new java.math.BigDecimal(value).round(new java.math.MathContext(precision));
+        // the exact value, a tie to the even digit as glibc's printf rounds (1234567890123456.25 is ...456.2)
+        java.math.BigDecimal rounded = new java.math.BigDecimal(value)
+                .round(new java.math.MathContext(precision, java.math.RoundingMode.HALF_EVEN));
         int exponent = rounded.precision() - rounded.scale() - 1;
         if (exponent < -4 || exponent >= precision) {
             java.math.BigDecimal mantissa = rounded.movePointLeft(exponent).stripTrailingZeros();

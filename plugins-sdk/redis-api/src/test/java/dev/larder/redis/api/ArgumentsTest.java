@@ -68,4 +68,16 @@ class ArgumentsTest {
             assertEquals(printed[i], Arguments.formatDouble(values[i]), "for " + values[i]);
         }
     }
+
+    /** A double exactly halfway between two 17-digit decimals: glibc rounds to even (LuaConversionFuzzTest found it). */
+    @Test
+    void formatsTiesToEvenAsPrintfDoes() {
+        // what redis-server 7.0.15 answers for EVAL "return redis.call('echo', ARGV...)" of these numbers as Lua numbers
+        assertEquals("2066357476086103.2", Arguments.formatDouble(2066357476086103.25));
+        assertEquals("1234567890123456.8", Arguments.formatDouble(1234567890123456.75));
+        assertEquals("2.5000000000000001e-05", Arguments.formatDouble(2.5e-5));
+        assertEquals("0.5", Arguments.formatDouble(0.5, 14));
+        assertEquals("2", Arguments.formatDouble(2.5, 1));
+        assertEquals("4", Arguments.formatDouble(3.5, 1));
+    }
 }

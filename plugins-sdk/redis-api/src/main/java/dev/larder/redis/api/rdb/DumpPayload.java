@@ -260,7 +260,13 @@ public final class DumpPayload {
         private Lzf() {
         }
 
+        /** The most bytes one compressed byte can stand for: a back reference of three bytes copies up to 264. */
+        private static final int MAX_RATIO = 88;
+
         static byte[] decompress(byte[] in, int outLength) throws BadPayload {
+            if (outLength > (long) MAX_RATIO * in.length) {
+                throw new BadPayload(false); // a length no input this long expands to: not allocated
+            }
             byte[] out = new byte[outLength];
             int ip = 0;
             int op = 0;
