@@ -20,6 +20,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -484,6 +485,29 @@ public class RespCompatibilityIT {
             assertEquals("0", matched.getCursor());
             assertEquals(10, matched.getResult().size());
             assertEquals(0, jedis.scan("0", new ScanParams().count(100000), "list").getResult().size());
+        }
+    }
+
+    /**
+     * COMMAND DOCS GET as redis-server answers it, field by field in both protocols: the keys and their
+     * order, since, group, complexity and the argument structure; only the summary is in our own words.
+     * Names Redis does not know are left out, as it leaves them out.
+     */
+    @Test
+    public void commandDocsDescribeGetAsRedisDoes() throws Exception {
+        BiFunction<String[], String, String> ownSummary = (command, reply) -> command[0].equals("HELLO") ? "(hello)"
+                : reply.replaceAll("\\$summary, \\$[^$]*?, \\$since, ", "\\$summary, (summary), \\$since, ");
+        List<String[]> commands = new ArrayList<>();
+        for (String protocol : List.of("2", "3")) {
+            commands.add(new String[] {"HELLO", protocol});
+            commands.add(new String[] {"COMMAND", "DOCS", "GET"});
+            commands.add(new String[] {"COMMAND", "DOCS", "nosuchcommand"});
+            commands.add(new String[] {"COMMAND", "DOCS", "get", "nosuchcommand", "GET"});
+        }
+        Differential.assertSameReplies(larder.respPort, redis.port, commands, ownSummary);
+        try (RespClient ours = new RespClient(larder.respPort)) {
+            String docs = ours.call("COMMAND", "DOCS", "GET");
+            assertTrue(docs, docs.startsWith("*[$get, *[$summary, $") && !docs.startsWith("*[$get, *[$summary, $, "));
         }
     }
 

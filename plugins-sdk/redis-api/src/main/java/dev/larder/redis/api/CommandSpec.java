@@ -9,16 +9,23 @@ import java.util.Set;
 /**
  * What COMMAND reports about a command, and what the engine needs to run it: the name, the arity
  * (positive: exactly that many arguments including the name; negative: at least that many), flags,
- * where the keys are (first, last — negative counts from the end — and step; 0 when there are none)
- * and ACL categories without the '@'.
+ * where the keys are (first, last — negative counts from the end — and step; 0 when there are none),
+ * ACL categories without the '@', and what COMMAND DOCS says of it (null: nothing, and COMMAND DOCS
+ * leaves the command out).
  */
 public record CommandSpec(String name, int arity, Set<CommandFlag> flags, int firstKey, int lastKey, int keyStep,
-        Set<String> aclCategories) {
+        Set<String> aclCategories, CommandDocs docs) {
 
     public CommandSpec {
         name = name.toLowerCase(Locale.ROOT);
         flags = Collections.unmodifiableSet(flags.isEmpty() ? EnumSet.noneOf(CommandFlag.class) : EnumSet.copyOf(flags));
         aclCategories = Collections.unmodifiableSet(new LinkedHashSet<>(aclCategories));
+    }
+
+    /** A spec without docs. */
+    public CommandSpec(String name, int arity, Set<CommandFlag> flags, int firstKey, int lastKey, int keyStep,
+            Set<String> aclCategories) {
+        this(name, arity, flags, firstKey, lastKey, keyStep, aclCategories, null);
     }
 
     public static Builder command(String name, int arity) {
@@ -63,6 +70,7 @@ public record CommandSpec(String name, int arity, Set<CommandFlag> flags, int fi
         private int firstKey;
         private int lastKey;
         private int keyStep;
+        private CommandDocs docs;
 
         private Builder(String name, int arity) {
             this.name = name;
@@ -88,6 +96,12 @@ public record CommandSpec(String name, int arity, Set<CommandFlag> flags, int fi
             return this;
         }
 
+        /** What COMMAND DOCS reports (and redis-cli shows as hints); without them COMMAND DOCS leaves the command out. */
+        public Builder docs(CommandDocs docs) {
+            this.docs = docs;
+            return this;
+        }
+
         public CommandSpec build() {
             Set<String> all = new LinkedHashSet<>();
             if (flags.contains(CommandFlag.WRITE)) {
@@ -102,7 +116,7 @@ public record CommandSpec(String name, int arity, Set<CommandFlag> flags, int fi
                 all.add("slow");
             }
             all.addAll(categories);
-            return new CommandSpec(name, arity, flags, firstKey, lastKey, keyStep, all);
+            return new CommandSpec(name, arity, flags, firstKey, lastKey, keyStep, all, docs);
         }
     }
 }

@@ -36,7 +36,8 @@ public class BitmapCommands implements CommandFamily {
                 }),
                 RedisCommand.of(command("bitcount", -2).flags(READONLY).keys(1, 1, 1).categories("bitmap").build(), BitmapCommands::bitcount),
                 RedisCommand.of(command("bitpos", -3).flags(READONLY).keys(1, 1, 1).categories("bitmap").build(), BitmapCommands::bitpos),
-                RedisCommand.of(command("bitop", -4).flags(WRITE, DENYOOM).keys(2, -1, 1).categories("bitmap").build(), BitmapCommands::bitop)));
+                RedisCommand.of(command("bitop", -4).flags(WRITE, DENYOOM).keys(2, -1, 1).categories("bitmap")
+                        .docs(BitmapDocs.BITOP).build(), BitmapCommands::bitop)));
         return commands;
     }
 
@@ -158,16 +159,32 @@ public class BitmapCommands implements CommandFamily {
         r.integer(wanted == 0 && !endGiven ? lastBit + 1 : -1);
     }
 
-    /** BITOP AND | OR | XOR | NOT destkey key [key ...] */
-    private static void bitop(CommandContext c, byte[][] argv, Reply r) throws RedisException {
-        String op;
-        if (Arguments.is(argv[1], "AND") || Arguments.is(argv[1], "OR") || Arguments.is(argv[1], "XOR") || Arguments.is(argv[1], "NOT")) {
-            op = Arguments.text(argv[1]).toUpperCase(java.util.Locale.ROOT);
-        } else {
-            throw RedisException.syntax();
+    /** BITOP's operations; DIFF, DIFF1 and ANDOR (Redis 8.2) set the first key against the union of the others. */
+    private enum BitOp {
+        AND, OR, XOR, NOT, DIFF, DIFF1, ANDOR, ONE;
+
+        boolean againstOthers() {
+            return this == DIFF || this == DIFF1 || this == ANDOR;
         }
-        if (op.equals("NOT") && argv.length != 4) {
+    }
+
+    private static BitOp bitOp(byte[] argument) throws RedisException {
+        for (BitOp op : BitOp.values()) {
+            if (Arguments.is(argument, op.name())) {
+                return op;
+            }
+        }
+        throw RedisException.syntax();
+    }
+
+    /** BITOP AND | OR | XOR | NOT | DIFF | DIFF1 | ANDOR | ONE destkey key [key ...] */
+    private static void bitop(CommandContext c, byte[][] argv, Reply r) throws RedisException {
+        BitOp op = bitOp(argv[1]);
+        if (op == BitOp.NOT && argv.length != 4) {
             throw new RedisException("ERR BITOP NOT must be called with a single source key.");
+        }
+        if (op.againstOthers() && argv.length < 5) {
+            throw new RedisException("ERR BITOP " + op + " must be called with at least two source keys.");
         }
         byte[][] sources = new byte[argv.length - 3][];
         int longest = 0;
@@ -177,19 +194,7 @@ public class BitmapCommands implements CommandFamily {
         }
         byte[] result = new byte[longest];
         for (int i = 0; i < longest; i++) {
-            int acc = i < sources[0].length ? sources[0][i] & 0xff : 0;
-            if (op.equals("NOT")) {
-                acc = ~acc & 0xff;
-            }
-            for (int s = 1; s < sources.length; s++) {
-                int b = i < sources[s].length ? sources[s][i] & 0xff : 0;
-                acc = switch (op) {
-                    case "AND" -> acc & b;
-                    case "OR" -> acc | b;
-                    default -> acc ^ b;
-                };
-            }
-            result[i] = (byte) acc;
+            result[i] = (byte) combine(op, sources, i);
         }
         if (longest == 0) {
             c.keyspace().remove(argv[2]);
@@ -197,5 +202,37 @@ public class BitmapCommands implements CommandFamily {
             c.keyspace().set(argv[2], StringValue.raw(result));
         }
         r.integer(longest);
+    }
+
+    /** Byte {@code i} of the result; a source shorter than that counts as zeros. */
+    private static int combine(BitOp op, byte[][] sources, int i) {
+        int first = byteAt(sources[0], i);
+        int others = 0;
+        int more = 0;
+        int acc = op == BitOp.NOT ? ~first & 0xff : first;
+        for (int s = 1; s < sources.length; s++) {
+            int b = byteAt(sources[s], i);
+            switch (op) {
+                case AND -> acc &= b;
+                case OR -> acc |= b;
+                case XOR -> acc ^= b;
+                case ONE -> {
+                    more |= acc & b;
+                    acc |= b;
+                }
+                default -> others |= b;
+            }
+        }
+        return switch (op) {
+            case DIFF -> first & ~others & 0xff;
+            case DIFF1 -> ~first & others & 0xff;
+            case ANDOR -> first & others;
+            case ONE -> acc & ~more & 0xff;
+            default -> acc;
+        };
+    }
+
+    private static int byteAt(byte[] bytes, int i) {
+        return i < bytes.length ? bytes[i] & 0xff : 0;
     }
 }

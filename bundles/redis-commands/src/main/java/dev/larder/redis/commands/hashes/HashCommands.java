@@ -31,7 +31,8 @@ public class HashCommands implements CommandFamily {
     @Override
     public List<RedisCommand> commands() {
         List<RedisCommand> commands = new ArrayList<>(List.of(
-                RedisCommand.of(command("hset", -4).flags(WRITE, DENYOOM, FAST).keys(1, 1, 1).categories("hash").build(),
+                RedisCommand.of(command("hset", -4).flags(WRITE, DENYOOM, FAST).keys(1, 1, 1).categories("hash")
+                        .docs(HashDocs.HSET).build(),
                         (c, argv, r) -> r.integer(set(c, argv, "hset"))),
                 RedisCommand.of(command("hmset", -4).flags(WRITE, DENYOOM, FAST).keys(1, 1, 1).categories("hash").build(), (c, argv, r) -> {
                     set(c, argv, "hmset");

@@ -26,7 +26,8 @@ public class ListCommands implements CommandFamily {
     @Override
     public List<RedisCommand> commands() {
         return List.of(
-                RedisCommand.of(command("lpush", -3).flags(WRITE, DENYOOM, FAST).keys(1, 1, 1).categories("list").build(),
+                RedisCommand.of(command("lpush", -3).flags(WRITE, DENYOOM, FAST).keys(1, 1, 1).categories("list")
+                        .docs(ListDocs.LPUSH).build(),
                         (c, argv, r) -> push(c, argv, r, true, false)),
                 RedisCommand.of(command("rpush", -3).flags(WRITE, DENYOOM, FAST).keys(1, 1, 1).categories("list").build(),
                         (c, argv, r) -> push(c, argv, r, false, false)),

@@ -31,7 +31,8 @@ public class SortedSetCommands implements CommandFamily {
     @Override
     public List<RedisCommand> commands() {
         List<RedisCommand> commands = new ArrayList<>(List.of(
-                RedisCommand.of(command("zadd", -4).flags(WRITE, DENYOOM, FAST).keys(1, 1, 1).categories("sortedset").build(),
+                RedisCommand.of(command("zadd", -4).flags(WRITE, DENYOOM, FAST).keys(1, 1, 1).categories("sortedset")
+                        .docs(SortedSetDocs.ZADD).build(),
                         SortedSetCommands::zadd),
                 RedisCommand.of(command("zincrby", 4).flags(WRITE, DENYOOM, FAST).keys(1, 1, 1).categories("sortedset").build(), (c, argv, r) -> {
                     double increment = Arguments.toDouble(argv[2]);

@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** Consumer groups: XGROUP, XACK, XPENDING, XCLAIM, XAUTOCLAIM, and the group arithmetic Redis keeps (entries read, lag). */
+/** Consumer groups: XGROUP, XACK, XACKDEL, XPENDING, XCLAIM, XAUTOCLAIM, and the group arithmetic Redis keeps (entries read, lag). */
 final class ConsumerGroupCommands {
 
     /** Redis's SCG_INVALID_ENTRIES_READ. */
@@ -31,6 +31,9 @@ final class ConsumerGroupCommands {
         return List.of(
                 RedisCommand.of(command("xgroup", -2).flags(WRITE).keys(2, 2, 1).categories("stream").build(), ConsumerGroupCommands::xgroup),
                 RedisCommand.of(command("xack", -4).flags(WRITE, FAST).keys(1, 1, 1).categories("stream").build(), ConsumerGroupCommands::xack),
+                RedisCommand.of(command("xackdel", -6).flags(WRITE, FAST).keys(1, 1, 1).categories("stream")
+                        .docs(StreamDocs.XACKDEL).build(),
+                        ConsumerGroupCommands::xackdel),
                 RedisCommand.of(command("xpending", -3).flags(READONLY).keys(1, 1, 1).categories("stream").build(),
                         ConsumerGroupCommands::xpending),
                 RedisCommand.of(command("xclaim", -6).flags(WRITE, FAST).keys(1, 1, 1).categories("stream").build(),
@@ -263,6 +266,44 @@ final class ConsumerGroupCommands {
             c.keyspace().modified(argv[1]);
         }
         r.integer(acknowledged);
+    }
+
+    /**
+     * XACKDEL key group [KEEPREF | DELREF | ACKED] IDS numids id [id ...]: acknowledges each ID in the
+     * group, then deletes the entry as XDELEX would. Per ID -1 when the group had not got it pending, 1
+     * acknowledged (and the entry deleted, if it was still there), 2 acknowledged but kept because
+     * another group still needs it (ACKED).
+     */
+    private static void xackdel(CommandContext c, byte[][] argv, Reply r) throws RedisException {
+        StreamCommands.Deletion deletion = StreamCommands.Deletion.parse(argv, 3);
+        StreamValue stream = StreamCommands.stream(c, argv[1]);
+        StreamValue.Group group = stream == null ? null : stream.group(argv[2]);
+        if (group == null) {
+            deletion.noneFound(r);
+            return;
+        }
+        List<StreamId> ids = deletion.ids(argv);
+        boolean changed = false;
+        r.array(ids.size());
+        for (StreamId id : ids) {
+            if (!stream.acknowledge(group, id)) {
+                r.integer(StreamCommands.Deletion.NOT_FOUND);
+                continue;
+            }
+            changed = true;
+            if (deletion.policy() == StreamValue.RefPolicy.ACKED && stream.referenced(id)) {
+                r.integer(StreamCommands.Deletion.STILL_REFERENCED);
+                continue;
+            }
+            if (deletion.policy() == StreamValue.RefPolicy.DELREF) {
+                stream.removeReferences(id);
+            }
+            stream.delete(id);
+            r.integer(StreamCommands.Deletion.DELETED);
+        }
+        if (changed) {
+            c.keyspace().modified(argv[1]);
+        }
     }
 
     /** XPENDING key group [[IDLE min-idle-time] start end count [consumer]] */

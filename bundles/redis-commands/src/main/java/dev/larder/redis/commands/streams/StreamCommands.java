@@ -22,14 +22,15 @@ import java.util.List;
 import java.util.Locale;
 import org.osgi.service.component.annotations.Component;
 
-/** Streams without consumer groups: XADD, XLEN, XRANGE, XREVRANGE, XDEL, XTRIM, XSETID (Redis's t_stream.c). */
+/** Streams without consumer groups: XADD, XLEN, XRANGE, XREVRANGE, XDEL, XDELEX, XTRIM, XSETID (Redis's t_stream.c). */
 @Component
 public class StreamCommands implements CommandFamily {
 
     @Override
     public List<RedisCommand> commands() {
         List<RedisCommand> commands = new ArrayList<>(List.of(
-                RedisCommand.of(command("xadd", -5).flags(WRITE, DENYOOM, FAST).keys(1, 1, 1).categories("stream").build(),
+                RedisCommand.of(command("xadd", -5).flags(WRITE, DENYOOM, FAST).keys(1, 1, 1).categories("stream")
+                        .docs(StreamDocs.XADD).build(),
                         StreamCommands::xadd),
                 RedisCommand.of(command("xlen", 2).flags(READONLY, FAST).keys(1, 1, 1).categories("stream").build(), (c, argv, r) -> {
                     StreamValue stream = stream(c, argv[1]);
@@ -40,7 +41,10 @@ public class StreamCommands implements CommandFamily {
                 RedisCommand.of(command("xrevrange", -4).flags(READONLY).keys(1, 1, 1).categories("stream").build(),
                         (c, argv, r) -> range(c, argv, r, true)),
                 RedisCommand.of(command("xdel", -3).flags(WRITE, FAST).keys(1, 1, 1).categories("stream").build(), StreamCommands::xdel),
-                RedisCommand.of(command("xtrim", -4).flags(WRITE).keys(1, 1, 1).categories("stream").build(), (c, argv, r) -> {
+                RedisCommand.of(command("xdelex", -5).flags(WRITE, FAST).keys(1, 1, 1).categories("stream")
+                        .docs(StreamDocs.XDELEX).build(), StreamCommands::xdelex),
+                RedisCommand.of(command("xtrim", -4).flags(WRITE).keys(1, 1, 1).categories("stream")
+                        .docs(StreamDocs.XTRIM).build(), (c, argv, r) -> {
                     Trim trim = Trim.parse(argv, false);
                     StreamValue stream = stream(c, argv[1]);
                     if (stream == null) {
@@ -55,9 +59,11 @@ public class StreamCommands implements CommandFamily {
                 }),
                 RedisCommand.of(command("xsetid", -3).flags(WRITE, DENYOOM, FAST).keys(1, 1, 1).categories("stream").build(),
                         StreamCommands::xsetid),
-                RedisCommand.of(command("xread", -4).flags(READONLY, BLOCKING).keys(0, 0, 0).categories("stream").build(),
+                RedisCommand.of(command("xread", -4).flags(READONLY, BLOCKING).keys(0, 0, 0).categories("stream")
+                        .docs(StreamDocs.XREAD).build(),
                         StreamReads::keyPositions, StreamReads::read),
-                RedisCommand.of(command("xreadgroup", -7).flags(WRITE, BLOCKING).keys(0, 0, 0).categories("stream").build(),
+                RedisCommand.of(command("xreadgroup", -7).flags(WRITE, BLOCKING).keys(0, 0, 0).categories("stream")
+                        .docs(StreamDocs.XREADGROUP).build(),
                         StreamReads::keyPositions, StreamReads::read)));
         commands.addAll(ConsumerGroupCommands.commands());
         return commands;
@@ -67,16 +73,19 @@ public class StreamCommands implements CommandFamily {
         return TypedValues.typed(c.keyspace(), key, StreamValue.class);
     }
 
-    /** XADD and XTRIM's trimming: MAXLEN or MINID, exact (=) or approximate (~), with LIMIT; XADD's NOMKSTREAM and ID. */
-    record Trim(long maxLength, StreamId minId, boolean approximate, long limit, boolean noMakeStream, StreamIds.Parsed id,
-            int idAt) {
+    /**
+     * XADD and XTRIM's trimming: MAXLEN or MINID, exact (=) or approximate (~), with LIMIT, and what
+     * happens to the pending entries of what it removes (KEEPREF, DELREF, ACKED); XADD's NOMKSTREAM and ID.
+     */
+    record Trim(long maxLength, StreamId minId, boolean approximate, long limit, StreamValue.RefPolicy policy, boolean noMakeStream,
+            StreamIds.Parsed id, int idAt) {
 
         boolean any() {
             return maxLength >= 0 || minId != null;
         }
 
         long apply(StreamValue stream) {
-            return any() ? stream.trim(maxLength, minId, approximate, limit) : 0;
+            return any() ? stream.trim(maxLength, minId, approximate, limit, policy) : 0;
         }
 
         /** Redis's streamParseAddOrTrimArgsOrReply. */
@@ -87,6 +96,7 @@ public class StreamCommands implements CommandFamily {
             long limit = 0;
             boolean limitGiven = false;
             boolean noMakeStream = false;
+            StreamValue.RefPolicy policy = StreamValue.RefPolicy.KEEPREF;
             StreamIds.Parsed id = null;
             int i = 2;
             for (; i < argv.length; i++) {
@@ -124,6 +134,8 @@ public class StreamCommands implements CommandFamily {
                     i++;
                 } else if (xadd && option.equals("nomkstream")) {
                     noMakeStream = true;
+                } else if (Deletion.policy(argv[i]) != null) {
+                    policy = Deletion.policy(argv[i]);
                 } else if (xadd) {
                     id = StreamIds.parse(argv[i], 0, true, true);
                     break;
@@ -144,11 +156,77 @@ public class StreamCommands implements CommandFamily {
             } else if (!approximate) {
                 throw new RedisException("ERR syntax error, LIMIT cannot be used without the special ~ option");
             }
-            return new Trim(maxLength, minId, approximate, limit, noMakeStream, id, i);
+            return new Trim(maxLength, minId, approximate, limit, policy, noMakeStream, id, i);
         }
     }
 
-    /** XADD key [NOMKSTREAM] [MAXLEN|MINID [=|~] threshold [LIMIT count]] *|id field value [field value ...] */
+    /** XDELEX and XACKDEL's arguments after the key (and group): [KEEPREF | DELREF | ACKED] IDS numids id [id ...], in any order. */
+    record Deletion(StreamValue.RefPolicy policy, int idsAt, int count) {
+
+        static final int NOT_FOUND = -1;
+        static final int DELETED = 1;
+        static final int STILL_REFERENCED = 2;
+
+        static StreamValue.RefPolicy policy(byte[] argument) {
+            for (StreamValue.RefPolicy policy : StreamValue.RefPolicy.values()) {
+                if (Arguments.is(argument, policy.name())) {
+                    return policy;
+                }
+            }
+            return null;
+        }
+
+        static Deletion parse(byte[][] argv, int from) throws RedisException {
+            StreamValue.RefPolicy policy = null;
+            int idsAt = -1;
+            int count = 0;
+            for (int i = from; i < argv.length; i++) {
+                if (policy == null && policy(argv[i]) != null) {
+                    policy = policy(argv[i]);
+                } else if (idsAt < 0 && Arguments.is(argv[i], "IDS") && i + 1 < argv.length) {
+                    count = numIds(argv[i + 1]);
+                    if (count > argv.length - i - 2) {
+                        throw new RedisException("ERR The `numids` parameter must match the number of arguments");
+                    }
+                    idsAt = i + 2;
+                    i = idsAt + count - 1;
+                } else {
+                    throw RedisException.syntax();
+                }
+            }
+            if (idsAt < 0) {
+                throw RedisException.syntax();
+            }
+            return new Deletion(policy == null ? StreamValue.RefPolicy.KEEPREF : policy, idsAt, count);
+        }
+
+        private static int numIds(byte[] argument) throws RedisException {
+            long count = Arguments.isLong(argument) ? Arguments.toLong(argument) : 0;
+            if (count < 1) {
+                throw new RedisException("ERR Number of IDs must be a positive integer");
+            }
+            return (int) Math.min(count, Integer.MAX_VALUE);
+        }
+
+        /** The IDs, all checked before anything changes. */
+        List<StreamId> ids(byte[][] argv) throws RedisException {
+            List<StreamId> ids = new ArrayList<>();
+            for (int j = idsAt; j < idsAt + count; j++) {
+                ids.add(StreamIds.strict(argv[j]));
+            }
+            return ids;
+        }
+
+        /** The reply when the key (or the group) does not exist: -1 for each ID. */
+        void noneFound(Reply r) {
+            r.array(count);
+            for (int j = 0; j < count; j++) {
+                r.integer(NOT_FOUND);
+            }
+        }
+    }
+
+    /** XADD key [NOMKSTREAM] [KEEPREF|DELREF|ACKED] [MAXLEN|MINID [=|~] threshold [LIMIT count]] *|id field value [field value ...] */
     private static void xadd(CommandContext c, byte[][] argv, Reply r) throws RedisException {
         Trim trim = Trim.parse(argv, true);
         int fieldsAt = trim.idAt() + 1;
@@ -239,6 +317,38 @@ public class StreamCommands implements CommandFamily {
             c.keyspace().modified(argv[1]);
         }
         r.integer(deleted);
+    }
+
+    /**
+     * XDELEX key [KEEPREF | DELREF | ACKED] IDS numids id [id ...]: per ID 1 deleted, -1 not there, 2
+     * kept because a group still needs it (ACKED). DELREF drops the pending entries that name the ID in
+     * every group, even when the entry itself is gone already.
+     */
+    private static void xdelex(CommandContext c, byte[][] argv, Reply r) throws RedisException {
+        Deletion deletion = Deletion.parse(argv, 2);
+        StreamValue stream = stream(c, argv[1]);
+        if (stream == null) {
+            deletion.noneFound(r);
+            return;
+        }
+        List<StreamId> ids = deletion.ids(argv);
+        boolean changed = false;
+        r.array(ids.size());
+        for (StreamId id : ids) {
+            if (deletion.policy() == StreamValue.RefPolicy.ACKED && stream.referenced(id)) {
+                r.integer(Deletion.STILL_REFERENCED);
+                continue;
+            }
+            if (deletion.policy() == StreamValue.RefPolicy.DELREF) {
+                changed |= stream.removeReferences(id);
+            }
+            boolean deleted = stream.delete(id);
+            changed |= deleted;
+            r.integer(deleted ? Deletion.DELETED : Deletion.NOT_FOUND);
+        }
+        if (changed) {
+            c.keyspace().modified(argv[1]);
+        }
     }
 
     /** XSETID key last-id [ENTRIESADDED entries-added] [MAXDELETEDID max-deleted-id] */

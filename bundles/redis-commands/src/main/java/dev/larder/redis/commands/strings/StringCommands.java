@@ -31,9 +31,10 @@ public class StringCommands implements CommandFamily {
     @Override
     public List<RedisCommand> commands() {
         return List.of(
-                RedisCommand.of(command("get", 2).flags(READONLY, FAST).keys(1, 1, 1).categories("string").build(),
+                RedisCommand.of(command("get", 2).flags(READONLY, FAST).keys(1, 1, 1).categories("string").docs(StringDocs.GET).build(),
                         (c, argv, r) -> bulkOrNil(r, c.keyspace().getString(argv[1]))),
-                RedisCommand.of(command("set", -3).flags(WRITE, DENYOOM).keys(1, 1, 1).categories("string").build(), StringCommands::set),
+                RedisCommand.of(command("set", -3).flags(WRITE, DENYOOM).keys(1, 1, 1).categories("string")
+                        .docs(StringDocs.SET).build(), StringCommands::set),
                 RedisCommand.of(command("setnx", 3).flags(WRITE, DENYOOM, FAST).keys(1, 1, 1).categories("string").build(), (c, argv, r) -> {
                     boolean absent = !c.keyspace().exists(argv[1]);
                     if (absent) {

@@ -40,7 +40,6 @@ final class EngineCommands implements CommandFamily {
     public List<RedisCommand> commands() {
         return List.of(
                 RedisCommand.of(command("command", -1).flags(LOADING, STALE).categories("connection").build(), this::commandCommand),
-                RedisCommand.of(command("info", -1).flags(LOADING, STALE).categories("dangerous").build(), this::info),
                 RedisCommand.of(command("shutdown", -1).flags(CommandFlag.ADMIN, CommandFlag.NOSCRIPT, LOADING, STALE, CommandFlag.NO_MULTI)
                         .categories("admin", "dangerous").build(), this::shutdown));
     }
@@ -75,7 +74,7 @@ final class EngineCommands implements CommandFamily {
                 }
             }
         } else if (Arguments.is(argv[1], "DOCS")) {
-            r.map(0);
+            CommandDocsReply.reply(r, registry.all(), registry::lookup, Arrays.asList(argv).subList(2, argv.length));
         } else if (Arguments.is(argv[1], "GETKEYS") && argv.length >= 3) {
             getKeys(Arrays.copyOfRange(argv, 2, argv.length), r);
         } else {
@@ -104,54 +103,6 @@ final class EngineCommands implements CommandFamily {
         }
         c.client().closeAfterReply();
         engine.shutdownServer();
-    }
-
-    /** INFO [section ...]: the sections clients read, in Redis's layout. */
-    private void info(CommandContext c, byte[][] argv, Reply r) {
-        RedisEngine.Stats stats = engine.stats();
-        Set<String> wanted = new HashSet<>();
-        for (int i = 1; i < argv.length; i++) {
-            wanted.add(Arguments.text(argv[i]).toLowerCase(Locale.ROOT));
-        }
-        boolean all = wanted.isEmpty() || wanted.contains("all") || wanted.contains("everything") || wanted.contains("default");
-        StringBuilder text = new StringBuilder();
-        long uptime = (System.currentTimeMillis() - stats.startedMillis()) / 1000;
-        Runtime runtime = Runtime.getRuntime();
-        long usedMemory = runtime.totalMemory() - runtime.freeMemory();
-        section(text, all, wanted, "server", "redis_version:" + RedisCompatibility.VERSION, "redis_mode:standalone",
-                "os:" + System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"),
-                "arch_bits:64", "process_id:" + ProcessHandle.current().pid(), "uptime_in_seconds:" + uptime,
-                "uptime_in_days:" + uptime / 86400, "executable:larder");
-        section(text, all, wanted, "clients", "connected_clients:" + stats.clients());
-        section(text, all, wanted, "memory", "used_memory:" + usedMemory, "used_memory_human:" + usedMemory / (1024 * 1024) + "M",
-                "maxmemory:0", "maxmemory_policy:noeviction");
-        section(text, all, wanted, "persistence", "loading:0");
-        section(text, all, wanted, "stats", "total_connections_received:" + stats.connectionsReceived(),
-                "total_commands_processed:" + stats.commandsProcessed());
-        section(text, all, wanted, "replication", "role:master", "connected_slaves:0");
-        if (all || wanted.contains("keyspace")) {
-            text.append("# Keyspace\r\n");
-            for (int db = 0; db < stats.databases(); db++) {
-                long[] counts = engine.keyCounts(((Session) c).tenant(), db);
-                if (counts[0] > 0) {
-                    text.append("db").append(db).append(":keys=").append(counts[0]).append(",expires=").append(counts[1])
-                            .append(",avg_ttl=0\r\n");
-                }
-            }
-            text.append("\r\n");
-        }
-        r.bulk(text.toString().stripTrailing() + "\r\n");
-    }
-
-    private static void section(StringBuilder text, boolean all, Set<String> wanted, String name, String... lines) {
-        if (!all && !wanted.contains(name)) {
-            return;
-        }
-        text.append("# ").append(Character.toUpperCase(name.charAt(0))).append(name.substring(1)).append("\r\n");
-        for (String line : lines) {
-            text.append(line).append("\r\n");
-        }
-        text.append("\r\n");
     }
 
     private void getKeys(byte[][] call, Reply r) throws RedisException {

@@ -3,7 +3,7 @@ package dev.larder.redis.api.types;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Iterator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -15,6 +15,10 @@ import java.util.TreeMap;
  * groups them in its radix tree (a node takes up to 100 entries, deleted ones counted, and goes when
  * its last live entry goes), because approximate trimming ("~") removes whole nodes only. Every
  * change goes through a method here, which records the members it changed.
+ *
+ * <p>How many groups' pending lists hold each ID (Redis's cgroups_ref, which KEEPREF, DELREF and
+ * ACKED consult) is kept in memory only: it follows from the pending members, so it is rebuilt as
+ * they load and a change to it writes nothing beyond the pending member that changed.
  */
 public final class StreamValue extends CollectionValue {
 
@@ -25,6 +29,16 @@ public final class StreamValue extends CollectionValue {
     private static final byte GROUP = 2;
     private static final byte PENDING = 3;
     private static final byte CONSUMER = 4;
+
+    /** What a deletion or a trim does to the pending entries that name a removed entry (Redis 8.2). */
+    public enum RefPolicy {
+        /** Remove the entry, leave the pending entries that name it (XDEL's way, the default). */
+        KEEPREF,
+        /** Remove the entry and the pending entries that name it, in every group. */
+        DELREF,
+        /** Remove the entry only when every group has read and acknowledged it. */
+        ACKED
+    }
 
     /** A node of Redis's radix tree, as far as trimming needs it. */
     private static final class Node {
@@ -120,6 +134,7 @@ public final class StreamValue extends CollectionValue {
     private final TreeMap<StreamId, byte[][]> entries = new TreeMap<>();
     private final TreeMap<StreamId, Node> nodes = new TreeMap<>();
     private final TreeMap<Bytes, Group> groups = new TreeMap<>();
+    private final HashMap<StreamId, Integer> references = new HashMap<>();
     private StreamId lastId = StreamId.MIN;
     private StreamId maxDeletedId = StreamId.MIN;
     private long entriesAdded;
@@ -237,53 +252,105 @@ public final class StreamValue extends CollectionValue {
         }
     }
 
+    /** Trims with {@link RefPolicy#KEEPREF}. */
+    public long trim(long maxLength, StreamId minId, boolean approximate, long limit) {
+        return trim(maxLength, minId, approximate, limit, RefPolicy.KEEPREF);
+    }
+
     /**
      * Redis's streamTrim: whole nodes from the oldest while the rule allows, then, unless approximate,
-     * single entries of the first node left. A limit (0: none) bounds the entries removed.
+     * single entries of the first node left. A limit (0: none) bounds the entries removed. Under
+     * {@link RefPolicy#ACKED} an entry a group still needs stays, so nodes are emptied entry by entry
+     * and, trimming by length, the next node is tried while the stream is still too long.
      *
      * @param maxLength keep at most this many entries (MAXLEN), or -1 to trim by {@code minId} (MINID)
      */
-    public long trim(long maxLength, StreamId minId, boolean approximate, long limit) {
+    public long trim(long maxLength, StreamId minId, boolean approximate, long limit, RefPolicy policy) {
         boolean byLength = maxLength >= 0;
         long deleted = 0;
-        while (!nodes.isEmpty()) {
+        Map.Entry<StreamId, Node> current = nodes.firstEntry();
+        while (current != null) {
             if (byLength && entries.size() <= maxLength) {
                 break;
             }
-            Map.Entry<StreamId, Node> first = nodes.firstEntry();
-            Node node = first.getValue();
+            Node node = current.getValue();
             if (limit != 0 && deleted + node.live > limit) {
                 break;
             }
             boolean wholeNode = byLength ? entries.size() - node.live >= maxLength : node.last.compareTo(minId) < 0;
-            if (wholeNode) {
-                for (StreamId id : new ArrayList<>(entries.subMap(first.getKey(), true, node.last, true).keySet())) {
-                    entries.remove(id);
-                    changed(member(ENTRY, id));
-                }
-                deleted += node.live;
-                nodes.remove(first.getKey());
-                changed(member(NODE, first.getKey()));
-                continue;
-            }
-            if (approximate) {
-                break;
-            }
-            Iterator<StreamId> ids = entries.subMap(first.getKey(), true, node.last, true).keySet().iterator();
-            while (ids.hasNext()) {
-                StreamId id = ids.next();
-                if (byLength ? entries.size() <= maxLength : id.compareTo(minId) >= 0) {
+            if (wholeNode && policy != RefPolicy.ACKED) {
+                deleted += removeNode(current.getKey(), policy);
+            } else if (wholeNode || !approximate) {
+                deleted += trimEntries(current.getKey(), node.last, maxLength, minId, policy);
+                if (!wholeNode && (!byLength || entries.size() <= maxLength || policy != RefPolicy.ACKED)) {
                     break;
                 }
-                ids.remove();
-                node.live--;
-                deleted++;
-                changed(member(ENTRY, id));
+            } else {
+                break;
             }
-            changed(member(NODE, first.getKey()));
-            break;
+            current = nodes.higherEntry(current.getKey());
         }
         return deleted;
+    }
+
+    private long removeNode(StreamId master, RefPolicy policy) {
+        Node node = nodes.remove(master);
+        for (StreamId id : new ArrayList<>(entries.subMap(master, true, node.last, true).keySet())) {
+            entries.remove(id);
+            changed(member(ENTRY, id));
+            if (policy == RefPolicy.DELREF) {
+                removeReferences(id);
+            }
+        }
+        changed(member(NODE, master));
+        return node.live;
+    }
+
+    /** The node's entries from its oldest until the rule holds, passing over those ACKED must keep. */
+    private long trimEntries(StreamId master, StreamId last, long maxLength, StreamId minId, RefPolicy policy) {
+        long deleted = 0;
+        for (StreamId id : new ArrayList<>(entries.subMap(master, true, last, true).keySet())) {
+            if (maxLength >= 0 ? entries.size() <= maxLength : id.compareTo(minId) >= 0) {
+                break;
+            }
+            if (policy == RefPolicy.ACKED && referenced(id)) {
+                continue;
+            }
+            if (policy == RefPolicy.DELREF) {
+                removeReferences(id);
+            }
+            removeEntry(id);
+            deleted++;
+        }
+        return deleted;
+    }
+
+    /**
+     * Redis's streamEntryIsReferenced: whether a group still needs the entry, because some group has
+     * not read that far yet or some group's pending list holds it. With no groups nothing is referenced.
+     */
+    public boolean referenced(StreamId id) {
+        for (Group group : groups.values()) {
+            if (id.compareTo(group.lastDelivered) > 0) {
+                return true;
+            }
+        }
+        return references.containsKey(id);
+    }
+
+    /** DELREF: the ID leaves every group's pending list; true when one held it. */
+    public boolean removeReferences(StreamId id) {
+        if (!references.containsKey(id)) {
+            return false;
+        }
+        for (Group group : groups.values()) {
+            acknowledge(group, id);
+        }
+        return true;
+    }
+
+    private void reference(StreamId id, int change) {
+        references.merge(id, change, (count, delta) -> count + delta == 0 ? null : count + delta);
     }
 
     // --- consumer groups ------------------------------------------------------------------------------
@@ -313,7 +380,10 @@ public final class StreamValue extends CollectionValue {
             return false;
         }
         changed(groupMember(group.name));
-        group.pending.keySet().forEach(id -> changed(pendingMember(group.name, id)));
+        group.pending.keySet().forEach(id -> {
+            reference(id, -1);
+            changed(pendingMember(group.name, id));
+        });
         group.consumers.keySet().forEach(consumer -> changed(consumerMember(group.name, consumer)));
         return true;
     }
@@ -346,6 +416,7 @@ public final class StreamValue extends CollectionValue {
         int pendingCount = consumer.pending.size();
         for (StreamId id : consumer.pending.keySet()) {
             group.pending.remove(id);
+            reference(id, -1);
             changed(pendingMember(group.name, id));
         }
         group.consumers.remove(consumer.name);
@@ -359,6 +430,7 @@ public final class StreamValue extends CollectionValue {
         if (pending == null) {
             pending = new Pending(consumer.name, time, count);
             group.pending.put(id, pending);
+            reference(id, 1);
         } else {
             Consumer previous = group.consumers.get(pending.consumer);
             if (previous != null) {
@@ -382,6 +454,7 @@ public final class StreamValue extends CollectionValue {
         if (consumer != null) {
             consumer.pending.remove(id);
         }
+        reference(id, -1);
         changed(pendingMember(group.name, id));
         return true;
     }
@@ -434,12 +507,24 @@ public final class StreamValue extends CollectionValue {
 
     private static byte[][] decodeFields(byte[] stored) {
         ByteBuffer buffer = ByteBuffer.wrap(stored);
-        byte[][] fields = new byte[buffer.getInt()][];
+        byte[][] fields = new byte[count(buffer, 4)][];
         for (int i = 0; i < fields.length; i++) {
-            fields[i] = new byte[buffer.getInt()];
+            fields[i] = new byte[count(buffer, 1)];
             buffer.get(fields[i]);
         }
         return fields;
+    }
+
+    /**
+     * A stored count of things of at least {@code size} bytes each; BufferUnderflowException (as for bytes
+     * too short) when the rest could not hold that many, so that a corrupt count is never allocated.
+     */
+    private static int count(ByteBuffer buffer, int size) {
+        int count = buffer.getInt();
+        if (count < 0 || count > buffer.remaining() / size) {
+            throw new java.nio.BufferUnderflowException();
+        }
+        return count;
     }
 
     @Override
@@ -485,7 +570,7 @@ public final class StreamValue extends CollectionValue {
     }
 
     private static byte[] sized(ByteBuffer buffer) {
-        byte[] bytes = new byte[buffer.getInt()];
+        byte[] bytes = new byte[count(buffer, 1)];
         buffer.get(bytes);
         return bytes;
     }
@@ -532,7 +617,10 @@ public final class StreamValue extends CollectionValue {
             case GROUP -> {
                 Bytes name = new Bytes(rest(key));
                 if (value == null) {
-                    groups.remove(name);
+                    Group removed = groups.remove(name);
+                    if (removed != null) {
+                        removed.pending.keySet().forEach(id -> reference(id, -1));
+                    }
                 } else {
                     ByteBuffer stored = ByteBuffer.wrap(value);
                     Group group = groups.computeIfAbsent(name, n -> new Group(n, StreamId.MIN, 0));
@@ -543,23 +631,34 @@ public final class StreamValue extends CollectionValue {
             case PENDING -> {
                 Bytes name = new Bytes(sized(key));
                 StreamId id = StreamId.fromBytes(key);
-                Group group = groups.computeIfAbsent(name, n -> new Group(n, StreamId.MIN, 0));
+                // a removal replayed after its group's must not bring the group back
+                Group group = value == null ? groups.get(name) : groups.computeIfAbsent(name, n -> new Group(n, StreamId.MIN, 0));
+                if (group == null) {
+                    return;
+                }
                 Pending old = group.pending.remove(id);
-                if (old != null && group.consumers.containsKey(old.consumer)) {
-                    group.consumers.get(old.consumer).pending.remove(id);
+                if (old != null) {
+                    reference(id, -1);
+                    if (group.consumers.containsKey(old.consumer)) {
+                        group.consumers.get(old.consumer).pending.remove(id);
+                    }
                 }
                 if (value != null) {
                     ByteBuffer stored = ByteBuffer.wrap(value);
                     Bytes consumerName = new Bytes(sized(stored));
                     Pending pending = new Pending(consumerName, stored.getLong(), stored.getLong());
                     group.pending.put(id, pending);
+                    reference(id, 1);
                     group.consumers.computeIfAbsent(consumerName, c -> new Consumer(c, 0)).pending.put(id, pending);
                 }
             }
             default -> {
                 Bytes name = new Bytes(sized(key));
                 Bytes consumerName = new Bytes(rest(key));
-                Group group = groups.computeIfAbsent(name, n -> new Group(n, StreamId.MIN, 0));
+                Group group = value == null ? groups.get(name) : groups.computeIfAbsent(name, n -> new Group(n, StreamId.MIN, 0));
+                if (group == null) {
+                    return;
+                }
                 if (value == null) {
                     group.consumers.remove(consumerName);
                 } else {
