@@ -3,6 +3,7 @@ package dev.larder.resp;
 import dev.larder.redis.api.RedisException;
 import dev.larder.redis.api.Reply;
 import dev.larder.redis.engine.ClientConnection;
+import dev.larder.redis.engine.ClientLimits;
 import dev.larder.redis.engine.CommandEngine;
 import dev.larder.redis.engine.EngineSession;
 import io.netty.buffer.ByteBuf;
@@ -16,6 +17,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +29,6 @@ import org.slf4j.LoggerFactory;
 final class RespConnection extends ChannelInboundHandlerAdapter {
 
     private static final Logger LOG = LoggerFactory.getLogger("dev.larder.resp");
-    private static final long MAX_PUSH_BACKLOG = 64L * 1024 * 1024;
 
     private final CommandEngine engine;
     private final RespReplyWriter writer = new RespReplyWriter();
@@ -41,6 +42,8 @@ final class RespConnection extends ChannelInboundHandlerAdapter {
     private boolean waiting;
     private final ArrayDeque<byte[][]> deferred = new ArrayDeque<>();
     private Connection connection;
+    /** Since when the replies and messages waiting to go out exceed the soft output limit; 0 while they do not. */
+    private long overSoftLimitSince;
 
     RespConnection(CommandEngine engine) {
         this.engine = engine;
@@ -99,18 +102,13 @@ final class RespConnection extends ChannelInboundHandlerAdapter {
                 pushed.clear();
                 return;
             }
-            if (channel.bytesBeforeWritable() > MAX_PUSH_BACKLOG) {
-                // as Redis's client-output-buffer-limit for pub/sub and monitors: a client that does not read is dropped
-                LOG.warn("Closing connection from {}: {} bytes of messages it does not read", channel.remoteAddress(),
-                        channel.bytesBeforeWritable());
-                pushed.clear();
-                channel.close();
-                return;
-            }
             ByteBuf buffer = channel.alloc().ioBuffer();
             pushWriter.target(buffer, session::wireProtocol);
             writePushed(pushWriter);
             channel.writeAndFlush(buffer);
+            if (overOutputLimit(channel)) {
+                pushed.clear();
+            }
         }
 
         /** Writes the waiting messages into a writer; on the connection's thread. */
@@ -153,6 +151,36 @@ final class RespConnection extends ChannelInboundHandlerAdapter {
         if (!channel.eventLoop().inEventLoop()) {
             closed.awaitUninterruptibly(1000);
         }
+    }
+
+    /**
+     * Redis's client-output-buffer-limit: a client whose unsent replies and messages pass the hard limit,
+     * or stay past the soft limit for its seconds, is closed, so one that does not read cannot make the
+     * server's memory grow. Subscribed clients have the pubsub class's limits, others the normal class's.
+     */
+    private boolean overOutputLimit(Channel channel) {
+        io.netty.channel.ChannelOutboundBuffer unsent = channel.unsafe().outboundBuffer();
+        if (unsent == null || session == null) {
+            return false;
+        }
+        long bytes = unsent.totalPendingWriteBytes();
+        ClientLimits limits = engine.clientLimits();
+        ClientLimits.OutputLimit limit = session.subscriptions() > 0 ? limits.pubsub() : limits.normal();
+        boolean overSoft = limit.softBytes() > 0 && bytes > limit.softBytes();
+        if (!overSoft) {
+            overSoftLimitSince = 0;
+        } else if (overSoftLimitSince == 0) {
+            overSoftLimitSince = System.nanoTime();
+        }
+        boolean overHard = limit.hardBytes() > 0 && bytes > limit.hardBytes();
+        if (overHard || overSoft && System.nanoTime() - overSoftLimitSince >= TimeUnit.SECONDS.toNanos(limit.softSeconds())) {
+            LOG.warn("Closing connection from {} for overcoming of output buffer limits: {} bytes it does not read",
+                    channel.remoteAddress(), bytes);
+            closing = true;
+            channel.close();
+            return true;
+        }
+        return false;
     }
 
     private static String address(java.net.SocketAddress address) {
@@ -238,6 +266,9 @@ final class RespConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         ctx.writeAndFlush(replies);
+        if (overOutputLimit(ctx.channel())) {
+            return;
+        }
         if (!ctx.channel().isWritable() || waiting) {
             // the client does not read its replies: stop reading its commands until it does
             ctx.channel().config().setAutoRead(false);

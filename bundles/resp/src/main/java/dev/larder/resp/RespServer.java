@@ -14,6 +14,7 @@ import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -63,9 +64,6 @@ public class RespServer {
                 throw new InvalidSettingException(RespSettings.PID, "tlsPort",
                         "must be 0 (off) or a port between 1 and 65535 other than port, got " + settings.tlsPort());
             }
-            if (settings.protoMaxBulkLen() < 1024) {
-                throw new InvalidSettingException(RespSettings.PID, "protoMaxBulkLen", "must be at least 1024");
-            }
             SslContext tls = TlsContexts.fromSettings(settings, context.getProperty("larder.home"));
             start(settings, tls);
             // announced as Larder-Endpoint in bnd.bnd: the start report waits for it
@@ -94,7 +92,6 @@ public class RespServer {
                 .option(ChannelOption.SO_BACKLOG, 511)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(ChannelOption.SO_KEEPALIVE, true)
                 .childHandler(pipeline(settings, null));
         listener = bind(bootstrap, settings, settings.port(), "port");
         if (tls != null) {
@@ -105,15 +102,30 @@ public class RespServer {
     }
 
     private ChannelInitializer<SocketChannel> pipeline(RespSettings settings, SslContext tls) {
+        TrafficCounter traffic = new TrafficCounter(engine);
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(SocketChannel ch) {
+                keepAlive(ch, engine.clientLimits().tcpKeepAliveSeconds());
+                ch.pipeline().addLast(traffic);
                 if (tls != null) {
                     ch.pipeline().addLast(tls.newHandler(ch.alloc()));
                 }
-                ch.pipeline().addLast(new RespDecoder(settings.protoMaxBulkLen()), new RespConnection(engine));
+                ch.pipeline().addLast(new RespDecoder(() -> engine.clientLimits().maxBulkBytes(),
+                        () -> engine.clientLimits().maxQueryBufferBytes()), new RespConnection(engine));
             }
         };
+    }
+
+    /** Redis's tcp-keepalive: probes after that many idle seconds, then every third of it, three times. */
+    private static void keepAlive(SocketChannel channel, long seconds) {
+        channel.config().setKeepAlive(seconds > 0);
+        if (seconds > 0 && channel instanceof EpollSocketChannel epoll) {
+            int idle = (int) Math.min(seconds, Integer.MAX_VALUE);
+            epoll.config().setTcpKeepIdle(idle);
+            epoll.config().setTcpKeepIntvl(Math.max(1, idle / 3));
+            epoll.config().setTcpKeepCnt(3);
+        }
     }
 
     private Channel bind(ServerBootstrap bootstrap, RespSettings settings, int port, String setting) throws InvalidSettingException {

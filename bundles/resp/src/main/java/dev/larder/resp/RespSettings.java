@@ -14,9 +14,6 @@ public @interface RespSettings {
     @AttributeDefinition(description = "Address to listen on. 0.0.0.0 for every interface.")
     String bindAddress() default "127.0.0.1";
 
-    @AttributeDefinition(description = "Largest bulk string a client may send, in bytes (Redis's proto-max-bulk-len).")
-    long protoMaxBulkLen() default 536870912L;
-
     @AttributeDefinition(description = "Network threads; 0: one per processor.")
     int ioThreads() default 0;
 

@@ -11,6 +11,7 @@ import dev.larder.databases.Access;
 import dev.larder.redis.api.CommandSpec;
 import dev.larder.redis.api.RedisCommand;
 import dev.larder.redis.engine.ClientConnection;
+import dev.larder.redis.engine.ClientLimits;
 import dev.larder.redis.engine.CommandEngine;
 import dev.larder.redis.engine.EngineSession;
 import java.lang.annotation.Annotation;
@@ -49,6 +50,15 @@ class CommandRulesTest {
         @Override
         public RedisCommand command(byte[] name) {
             return COMMANDS.get(new String(name, StandardCharsets.UTF_8).toLowerCase(Locale.ROOT));
+        }
+
+        @Override
+        public void countTraffic(long bytesIn, long bytesOut) {
+        }
+
+        @Override
+        public ClientLimits clientLimits() {
+            return ClientLimits.REDIS_DEFAULTS;
         }
     };
 

@@ -33,6 +33,15 @@ public final class RespClient implements AutoCloseable {
         out = socket.getOutputStream();
     }
 
+    /**
+     * Whether the socket is connected to itself: on Linux a connection to a loopback port in the
+     * ephemeral range that nothing listens on can get that same port as its own and connect to itself,
+     * which then keeps the server from binding it.
+     */
+    public boolean connectedToItself() {
+        return socket.getLocalPort() == socket.getPort();
+    }
+
     public String call(String... args) throws IOException {
         send(args);
         return read();

@@ -107,8 +107,18 @@ public final class ServerProcesses {
             process.onExit().get(30, TimeUnit.SECONDS);
         }
 
+        /**
+         * Starts the server; once more if the first start failed, because a port of its own was taken
+         * meanwhile by some connection's ephemeral port (Linux hands those out from 32768 on).
+         */
         Larder start() throws Exception {
-            larder("--daemon", 180);
+            try {
+                larder("--daemon", 180);
+            } catch (IllegalStateException firstTry) {
+                larder("stop", 120);
+                Thread.sleep(2000);
+                larder("--daemon", 180);
+            }
             return this;
         }
 
@@ -148,7 +158,8 @@ public final class ServerProcesses {
             Process process;
             try {
                 process = new ProcessBuilder("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
-                        "--save", "", "--appendonly", "no", "--protected-mode", "no", "--enable-debug-command", "local")
+                        "--save", "", "--appendonly", "no", "--protected-mode", "no", "--enable-debug-command", "local",
+                        "--dir", TEST_ROOT.toAbsolutePath().toString()) // SAVE and BGSAVE write there
                         .redirectOutput(TEST_ROOT.resolve("redis-server-" + port + ".log").toFile())
                         .redirectErrorStream(true).start();
             } catch (IOException e) {
@@ -190,10 +201,15 @@ public final class ServerProcesses {
         /** Installs Larder as {@code name} at {@code portBase}, lets {@code configure} adjust it, starts both. */
         static Pair start(String name, int portBase, int redisPort, Configure configure) throws Exception {
             Redis redis = Redis.start(redisPort);
-            Larder larder = Larder.install(name, portBase);
-            configure.apply(larder);
-            larder.start();
-            return new Pair(larder, redis);
+            try {
+                Larder larder = Larder.install(name, portBase);
+                configure.apply(larder);
+                larder.start();
+                return new Pair(larder, redis);
+            } catch (Exception | Error e) {
+                redis.close();
+                throw e;
+            }
         }
 
         @Override

@@ -174,8 +174,12 @@ public class RestApiIT {
         assertAnswer(post("", "[\"HGETALL\", \"form:h\"]"), 200, "{\"result\":[\"a\",\"1\"]}");
         assertAnswer(post("", "[\"ZADD\", \"form:z\", 1.5, \"m\"]"), 200, "{\"result\":1}");
         assertAnswer(post("", "[\"ZSCORE\", \"form:z\", \"m\"]"), 200, "{\"result\":\"1.5\"}");
-        assertAnswer(post("", "[\"CONFIG\", \"GET\", \"databases\"]"), 400,
-                "{\"error\":\"NOPERM this user has no permissions to run the 'config' command\"}");
+        // a database's token reads and sets its own database's parameters, not the server's
+        assertAnswer(post("", "[\"CONFIG\", \"GET\", \"databases\"]"), 200, "{\"result\":[\"databases\",\"16\"]}");
+        assertAnswer(post("", "[\"CONFIG\", \"SET\", \"maxclients\", \"5\"]"), 400, "{\"error\":\"ERR CONFIG SET failed (possibly "
+                + "related to argument 'maxclients') - a server-wide setting: only the default database's full token may change it\"}");
+        assertAnswer(post("", "[\"SLOWLOG\", \"GET\"]"), 400,
+                "{\"error\":\"NOPERM this user has no permissions to run the 'slowlog' command\"}");
         Answer methodNotAllowed = call("DELETE", "/get/form:json", (String) null, Map.of("Authorization", "Bearer " + token));
         assertAnswer(methodNotAllowed, 405, "{\"error\":\"ERR method DELETE is not allowed: use HEAD, GET, POST or PUT\"}");
         assertEquals("HEAD, GET, POST, PUT", methodNotAllowed.header("Allow"));

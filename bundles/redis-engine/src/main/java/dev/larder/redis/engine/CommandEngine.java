@@ -26,6 +26,12 @@ public interface CommandEngine {
      */
     EngineSession open(Access access, String remoteAddress, String localAddress, ClientConnection connection);
 
+    /** Bytes a front end read from and wrote to its clients (INFO's total_net_input_bytes and total_net_output_bytes). */
+    void countTraffic(long bytesIn, long bytesOut);
+
+    /** The limits on client connections in force now (CONFIG SET changes them). */
+    ClientLimits clientLimits();
+
     /** The command registered under {@code name} (any case), or null: for front ends that vet requests before running them. */
     RedisCommand command(byte[] name);
 }

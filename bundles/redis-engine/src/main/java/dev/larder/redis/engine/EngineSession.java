@@ -32,6 +32,9 @@ public interface EngineSession extends ClientSession {
     /** Whether the connection should be closed after the replies written so far (QUIT). */
     boolean closeRequested();
 
+    /** Channels, patterns and shard channels the client is subscribed to: its output limit is then the pubsub class's. */
+    int subscriptions();
+
     /** The connection is gone. */
     void close();
 

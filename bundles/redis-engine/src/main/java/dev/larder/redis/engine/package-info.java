@@ -3,5 +3,5 @@
  * and hand it commands.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("2.1.0")
+@org.osgi.annotation.versioning.Version("2.2.0")
 package dev.larder.redis.engine;

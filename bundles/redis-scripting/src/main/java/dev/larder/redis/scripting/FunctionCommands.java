@@ -83,6 +83,29 @@ public class FunctionCommands implements CommandFamily {
         return databases.computeIfAbsent(database, name -> new TreeMap<>());
     }
 
+    /** INFO memory: the database's functions and libraries, and the bytes of their code. */
+    @Override
+    public void info(String section, CommandContext client, java.util.function.BiConsumer<String, Object> field) {
+        if (!section.equals("memory")) {
+            return;
+        }
+        Map<String, FunctionLibrary> libraries = libraries(client);
+        long functions;
+        long code;
+        synchronized (libraries) {
+            functions = libraries.values().stream().mapToLong(library -> library.functions.size()).sum();
+            code = libraries.values().stream().mapToLong(library -> library.code.length).sum();
+        }
+        field.accept("number_of_functions", functions);
+        field.accept("number_of_libraries", libraries.size());
+        field.accept("used_memory_vm_functions", 0);
+        field.accept("used_memory_vm_total", 0);
+        field.accept("used_memory_vm_total_human", "0B");
+        field.accept("used_memory_functions", code);
+        field.accept("used_memory_scripts", code);
+        field.accept("used_memory_scripts_human", code < 1024 ? code + "B" : String.format(java.util.Locale.ROOT, "%.2fK", code / 1024.0));
+    }
+
     private Map<String, FunctionLibrary> libraries(CommandContext c) {
         return libraries(c.client().user());
     }

@@ -114,6 +114,22 @@ public class ScriptingCommands implements CommandFamily {
         runner.run(run, environment, LuaEnvironment.instantiate(script.prototype(), environment), r);
     }
 
+    /**
+     * INFO memory: the database's cached scripts and the bytes of their source. LuaJ's own memory is part
+     * of the JVM heap (used_memory) and not counted apart, so the VM fields say 0.
+     */
+    @Override
+    public void info(String section, CommandContext client, java.util.function.BiConsumer<String, Object> field) {
+        if (section.equals("memory")) {
+            Map<String, Script> scripts = scripts(client);
+            field.accept("used_memory_lua", 0);
+            field.accept("used_memory_vm_eval", 0);
+            field.accept("used_memory_lua_human", "0B");
+            field.accept("used_memory_scripts_eval", scripts.values().stream().mapToLong(script -> script.shebang().source().length).sum());
+            field.accept("number_of_cached_scripts", scripts.size());
+        }
+    }
+
     private Map<String, Script> scripts(CommandContext c) {
         return cache.computeIfAbsent(c.client().user(), database -> new ConcurrentHashMap<>());
     }

@@ -58,6 +58,10 @@ public interface ClientSession {
     /** CLIENT REPLY: ON answers every command, OFF none, SKIP not the next one. */
     enum ReplyMode { ON, OFF, SKIP }
 
+    /** CLIENT NO-TOUCH (Redis 7.2): whether this client's commands leave the keys' last access time and LFU counter alone (TOUCH still touches). */
+    default void noTouch(boolean on) {
+    }
+
     /** Whether commands get replies from now on (CLIENT REPLY); the CLIENT REPLY command itself answers only ON. */
     void replyMode(ReplyMode mode);
 

@@ -63,4 +63,25 @@ public interface CommandContext {
 
     /** The time the command runs at, in Unix milliseconds; the same for the whole command, as in Redis. */
     long nowMillis();
+
+    /**
+     * CLIENT PAUSE: until {@code untilMillis} (Unix ms) the commands of every client — only those that
+     * may write ({@code writesOnly}) — wait and then run in the order they came; a later pause extends an
+     * earlier one. CLIENT UNPAUSE is {@link #unpauseClients}.
+     */
+    default void pauseClients(long untilMillis, boolean writesOnly) throws RedisException {
+        throw new RedisException("ERR CLIENT PAUSE is not available here");
+    }
+
+    default void unpauseClients() throws RedisException {
+        throw new RedisException("ERR CLIENT UNPAUSE is not available here");
+    }
+
+    /**
+     * CLIENT UNBLOCK: ends the wait of the client's blocked command, as if it timed out or (withError)
+     * with Redis's UNBLOCKED error; false when that client does not wait.
+     */
+    default boolean unblock(long clientId, boolean withError) throws RedisException {
+        throw new RedisException("ERR CLIENT UNBLOCK is not available here");
+    }
 }

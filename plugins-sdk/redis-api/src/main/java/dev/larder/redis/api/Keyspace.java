@@ -67,6 +67,19 @@ public interface Keyspace {
     /** Milliseconds since the key was last read or written (OBJECT IDLETIME), or -1 for a missing key. */
     long idleMillis(byte[] key);
 
+    /** Redis's error for OBJECT FREQ while the database's maxmemory-policy is not an LFU one. */
+    String LFU_NOT_SELECTED = "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that "
+            + "when switching between policies at runtime LRU and LFU data will take some time to adjust.";
+
+    /**
+     * The key's logarithmic access counter (OBJECT FREQ, 0 to 255), or -1 for a missing key.
+     *
+     * @throws RedisException {@link #LFU_NOT_SELECTED} unless an LFU policy is selected
+     */
+    default int accessFrequency(byte[] key) throws RedisException {
+        throw new RedisException(LFU_NOT_SELECTED);
+    }
+
     /**
      * One step of SCAN: visits about {@code count} live keys from the cursor on and returns the next
      * cursor, 0 when the iteration is complete. A key present from the first call to the last is visited

@@ -134,7 +134,7 @@ public class ConnectionCommands implements CommandFamily {
         r.array(0);
     }
 
-    /** CLIENT ID | GETNAME | SETNAME name | INFO | LIST | KILL ... | REPLY ON|OFF|SKIP | NO-EVICT */
+    /** CLIENT ID | GETNAME | SETNAME name | INFO | LIST | KILL ... | REPLY ON|OFF|SKIP | NO-EVICT | NO-TOUCH | PAUSE | UNPAUSE | UNBLOCK */
     private static void client(CommandContext c, byte[][] argv, Reply r) throws RedisException {
         ClientSession client = c.client();
         String sub = Arguments.text(argv[1]).toLowerCase(Locale.ROOT);
@@ -169,11 +169,59 @@ public class ConnectionCommands implements CommandFamily {
             }
             case "kill" -> kill(c, argv, r);
             case "no-evict", "no-touch" -> {
+                // NO-EVICT exempts a client from client eviction, which Larder does not do (maxmemory-clients)
                 arity(argv, 3, sub);
                 if (!Arguments.is(argv[2], "ON") && !Arguments.is(argv[2], "OFF")) {
                     throw RedisException.syntax();
                 }
+                if (sub.equals("no-touch")) {
+                    client.noTouch(Arguments.is(argv[2], "ON"));
+                }
                 r.ok();
+            }
+            case "pause" -> {
+                if (argv.length != 3 && argv.length != 4) {
+                    throw RedisException.wrongArity("client|pause");
+                }
+                long millis;
+                try {
+                    millis = Arguments.toLong(argv[2]);
+                } catch (RedisException e) {
+                    throw new RedisException("ERR timeout is not an integer or out of range");
+                }
+                if (millis < 0) {
+                    throw new RedisException("ERR timeout is negative");
+                }
+                boolean writesOnly = false;
+                if (argv.length == 4) {
+                    if (Arguments.is(argv[3], "WRITE")) {
+                        writesOnly = true;
+                    } else if (!Arguments.is(argv[3], "ALL")) {
+                        throw new RedisException("ERR CLIENT PAUSE mode must be WRITE or ALL");
+                    }
+                }
+                c.pauseClients(c.nowMillis() + millis, writesOnly);
+                r.ok();
+            }
+            case "unpause" -> {
+                arity(argv, 2, sub);
+                c.unpauseClients();
+                r.ok();
+            }
+            case "unblock" -> {
+                if (argv.length != 3 && argv.length != 4) {
+                    throw RedisException.wrongArity("client|unblock");
+                }
+                long id = Arguments.toLong(argv[2]);
+                boolean withError = false;
+                if (argv.length == 4) {
+                    if (Arguments.is(argv[3], "ERROR")) {
+                        withError = true;
+                    } else if (!Arguments.is(argv[3], "TIMEOUT")) {
+                        throw new RedisException("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+                    }
+                }
+                r.integer(c.unblock(id, withError) ? 1 : 0);
             }
             case "reply" -> {
                 arity(argv, 3, sub);

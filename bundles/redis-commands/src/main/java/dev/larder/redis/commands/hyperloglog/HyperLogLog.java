@@ -1,11 +1,12 @@
 package dev.larder.redis.commands.hyperloglog;
 
+import dev.larder.redis.api.types.EncodingLimits;
 import java.util.Arrays;
 
 /**
  * Redis's HyperLogLog string, byte for byte: a 16-byte header ("HYLL", encoding, 3 unused bytes, the
  * cached cardinality little-endian with its top bit marking it stale) and 16384 six-bit registers, dense
- * (12288 bytes) or sparse (ZERO, XZERO and VAL run opcodes, promoted to dense past 3000 bytes or a
+ * (12288 bytes) or sparse (ZERO, XZERO and VAL run opcodes, promoted to dense past hll-sparse-max-bytes (3000) or a
  * register value above 32). Elements hash with MurmurHash64A; the count is Otmar Ertl's estimator, as
  * Redis computes it, so counts and stored bytes match redis-server's. A value is a byte array with a
  * length; every change returns the array to store (possibly a new one).
@@ -22,7 +23,6 @@ final class HyperLogLog {
     static final byte DENSE = 0;
     static final byte SPARSE = 1;
     /** Redis's hll-sparse-max-bytes default. */
-    private static final int SPARSE_MAX_BYTES = 3000;
     private static final int SPARSE_VAL_MAX_VALUE = 32;
     private static final int SPARSE_VAL_MAX_LEN = 4;
     private static final int SPARSE_ZERO_MAX_LEN = 64;
@@ -226,6 +226,9 @@ final class HyperLogLog {
             } else if ((op & 0x80) != 0) {
                 span = valLength(op);
             } else {
+                if (p + 1 >= end) {
+                    return -1; // an XZERO cut in half
+                }
                 span = xzeroLength(bytes, p);
                 opLength = 2;
             }
@@ -298,7 +301,7 @@ final class HyperLogLog {
             }
             int oldLength = xzero ? 2 : 1;
             int delta = n - oldLength;
-            if (delta > 0 && length + delta > SPARSE_MAX_BYTES) {
+            if (delta > 0 && length + delta > EncodingLimits.current().hllSparseBytes()) {
                 return promote(index, count);
             }
             if (delta != 0 && next >= 0) {
@@ -383,6 +386,9 @@ final class HyperLogLog {
                 index += zeroLength(op);
                 p++;
             } else if (isXZero(op)) {
+                if (p + 1 >= length) {
+                    return false; // an XZERO cut in half
+                }
                 index += xzeroLength(bytes, p);
                 p += 2;
             } else {

@@ -30,7 +30,8 @@ public class KeyCommands implements CommandFamily {
     public List<RedisCommand> commands() {
         List<RedisCommand> commands = new java.util.ArrayList<>(DumpRestoreCommands.commands());
         commands.addAll(List.of(
-                RedisCommand.of(command("del", -2).flags(WRITE).keys(1, -1, 1).categories("keyspace").build(), KeyCommands::delete),
+                RedisCommand.of(command("del", -2).flags(WRITE).keys(1, -1, 1).categories("keyspace")
+                        .docs(KeyDocs.DEL).build(), KeyCommands::delete),
                 RedisCommand.of(command("unlink", -2).flags(WRITE, FAST).keys(1, -1, 1).categories("keyspace").build(), KeyCommands::delete),
                 RedisCommand.of(command("exists", -2).flags(READONLY, FAST).keys(1, -1, 1).categories("keyspace").build(), KeyCommands::countExisting),
                 RedisCommand.of(command("touch", -2).flags(READONLY, FAST).keys(1, -1, 1).categories("keyspace").build(), KeyCommands::countExisting),
@@ -38,7 +39,7 @@ public class KeyCommands implements CommandFamily {
                     RedisValue value = c.keyspace().get(argv[1]);
                     r.simple(value == null ? "none" : value.typeName());
                 }),
-                RedisCommand.of(command("expire", -3).flags(WRITE, FAST).keys(1, 1, 1).categories("keyspace").build(),
+                RedisCommand.of(command("expire", -3).flags(WRITE, FAST).keys(1, 1, 1).categories("keyspace").docs(KeyDocs.EXPIRE).build(),
                         (c, argv, r) -> expire(c, argv, r, true, false, "expire")),
                 RedisCommand.of(command("pexpire", -3).flags(WRITE, FAST).keys(1, 1, 1).categories("keyspace").build(),
                         (c, argv, r) -> expire(c, argv, r, false, false, "pexpire")),
@@ -175,6 +176,15 @@ public class KeyCommands implements CommandFamily {
         if (argv.length != 3) {
             throw RedisException.wrongArity("object|" + Arguments.text(argv[1]).toLowerCase(Locale.ROOT));
         }
+        if (Arguments.is(argv[1], "FREQ")) {
+            int frequency = c.keyspace().accessFrequency(argv[2]);
+            if (frequency < 0) {
+                r.nil();
+            } else {
+                r.integer(frequency);
+            }
+            return;
+        }
         if (Arguments.is(argv[1], "IDLETIME")) {
             long idle = c.keyspace().idleMillis(argv[2]);
             if (idle < 0) {
@@ -191,9 +201,6 @@ public class KeyCommands implements CommandFamily {
             r.bulk(value.encoding());
         } else if (Arguments.is(argv[1], "REFCOUNT")) {
             r.integer(value instanceof StringValue s && s.isSharedInteger() ? Integer.MAX_VALUE : 1);
-        } else {
-            throw new RedisException("ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that "
-                    + "when switching between policies at runtime LRU and LFU data will take some time to adjust.");
         }
     }
 

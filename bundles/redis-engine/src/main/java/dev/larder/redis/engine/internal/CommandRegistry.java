@@ -20,6 +20,10 @@ final class CommandRegistry {
     private final Map<String, RedisCommand> commands = new ConcurrentHashMap<>();
     private final Map<CommandFamily, List<RedisCommand>> families = new ConcurrentHashMap<>();
 
+    java.util.Collection<CommandFamily> families() {
+        return families.keySet();
+    }
+
     void add(CommandFamily family) {
         List<RedisCommand> added = new ArrayList<>();
         for (RedisCommand command : family.commands()) {

@@ -7,18 +7,13 @@ import static dev.larder.redis.api.CommandFlag.READONLY;
 import static dev.larder.redis.api.CommandFlag.STALE;
 import static dev.larder.redis.api.CommandSpec.command;
 
-import dev.larder.databases.DatabaseException;
-import dev.larder.databases.Durability;
 import dev.larder.redis.api.Arguments;
 import dev.larder.redis.api.CommandContext;
 import dev.larder.redis.api.CommandFamily;
-import dev.larder.redis.api.GlobPattern;
 import dev.larder.redis.api.RedisCommand;
 import dev.larder.redis.api.RedisException;
 import dev.larder.redis.api.RedisValue;
 import dev.larder.redis.api.Reply;
-import dev.larder.redis.api.StringValue;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -29,7 +24,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** What an operator looks at and tunes: CONFIG, SLOWLOG, LATENCY, MONITOR, MEMORY. */
+/** What an operator looks at: SLOWLOG, LATENCY, MONITOR, MEMORY. */
 final class DiagnosticsCommands implements CommandFamily {
 
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
@@ -44,8 +39,6 @@ final class DiagnosticsCommands implements CommandFamily {
     @Override
     public List<RedisCommand> commands() {
         return List.of(
-                RedisCommand.of(command("config", -2).flags(ADMIN, NOSCRIPT, LOADING, STALE).categories("admin", "dangerous").build(),
-                        this::config),
                 RedisCommand.of(command("slowlog", -2).flags(ADMIN, LOADING, STALE).categories("admin", "dangerous").build(), this::slowlog),
                 RedisCommand.of(command("latency", -2).flags(ADMIN, NOSCRIPT, LOADING, STALE).categories("admin", "dangerous").build(),
                         this::latency),
@@ -64,131 +57,6 @@ final class DiagnosticsCommands implements CommandFamily {
             return RedisException.wrongArity(command.toLowerCase(Locale.ROOT) + "|" + sub);
         }
         return RedisException.unknownSubcommand(command, argv[1]);
-    }
-
-    /** Every parameter CONFIG GET shows for this session; the settable ones are named in {@link #set}. */
-    private Map<String, String> parameters(Session session) {
-        Map<String, String> parameters = new LinkedHashMap<>();
-        parameters.put("databases", Integer.toString(session.databases()));
-        parameters.put("maxmemory", "0");
-        parameters.put("save", "");
-        parameters.put("appendonly", session.tenant().persisted() ? "yes" : "no");
-        parameters.put("appendfsync", !session.tenant().persisted() ? "no" : session.tenant().acknowledgedAfterSync() ? "always" : "everysec");
-        parameters.put("slowlog-log-slower-than", Long.toString(diagnostics.slowerThan()));
-        parameters.put("slowlog-max-len", Integer.toString(diagnostics.maxLength()));
-        parameters.put("latency-monitor-threshold", Long.toString(diagnostics.latencyThreshold()));
-        parameters.put("busy-reply-threshold", Long.toString(engine.busyThresholdMillis()));
-        parameters.put("notify-keyspace-events", KeyspaceEvents.letters(KeyspaceEvents.flags()));
-        parameters.put("lua-time-limit", Long.toString(engine.busyThresholdMillis()));
-        return parameters;
-    }
-
-    /** CONFIG GET pattern... | SET parameter value [parameter value ...] | RESETSTAT | REWRITE */
-    private void config(CommandContext c, byte[][] argv, Reply r) throws RedisException {
-        Session session = (Session) c;
-        if (Arguments.is(argv[1], "GET") && argv.length >= 3) {
-            Map<String, String> matched = new LinkedHashMap<>();
-            for (int i = 2; i < argv.length; i++) {
-                for (var parameter : parameters(session).entrySet()) {
-                    if (GlobPattern.matches(argv[i], parameter.getKey().getBytes(StandardCharsets.UTF_8))) {
-                        matched.put(parameter.getKey(), parameter.getValue());
-                    }
-                }
-            }
-            r.map(matched.size());
-            matched.forEach((name, value) -> {
-                r.bulk(name);
-                r.bulk(value);
-            });
-        } else if (Arguments.is(argv[1], "SET") && argv.length >= 4) {
-            if (argv.length % 2 != 0) {
-                throw new RedisException("ERR wrong number of arguments for 'config|set' command");
-            }
-            set(session, argv);
-            r.ok();
-        } else if (Arguments.is(argv[1], "RESETSTAT") && argv.length == 2) {
-            engine.resetStats();
-            diagnostics.resetSlowLog();
-            diagnostics.resetLatency(List.of());
-            r.ok();
-        } else if (Arguments.is(argv[1], "REWRITE") && argv.length == 2) {
-            try {
-                diagnostics.save();
-            } catch (IOException e) {
-                throw new RedisException("ERR Rewriting config file: " + e.getMessage());
-            }
-            r.ok();
-        } else {
-            throw unknownSubcommand(argv, "CONFIG", "get", "set", "resetstat", "rewrite", "help");
-        }
-    }
-
-    /** All pairs are checked before any is applied, as Redis 7 does. */
-    private void set(Session session, byte[][] argv) throws RedisException {
-        Map<String, String> wanted = new LinkedHashMap<>();
-        for (int i = 2; i < argv.length; i += 2) {
-            String name = Arguments.text(argv[i]).toLowerCase(Locale.ROOT);
-            String value = Arguments.text(argv[i + 1]);
-            if (!parameters(session).containsKey(name)) {
-                throw new RedisException("ERR Unknown option or number of arguments for CONFIG SET - '" + Arguments.text(argv[i]) + "'");
-            }
-            if (wanted.put(name, value) != null) {
-                throw failed(name, "duplicate parameter");
-            }
-            switch (name) {
-                case "slowlog-log-slower-than", "slowlog-max-len", "latency-monitor-threshold", "busy-reply-threshold",
-                        "lua-time-limit" -> {
-                    long number = integer(name, value);
-                    if (name.equals("slowlog-log-slower-than") ? number < -1 : number < 0) {
-                        throw failed(name, "argument must be between " + (name.equals("slowlog-log-slower-than") ? -1 : 0)
-                                + " and 9223372036854775807 inclusive");
-                    }
-                }
-                case "notify-keyspace-events" -> {
-                    try {
-                        KeyspaceEvents.parse(value);
-                    } catch (RedisException e) {
-                        throw failed(name, "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.");
-                    }
-                }
-                case "appendfsync" -> {
-                    if (!value.equalsIgnoreCase("always") && !value.equalsIgnoreCase("everysec")) {
-                        throw failed(name, "argument(s) must be one of the following: always, everysec "
-                                + "(a memory-only database is made with larder:db-durability NAME off)");
-                    }
-                }
-                default -> throw failed(name, "can't set immutable config");
-            }
-        }
-        for (var change : wanted.entrySet()) {
-            switch (change.getKey()) {
-                case "slowlog-log-slower-than" -> diagnostics.slowerThan(Long.parseLong(change.getValue()));
-                case "slowlog-max-len" -> diagnostics.maxLength(Long.parseLong(change.getValue()));
-                case "latency-monitor-threshold" -> diagnostics.latencyThreshold(Long.parseLong(change.getValue()));
-                case "busy-reply-threshold", "lua-time-limit" -> engine.busyThresholdMillis(Long.parseLong(change.getValue()));
-                case "notify-keyspace-events" -> KeyspaceEvents.flags(KeyspaceEvents.parse(change.getValue()));
-                default -> {
-                    try {
-                        engine.databases().setDurability(session.tenant().name,
-                                Durability.valueOf(change.getValue().toUpperCase(Locale.ROOT)));
-                    } catch (DatabaseException e) {
-                        throw failed(change.getKey(), e.getMessage());
-                    }
-                }
-            }
-        }
-    }
-
-    private static long integer(String name, String value) throws RedisException {
-        try {
-            return Long.parseLong(value);
-        } catch (NumberFormatException e) {
-            throw failed(name, "argument couldn't be parsed into an integer");
-        }
-    }
-
-    private static RedisException failed(String name, String why) {
-        return new RedisException("ERR CONFIG SET failed (possibly related to argument '" + name + "') - " + why);
     }
 
     /** SLOWLOG GET [count] | LEN | RESET | HELP */
@@ -325,28 +193,83 @@ final class DiagnosticsCommands implements CommandFamily {
                 r.nil();
                 return;
             }
-            int valueBytes = value instanceof StringValue string ? string.bytes().length : 0;
-            r.integer(EntrySizes.estimate(argv[2].length, valueBytes));
+            r.integer(Eviction.bytesOf(argv[2].length, value));
         } else if (sub.equals("stats") && argv.length == 2) {
-            Runtime runtime = Runtime.getRuntime();
-            long keys = 0;
-            for (int db = 0; db < c.databases(); db++) {
-                keys += engine.keyCounts(((Session) c).tenant(), db)[0];
-            }
-            r.map(3);
-            r.bulk("total.allocated");
-            r.integer(runtime.totalMemory() - runtime.freeMemory());
-            r.bulk("heap.max");
-            r.integer(runtime.maxMemory());
-            r.bulk("keys.count");
-            r.integer(keys);
+            memoryStats((Session) c, r);
+        } else if (sub.equals("doctor") && argv.length == 2) {
+            r.bulk(memoryDoctor((Session) c));
+        } else if (sub.equals("malloc-stats") && argv.length == 2) {
+            r.bulk("Stats not supported for the current allocator");
+        } else if (sub.equals("purge") && argv.length == 2) {
+            r.ok(); // the JVM's collector returns memory by itself; there is no allocator cache to purge
         } else if (sub.equals("help") && argv.length == 2) {
             r.help("MEMORY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+                    "DOCTOR", "    Return memory problems reports.",
+                    "MALLOC-STATS", "    Return internal statistics report from the memory allocator.",
+                    "PURGE", "    Attempt to purge dirty pages for reclamation by the allocator.",
                     "STATS", "    Return information about the memory usage of the server.",
                     "USAGE <key> [SAMPLES <count>]", "    Return memory in bytes used by <key> and its value.", "HELP", "    Print this help.");
         } else {
-            throw unknownSubcommand(argv, "MEMORY", "usage", "stats", "help");
+            throw unknownSubcommand(argv, "MEMORY", "usage", "stats", "doctor", "malloc-stats", "purge", "help");
         }
     }
 
+    /** MEMORY STATS in Redis's layout, from the JVM's heap and the client's database. */
+    private void memoryStats(Session session, Reply r) {
+        Runtime runtime = Runtime.getRuntime();
+        long used = runtime.totalMemory() - runtime.freeMemory();
+        long keys = 0;
+        Map<Integer, Long> perDatabase = new LinkedHashMap<>();
+        for (int db = 0; db < session.databases(); db++) {
+            long count = engine.keyCounts(session.tenant(), db)[0];
+            keys += count;
+            if (count > 0) {
+                perDatabase.put(db, count);
+            }
+        }
+        long dataset = session.tenant().maxmemory > 0 ? session.tenant().estimatedBytes : used;
+        r.map(8 + perDatabase.size());
+        r.bulk("peak.allocated");
+        r.integer(Math.max(used, runtime.totalMemory()));
+        r.bulk("total.allocated");
+        r.integer(used);
+        r.bulk("heap.max");
+        r.integer(runtime.maxMemory());
+        r.bulk("keys.count");
+        r.integer(keys);
+        r.bulk("keys.bytes-per-key");
+        r.integer(keys == 0 ? 0 : dataset / keys);
+        r.bulk("dataset.bytes");
+        r.integer(dataset);
+        r.bulk("fragmentation");
+        r.doubleValue(used == 0 ? 0 : (double) runtime.totalMemory() / used);
+        r.bulk("fragmentation.bytes");
+        r.integer(runtime.totalMemory() - used);
+        perDatabase.forEach((db, count) -> {
+            r.bulk("db." + db);
+            r.map(1);
+            r.bulk("keys");
+            r.integer(count);
+        });
+    }
+
+    /** MEMORY DOCTOR: what Larder can say of its memory, the heap's use and headroom. */
+    private String memoryDoctor(Session session) {
+        Runtime runtime = Runtime.getRuntime();
+        long used = runtime.totalMemory() - runtime.freeMemory();
+        double share = (double) used / runtime.maxMemory();
+        StringBuilder report = new StringBuilder("Heap: " + used / (1024 * 1024) + " MB used of " + runtime.maxMemory() / (1024 * 1024)
+                + " MB (" + Math.round(share * 100) + "%).\n");
+        if (share > 0.85) {
+            report.append("The heap is nearly full: raise -Xmx in JAVA_OPTS, or set maxmemory with an eviction policy for caches.\n");
+        } else {
+            report.append("Sam, I have no memory problems to report.\n");
+        }
+        if (session.tenant().maxmemory > 0) {
+            report.append("This database's keys take about " + session.tenant().estimatedBytes / 1024 + " KB of its maxmemory of "
+                    + session.tenant().maxmemory / 1024 + " KB (policy "
+                    + session.tenant().evictionPolicy.name().toLowerCase(Locale.ROOT).replace('_', '-') + ").\n");
+        }
+        return report.toString();
+    }
 }

@@ -2,23 +2,65 @@ package dev.larder.redis.engine.internal;
 
 import dev.larder.redis.api.Keyspace;
 import dev.larder.redis.api.RedisValue;
+import java.util.concurrent.ThreadLocalRandom;
 
-/** A live key's value and expiry. Changed only with its shard locked. */
 final class Entry {
+
+    /** Redis's LFU_INIT_VAL: a new key's counter, so that it is not evicted before it had a chance to be read. */
+    static final int LFU_INITIAL = 5;
+    private static final long TIME_BITS = (1L << 56) - 1;
 
     RedisValue value;
     /** Unix milliseconds, or {@link Keyspace#NO_EXPIRY}. */
     long expireAt;
-    /** Unix milliseconds of the last read or write, for OBJECT IDLETIME. */
-    long accessedAt;
+    /**
+     * Unix milliseconds of the last read or write (OBJECT IDLETIME, LRU eviction) in the low 56 bits, and
+     * Redis's logarithmic access counter (OBJECT FREQ, LFU eviction) in the top 8: one field, so a key
+     * costs no more than before.
+     */
+    private long access;
 
     Entry(RedisValue value, long expireAt) {
         this.value = value;
         this.expireAt = expireAt;
-        this.accessedAt = System.currentTimeMillis();
+        this.access = ((long) LFU_INITIAL << 56) | System.currentTimeMillis();
     }
 
     boolean expiredAt(long nowMillis) {
         return expireAt != Keyspace.NO_EXPIRY && expireAt <= nowMillis;
+    }
+
+    long accessedAt() {
+        return access & TIME_BITS;
+    }
+
+    /** The access counter as of {@code nowMillis}: decayed by one per {@code decayMinutes} since the last access, as Redis's LFUDecrAndReturn. */
+    int frequency(long nowMillis, long decayMinutes) {
+        int counter = (int) (access >>> 56);
+        if (decayMinutes <= 0) {
+            return counter;
+        }
+        long periods = Math.max(0, nowMillis - accessedAt()) / 60_000 / decayMinutes;
+        return (int) Math.max(0, counter - periods);
+    }
+
+    /** A read or write now; with {@code lfu} the counter decays, then grows with probability 1/((counter-5)*logFactor+1), as Redis's LFULogIncr. */
+    void accessed(long nowMillis, Tenant lfu) {
+        int counter = (int) (access >>> 56);
+        if (lfu != null) {
+            counter = frequency(nowMillis, lfu.lfuDecayMinutes);
+            if (counter < 255) {
+                double base = Math.max(0, counter - LFU_INITIAL);
+                if (ThreadLocalRandom.current().nextDouble() < 1.0 / (base * lfu.lfuLogFactor + 1)) {
+                    counter++;
+                }
+            }
+        }
+        access = ((long) counter << 56) | (nowMillis & TIME_BITS);
+    }
+
+    /** RESTORE ... FREQ and IDLETIME. */
+    void restoreAccess(long accessedAtMillis, int counter) {
+        access = ((long) counter << 56) | (accessedAtMillis & TIME_BITS);
     }
 }

@@ -33,6 +33,23 @@ final class KeyTracking {
     /** Whether any engine has tracking clients: the keyspace records changed keys only then. */
     private static volatile boolean recording;
 
+    /** INFO: clients tracking, keys remembered for them, and prefixes followed. */
+    long clients() {
+        return tracking.size();
+    }
+
+    long trackedKeys() {
+        return readers.size();
+    }
+
+    long trackedItems() {
+        return readers.values().stream().mapToLong(Set::size).sum();
+    }
+
+    long prefixes() {
+        return broadcasting.stream().mapToLong(session -> Math.max(1, session.tracking().prefixes().size())).sum();
+    }
+
     void started(Session session) {
         tracking.add(session);
         if (session.tracking().broadcast()) {

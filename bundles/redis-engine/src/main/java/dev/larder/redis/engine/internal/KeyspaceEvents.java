@@ -41,12 +41,12 @@ final class KeyspaceEvents {
     static final int ALL = GENERIC | STRING | LIST | SET | HASH | ZSET | EXPIRED | EVICTED | STREAM | MODULE;
 
     /** What happened to a key during a command. */
-    enum Change { WRITTEN, CREATED, REMOVED, EXPIRY, EXPIRED }
+    enum Change { WRITTEN, CREATED, REMOVED, EXPIRY, EXPIRED, EVICTED }
 
     record Recorded(Tenant tenant, int database, byte[] key, Change change, RedisValue value) {
     }
 
-    /** The classes and channels asked for; 0: notifications off, nothing is recorded. */
+    /** Every database's classes and channels together (each database has its own); 0: nothing is recorded. */
     private static volatile int flags;
     private static final ThreadLocal<List<Recorded>> RECORDED = ThreadLocal.withInitial(ArrayList::new);
 
@@ -60,7 +60,7 @@ final class KeyspaceEvents {
             Map.entry("bzpopmax", "zpopmax"), Map.entry("geoadd", "zadd"), Map.entry("pfmerge", "pfadd"), Map.entry("pfcount", "pfadd"),
             Map.entry("unlink", "del"), Map.entry("getdel", "del"), Map.entry("pexpire", "expire"), Map.entry("expireat", "expire"),
             Map.entry("pexpireat", "expire"), Map.entry("hincrbyfloat", "hincrbyfloat"), Map.entry("sort", "sortstore"),
-            Map.entry("restore", "restore"), Map.entry("copy", "copy_to"), Map.entry("spop", "spop"), Map.entry("xreadgroup", "xgroup-createconsumer"));
+            Map.entry("restore", "restore"), Map.entry("xdelex", "xdel"), Map.entry("xackdel", "xdel"), Map.entry("copy", "copy_to"), Map.entry("spop", "spop"), Map.entry("xreadgroup", "xgroup-createconsumer"));
 
     private KeyspaceEvents() {
     }
@@ -74,7 +74,7 @@ final class KeyspaceEvents {
     }
 
     static void record(Tenant tenant, int database, byte[] key, Change change, RedisValue value) {
-        if (flags != 0) {
+        if (flags != 0 && tenant.keyspaceEvents != 0) {
             RECORDED.get().add(new Recorded(tenant, database, key, change, value));
         }
     }
@@ -150,7 +150,6 @@ final class KeyspaceEvents {
 
     /** Publishes the events of what a command (argv; null for the server's own expiry) did. */
     static void publish(PubSub pubSub, byte[][] argv, List<Recorded> recorded) {
-        int enabled = flags;
         String command = argv == null ? "" : Arguments.text(argv[0]).toLowerCase(Locale.ROOT);
         if (MOVES_PUSH_FIRST.contains(command) && argv.length > 2) {
             // Redis reports the push to the destination before the pop from the source
@@ -163,10 +162,12 @@ final class KeyspaceEvents {
             recorded.sort(java.util.Comparator.comparingInt(change -> change.change() == Change.CREATED ? 0 : 1));
         }
         for (Recorded change : recorded) {
+            int enabled = change.tenant().keyspaceEvents;
             int written = argv != null && argv.length > 1 && java.util.Arrays.equals(change.key(), argv[1]) ? 0 : 1;
             switch (change.change()) {
                 case CREATED -> notify(pubSub, enabled, NEW, "new", change);
                 case EXPIRED -> notify(pubSub, enabled, EXPIRED, "expired", change);
+                case EVICTED -> notify(pubSub, enabled, EVICTED, "evicted", change);
                 case EXPIRY -> notify(pubSub, enabled, GENERIC, command.equals("persist")
                         || command.equals("getex") && argv.length > 2 && Arguments.is(argv[2], "PERSIST") ? "persist" : "expire", change);
                 case REMOVED -> {

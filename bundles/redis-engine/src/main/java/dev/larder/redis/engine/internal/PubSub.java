@@ -149,6 +149,11 @@ final class PubSub implements AutoCloseable {
         return sessions == null ? 0 : sessions.size();
     }
 
+    /** Channels (or patterns, or shard channels) of every database with subscribers here: INFO's pubsub_channels and the like. */
+    long count(Kind kind) {
+        return subscribers.get(kind).values().stream().filter(sessions -> !sessions.isEmpty()).count();
+    }
+
     /** Patterns of a database with subscribers here (PUBSUB NUMPAT). */
     long patternCount(Tenant tenant) {
         return subscribers.get(Kind.PATTERN).keySet().stream().filter(name -> name.tenant() == tenant.id).count();

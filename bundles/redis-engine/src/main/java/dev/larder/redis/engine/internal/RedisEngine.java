@@ -9,6 +9,9 @@ import dev.larder.databases.Databases;
 import dev.larder.databases.Durability;
 import dev.larder.redis.api.Arguments;
 import dev.larder.redis.api.CommandFamily;
+import dev.larder.redis.api.types.EncodingLimits;
+import dev.larder.redis.engine.ClientLimits;
+import dev.larder.storage.KeyValueTable;
 import dev.larder.redis.api.CommandFlag;
 import dev.larder.redis.api.CommandSpec;
 import dev.larder.redis.api.Keyspace;
@@ -77,14 +80,23 @@ public class RedisEngine implements CommandEngine {
     /** How long a script's call waits for a shard below those it holds (see lockMore). */
     private static final long UNDECLARED_KEY_WAIT_MILLIS = 1000;
 
+    /** CONFIG REWRITE's table: each database's parameters under its id, the server's under {@link #SERVER_PARAMETERS}. */
+    static final String CONFIG_TABLE = "redis-config";
+    private static final int SERVER_PARAMETERS = -1;
     private final CommandRegistry registry = new CommandRegistry();
+    private final ParameterValues serverParameters = new ParameterValues();
+    private volatile ClientLimits clientLimits = ClientLimits.REDIS_DEFAULTS;
+    private final KeyValueTable configTable;
     /** Clients running a script now. */
     private final java.util.Set<Session> runningScripts = ConcurrentHashMap.newKeySet();
     private volatile long busyThresholdMillis = 5000;
     private volatile boolean stopping;
     private final Map<Long, Session> sessions = new ConcurrentHashMap<>();
     private final AtomicLong sessionIds = new AtomicLong();
-    private final LongAdder commandsProcessed = new LongAdder();
+    private final ServerStats stats = new ServerStats();
+    private final Eviction eviction;
+    private final ClientPause pause;
+    private final long loaded;
     private final long startedMillis = System.currentTimeMillis();
     private final Shards shards;
     private final int databases;
@@ -143,18 +155,29 @@ public class RedisEngine implements CommandEngine {
         registry.add(new PubSubCommands(this));
         registry.add(new AclCommands(this));
         registry.add(new DiagnosticsCommands(this, diagnostics));
+        registry.add(new ConfigCommand(this, diagnostics));
+        registry.add(new InfoCommand(this, diagnostics));
+        registry.add(new PersistenceCommands(this));
         this.diagnostics = diagnostics;
         databases = settings.databases();
         this.storage = storage;
         this.tenantRegistry = tenantRegistry;
         defaultDurability = settings.durability();
         shards = new Shards(settings.shards(), storage::partitionOf);
+        eviction = new Eviction(shards, stats);
+        pause = new ClientPause(background);
         if (settings.gridWriteIntervalMillis() < settings.flushIntervalMillis()) {
             LOG.error("Redis engine not started: {}", new InvalidSettingException(EngineSettings.PID, "gridWriteIntervalMillis",
                     "must not be shorter than flushIntervalMillis").getMessage());
             throw new ComponentException("gridWriteIntervalMillis shorter than flushIntervalMillis");
         }
         pubSub = new PubSub(storage); // after the last settings check: it listens to the other nodes
+        configTable = storage.table(CONFIG_TABLE);
+        byte[] storedServerParameters = configTable.get(parametersSlot(SERVER_PARAMETERS), parametersKey(SERVER_PARAMETERS));
+        if (storedServerParameters != null) {
+            serverParameters.decode(storedServerParameters);
+        }
+        clientLimits = ConfigCommand.clientLimits(serverParameters);
         // a memory-only storage node has no directory: then the grid, written every round, is the only copy
         ChangeLog changeLog = storage.dataDirectory() == null ? null : new ChangeLog(storage.dataDirectory().resolve(CHANGE_LOG));
         writeBehind = new WriteBehind(shards, storage, storage.table(TABLE), changeLog, id -> {
@@ -164,7 +187,7 @@ public class RedisEngine implements CommandEngine {
         long began = System.nanoTime();
         Map<Integer, Database> known = new java.util.HashMap<>();
         tenantRegistry.list().forEach(database -> known.put(database.id(), database));
-        long loaded = writeBehind.load(System.currentTimeMillis(), id -> {
+        loaded = writeBehind.load(System.currentTimeMillis(), id -> {
             Database database = known.get(id);
             Tenant tenant = database == null ? null : tenant(database);
             return tenant != null && tenant.persisted() ? tenant : null;
@@ -177,6 +200,9 @@ public class RedisEngine implements CommandEngine {
         changeLogMaxBytes = settings.changeLogMaxMb() * 1024L * 1024L;
         background.scheduleWithFixedDelay(this::expireSafely, settings.activeExpiryMillis(), settings.activeExpiryMillis(),
                 TimeUnit.MILLISECONDS);
+        background.scheduleWithFixedDelay(this::closeIdleClients, 1, 1, TimeUnit.SECONDS);
+        background.scheduleWithFixedDelay(stats::sampleOps, 100, 100, TimeUnit.MILLISECONDS);
+        background.scheduleWithFixedDelay(this::enforceMaxmemory, 100, 100, TimeUnit.MILLISECONDS);
         databaseListener = context.registerService(DatabaseListener.class, new DatabaseListener() {
             @Override
             public void deleted(Database database) {
@@ -218,14 +244,82 @@ public class RedisEngine implements CommandEngine {
         return tenantRegistry;
     }
 
-    /** The keys of a database, created empty on first use, with the database's durability applied. */
+    /** The keys of a database, created empty on first use, with the database's durability and parameters applied. */
     Tenant tenant(Database database) {
+        Tenant existing = tenants.get(database.id());
+        if (existing != null) {
+            return existing;
+        }
         Tenant tenant = tenants.computeIfAbsent(database.id(), id -> {
             Tenant created = new Tenant(id, database.name(), shards.count(), databases);
             applyDurability(created, database);
+            byte[] stored = configTable.get(parametersSlot(id), parametersKey(id));
+            if (stored != null) {
+                created.parameters.decode(stored);
+            }
+            ConfigCommand.applyDatabase(created);
             return created;
         });
+        keyspaceEventsChanged();
         return tenant;
+    }
+
+    private static int parametersSlot(int tenant) {
+        return Math.floorMod(tenant, 16384);
+    }
+
+    private static byte[] parametersKey(int tenant) {
+        return java.nio.ByteBuffer.allocate(4).putInt(tenant).array();
+    }
+
+    /** CONFIG REWRITE of a database. */
+    void storeParameters(Tenant tenant) {
+        configTable.put(parametersSlot(tenant.id), parametersKey(tenant.id), tenant.parameters.encode());
+    }
+
+    void storeServerParameters() {
+        configTable.put(parametersSlot(SERVER_PARAMETERS), parametersKey(SERVER_PARAMETERS), serverParameters.encode());
+    }
+
+    ParameterValues serverParameters() {
+        return serverParameters;
+    }
+
+    @Override
+    public ClientLimits clientLimits() {
+        return clientLimits;
+    }
+
+    @Override
+    public void countTraffic(long bytesIn, long bytesOut) {
+        if (bytesIn > 0) {
+            stats.bytesIn.add(bytesIn);
+        }
+        if (bytesOut > 0) {
+            stats.bytesOut.add(bytesOut);
+        }
+    }
+
+    void clientLimits(ClientLimits limits) {
+        clientLimits = limits;
+    }
+
+    /** Keyspace events are recorded while any database asks for them. */
+    void keyspaceEventsChanged() {
+        int any = 0;
+        for (Tenant tenant : tenants.values()) {
+            any |= tenant.keyspaceEvents;
+        }
+        KeyspaceEvents.flags(any);
+    }
+
+    /** Redis's dir: where the server keeps its data. */
+    String dataDirectory() {
+        String data = System.getProperty("larder.data");
+        if (data != null) {
+            return data;
+        }
+        return storage.dataDirectory() == null ? "" : storage.dataDirectory().toString();
     }
 
     private void applyDurability(Tenant tenant, Database database) {
@@ -299,9 +393,14 @@ public class RedisEngine implements CommandEngine {
         if (access == AnonymousAccess.REFUSED_BY_PROTECTED_MODE) {
             throw new RedisException(PROTECTED_MODE);
         }
+        if (sessions.size() >= clientLimits.maxClients()) {
+            stats.rejectedConnections.increment();
+            throw new RedisException("ERR max number of clients reached");
+        }
         Session session = new Session(this, sessionIds.incrementAndGet(), remoteAddress, localAddress, connection, shards,
                 access == AnonymousAccess.DEFAULT_DATABASE);
         sessions.put(session.id(), session);
+        stats.connectionsReceived.increment();
         return session;
     }
 
@@ -336,34 +435,51 @@ public class RedisEngine implements CommandEngine {
     }
 
     Stats stats() {
-        return new Stats(startedMillis, sessions.size(), sessionIds.get(), commandsProcessed.sum(), databases);
+        return new Stats(startedMillis, sessions.size(), stats.connectionsReceived.sum(), stats.commandsProcessed.sum(), databases);
+    }
+
+    long keysLoadedAtStart() {
+        return loaded;
+    }
+
+    WriteBehind writeBehind() {
+        return writeBehind;
+    }
+
+    ServerStats serverStats() {
+        return stats;
     }
 
     void resetStats() {
-        commandsProcessed.reset();
+        stats.reset();
     }
 
     /** Keys and keys with an expiry of one logical DB of a database, each shard locked in turn. */
+    /** Keys, keys with an expiry, and their average time to live in ms, of one logical DB of a database, each shard locked in turn. */
     long[] keyCounts(Tenant tenant, int database) {
         long keys = 0;
-        long expiring = 0;
+        long[] expiring = {0, 0};
+        long now = System.currentTimeMillis();
         for (Shard shard : shards.all()) {
             shard.lock.lock();
             try {
                 ScanTable<Entry> table = shard.table(tenant, database);
                 keys += table.size();
-                long[] withExpiry = {0};
-                table.forEach((key, entry) -> withExpiry[0] += entry.expireAt != Keyspace.NO_EXPIRY ? 1 : 0);
-                expiring += withExpiry[0];
+                table.forEach((key, entry) -> {
+                    if (entry.expireAt != Keyspace.NO_EXPIRY) {
+                        expiring[0]++;
+                        expiring[1] += Math.max(0, entry.expireAt - now);
+                    }
+                });
             } finally {
                 shard.lock.unlock();
             }
         }
-        return new long[] {keys, expiring};
+        return new long[] {keys, expiring[0], expiring[0] == 0 ? 0 : expiring[1] / expiring[0]};
     }
 
     void execute(Session session, byte[][] argv, Reply reply) {
-        commandsProcessed.increment();
+        stats.commandsProcessed.increment();
         RedisCommand command = registry.lookup(argv[0]);
         String refusal = command == null ? unknownCommand(argv) : refusal(session, command.spec(), argv.length);
         if (refusal == null && command != null) {
@@ -378,7 +494,21 @@ public class RedisEngine implements CommandEngine {
             session.lastCommand(command.spec().name());
         }
         if (refusal != null) {
+            if (command != null) {
+                stats.rejected(ServerStats.statName(command.spec().name(), argv));
+            }
+            stats.errorReplied(refusal);
             reply.error(refusal);
+            return;
+        }
+        if (pause.hold(command.spec(), () -> session.connection().resume(target -> session.execute(argv, target)))) {
+            session.detached(); // as a blocked client: nothing more is read from it until its command has run
+            return;
+        }
+        if (session.tenant().maxmemory > 0 && mayAddMemory(session, command) && !eviction.makeRoom(session.tenant(), this)) {
+            stats.rejected(ServerStats.statName(command.spec().name(), argv));
+            stats.errorReplied(Eviction.OOM);
+            reply.error(Eviction.OOM);
             return;
         }
         if (runsLong(session, command)) {
@@ -429,40 +559,56 @@ public class RedisEngine implements CommandEngine {
         if (command.mayRunLong() && !monitors.isEmpty()) {
             monitors.feed(session, argv); // EVAL and FCALL show before the commands their script runs, as in Redis
         }
+        boolean failed;
         try {
-            run(session, command, argv, keys, reply);
+            failed = run(session, command, argv, keys, reply);
         } finally {
             unlock(session.takeHeld());
         }
         serveReadyWaiters();
-        diagnostics.record(session, spec, argv, System.nanoTime() - began);
+        long took = System.nanoTime() - began;
+        stats.called(ServerStats.statName(spec.name(), argv), took, failed);
+        diagnostics.record(session, spec, argv, took);
         feedMonitors(session, spec, argv);
     }
 
     /** Runs a command whose shards the caller has locked. */
-    private void run(Session session, RedisCommand command, byte[][] argv, int[] keys, Reply reply) {
+    /** @return whether the command failed with an error */
+    private boolean run(Session session, RedisCommand command, byte[][] argv, int[] keys, Reply reply) {
         CommandSpec spec = command.spec();
+        boolean failed = false;
         if (spec.has(CommandFlag.WRITE)) {
             session.tenant().wrote();
+            if (session.tenant().maxmemory > 0) {
+                session.tenant().estimatedBytes += writtenBytes(argv); // until the next measure: a write may grow the keys
+            }
             if (session.tenant().acknowledgedAfterSync()) {
                 session.wrote();
             }
         }
         session.running(argv, keys, reply);
+        EncodingLimits.use(session.tenant().encodings);
+        session.countsKeyspaceHits = spec.has(CommandFlag.READONLY);
         try {
             command.execute(session, argv, reply);
         } catch (RedisException e) {
+            failed = true;
+            stats.errorReplied(e.getMessage());
             reply.error(e.getMessage());
         } catch (RuntimeException e) {
             LOG.error("Command {} failed", spec.name(), e);
+            failed = true;
+            stats.errorReplied("ERR");
             reply.error("ERR " + e.getClass().getSimpleName() + ": " + e.getMessage());
         }
+        session.countsKeyspaceHits = false;
         publishKeyspaceEvents(argv);
         if (spec.has(CommandFlag.READONLY) && keys.length > 0
                 && session.tracksKeysNow(spec.name().equals("client") && argv.length > 1 && Arguments.is(argv[1], "CACHING"))) {
             keyTracking.read(session, argv, keys);
         }
         keyTracking.invalidate(session);
+        return failed;
     }
 
     private void publishKeyspaceEvents(byte[][] argv) {
@@ -560,13 +706,16 @@ public class RedisEngine implements CommandEngine {
             return "NOAUTH Authentication required.";
         }
         boolean denied = session.readOnly() && (spec.has(CommandFlag.WRITE) || spec.name().equals("keys") || spec.name().equals("scan"))
-                || spec.has(CommandFlag.ADMIN) && !session.administrator() && !ownDatabaseMonitor(session, spec);
+                || spec.has(CommandFlag.ADMIN) && !session.administrator() && !ownDatabaseCommand(session, spec);
         return denied ? "NOPERM this user has no permissions to run the '" + spec.name() + "' command" : null;
     }
 
-    /** MONITOR with a database's full token: it shows that database's commands only (as Upstash's per database). */
-    private static boolean ownDatabaseMonitor(Session session, CommandSpec spec) {
-        return spec.name().equals("monitor") && session.authenticated() && !session.readOnly();
+    /**
+     * MONITOR with a database's full token shows that database's commands only (as Upstash's per
+     * database); CONFIG with it sees and sets that database's own parameters.
+     */
+    private static boolean ownDatabaseCommand(Session session, CommandSpec spec) {
+        return (spec.name().equals("monitor") || spec.name().equals("config")) && session.authenticated() && !session.readOnly();
     }
 
     /** The shards a command's keys are in; all of them for one that works on the whole keyspace. */
@@ -678,7 +827,7 @@ public class RedisEngine implements CommandEngine {
         if (refusal != null) {
             throw new RedisException(refusal);
         }
-        commandsProcessed.increment();
+        stats.commandsProcessed.increment();
         int[] keys = command.keyPositions(argv);
         if (!holdsAll(session.held(), session, argv, keys, wholeKeyspace(spec, keys))) {
             lockMore(session, shardsOf(session, argv, keys, wholeKeyspace(spec, keys)));
@@ -819,6 +968,7 @@ public class RedisEngine implements CommandEngine {
                 return true;
             }
             waiter.session.commandTime(System.currentTimeMillis());
+            EncodingLimits.use(waiter.session.tenant().encodings);
             try {
                 if (!waiter.attempt.attempt(waiter.session, reply)) {
                     KeyspaceEvents.take(); // nothing was done
@@ -912,12 +1062,62 @@ public class RedisEngine implements CommandEngine {
     private void flushSafely() {
         try {
             writeBehind.logChanges(false);
+            writeBehind.lastLogWriteFailed = false;
             if (writeBehind.logBytesSinceGridWrite() > changeLogMaxBytes && earlyGridWrite.compareAndSet(false, true)) {
                 gridWriter.execute(this::writeToGridSafely);
             }
         } catch (IOException | RuntimeException e) {
+            writeBehind.lastLogWriteFailed = true;
             LOG.warn("Writing to the change log failed", e);
         }
+    }
+
+    private final AtomicBoolean saving = new AtomicBoolean();
+
+    /** SAVE: every change logged and fsynced, then written to the grid; waits for it. */
+    void saveNow() throws RedisException {
+        try {
+            gridWriter.submit(() -> {
+                writeBehind.logChanges(true);
+                writeBehind.writeToGrid();
+                return null;
+            }).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RedisException("ERR interrupted");
+        } catch (java.util.concurrent.ExecutionException | RejectedExecutionException e) {
+            throw new RedisException("ERR " + (e.getCause() == null ? e : e.getCause()).getMessage());
+        }
+        if (writeBehind.lastGridWriteFailed) {
+            throw new RedisException("ERR the storage grid write failed; the changes stay in the change log");
+        }
+    }
+
+    boolean savingInBackground() {
+        return saving.get();
+    }
+
+    /** BGSAVE: the same without waiting; false when one is running already. */
+    boolean saveInBackground() {
+        if (!saving.compareAndSet(false, true)) {
+            return false;
+        }
+        try {
+            gridWriter.execute(() -> {
+                try {
+                    writeBehind.logChanges(true);
+                    writeBehind.writeToGrid();
+                } catch (IOException | RuntimeException e) {
+                    LOG.warn("BGSAVE failed; the changes stay in the change log", e);
+                } finally {
+                    saving.set(false);
+                }
+            });
+        } catch (RejectedExecutionException stopping) {
+            saving.set(false);
+            return false;
+        }
+        return true;
     }
 
     private void writeToGridSafely() {
@@ -954,6 +1154,81 @@ public class RedisEngine implements CommandEngine {
         }
     }
 
+    /** Every 100 ms: each database with a maxmemory is measured again, and evicts while it is over. */
+    private void enforceMaxmemory() {
+        for (Tenant tenant : tenants.values()) {
+            if (tenant.maxmemory > 0) {
+                eviction.estimate(tenant);
+                eviction.makeRoom(tenant, this);
+            }
+        }
+    }
+
+    ClientPause clientPause() {
+        return pause;
+    }
+
+    /** CLIENT UNBLOCK: ends the client's wait as a timeout would, or with Redis's UNBLOCKED error. */
+    boolean unblock(long clientId, boolean withError) {
+        Session session = sessions.get(clientId);
+        Waiter waiter = session == null ? null : session.waiter();
+        if (waiter == null) {
+            return false;
+        }
+        lockShards(waiter.shards);
+        try {
+            if (!waiter.finish()) {
+                return false;
+            }
+            removeWaiter(waiter);
+        } finally {
+            unlock(waiter.shards);
+        }
+        session.waitEnded();
+        session.connection().resume(withError ? reply -> reply.error("UNBLOCKED client unblocked via CLIENT UNBLOCK") : waiter.timedOut);
+        return true;
+    }
+
+    /** After an eviction, its keyspace event goes out and clients that waited on the key try again. */
+    void afterEviction() {
+        publishKeyspaceEvents(null);
+        keyTracking.invalidate(null);
+        serveReadyWaiters();
+    }
+
+    private static long writtenBytes(byte[][] argv) {
+        long bytes = 64;
+        for (int i = 1; i < argv.length; i++) {
+            bytes += argv[i].length;
+        }
+        return bytes;
+    }
+
+    /** Whether the command may add memory (Redis's denyoom), EXEC included when it queued one. */
+    private static boolean mayAddMemory(Session session, RedisCommand command) {
+        if (command.spec().has(CommandFlag.DENYOOM)) {
+            return true;
+        }
+        Transaction transaction = session.transaction();
+        return transaction != null && command.spec().name().equals("exec")
+                && transaction.commands.stream().anyMatch(queued -> queued.command() != null && queued.command().spec().has(CommandFlag.DENYOOM));
+    }
+
+    /** Redis's timeout: a client idle that long is closed, unless it is blocked, subscribed or a monitor. */
+    private void closeIdleClients() {
+        long timeout = clientLimits.idleTimeoutSeconds();
+        if (timeout <= 0) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        for (Session session : sessions.values()) {
+            if (now - session.lastCommandAtMillis() > timeout * 1000 && !session.blocked() && session.subscriptions() == 0
+                    && !session.monitoring()) {
+                session.connection().close();
+            }
+        }
+    }
+
     private static void completeLike(CompletableFuture<Void> round, Throwable failed) {
         if (failed == null) {
             round.complete(null);
@@ -969,7 +1244,7 @@ public class RedisEngine implements CommandEngine {
                 continue; // held by a long command: expired next time
             }
             try {
-                shard.expire(now, 10_000);
+                stats.expiredKeys.add(shard.expire(now, 10_000));
                 publishKeyspaceEvents(null);
                 keyTracking.invalidate(null);
             } finally {

@@ -24,6 +24,8 @@ import java.util.concurrent.CompletionStage;
 final class Session implements EngineSession, CommandContext {
 
     private final RedisEngine engine;
+    /** Whether the running command's key lookups count as keyspace hits and misses (read commands, as in Redis). */
+    boolean countsKeyspaceHits;
     private final long id;
     private final String remoteAddress;
     private final String localAddress;
@@ -505,6 +507,53 @@ final class Session implements EngineSession, CommandContext {
         }
         watched.clear();
         watchedKeyTouched = false;
+    }
+
+    /** Whether a blocked command waits (INFO's blocked_clients). */
+    boolean waiting() {
+        return waiter != null;
+    }
+
+    Waiter waiter() {
+        return waiter;
+    }
+
+    /** CLIENT NO-TOUCH: key accesses of this client's commands (but TOUCH) leave LRU and LFU alone. */
+    private volatile boolean noTouch;
+
+    @Override
+    public void noTouch(boolean on) {
+        noTouch = on;
+    }
+
+    /** Whether the running command updates the keys' access time and counter. */
+    boolean touchesKeys() {
+        return !noTouch || "touch".equals(lastCommand);
+    }
+
+    @Override
+    public void pauseClients(long untilMillis, boolean writesOnly) {
+        engine.clientPause().pause(untilMillis, writesOnly);
+    }
+
+    @Override
+    public void unpauseClients() {
+        engine.clientPause().unpause();
+    }
+
+    @Override
+    public boolean unblock(long clientId, boolean withError) {
+        return engine.unblock(clientId, withError);
+    }
+
+    void keyspaceRead(boolean hit) {
+        if (countsKeyspaceHits) {
+            (hit ? engine.serverStats().keyspaceHits : engine.serverStats().keyspaceMisses).increment();
+        }
+    }
+
+    void expiredOnAccess() {
+        engine.serverStats().expiredKeys.increment();
     }
 
     /** A blocked command tries again now: its time is now. */

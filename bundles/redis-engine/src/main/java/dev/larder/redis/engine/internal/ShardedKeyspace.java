@@ -3,6 +3,7 @@ package dev.larder.redis.engine.internal;
 import dev.larder.redis.api.types.Bytes;
 import dev.larder.redis.api.types.ScanTable;
 import dev.larder.redis.api.Keyspace;
+import dev.larder.redis.api.RedisException;
 import dev.larder.redis.api.RedisValue;
 import dev.larder.redis.api.types.CollectionValue;
 import java.util.concurrent.ThreadLocalRandom;
@@ -42,9 +43,12 @@ final class ShardedKeyspace implements Keyspace {
         if (entry.expiredAt(session.nowMillis())) {
             KeyspaceEvents.record(tenant, index, key.bytes(), KeyspaceEvents.Change.EXPIRED, entry.value);
             removeEntry(shard, key, entry);
+            session.expiredOnAccess();
             return null;
         }
-        entry.accessedAt = session.nowMillis();
+        if (session.touchesKeys()) {
+            entry.accessed(session.nowMillis(), tenant.lfuPolicy ? tenant : null);
+        }
         return entry;
     }
 
@@ -62,12 +66,15 @@ final class ShardedKeyspace implements Keyspace {
     @Override
     public RedisValue get(byte[] key) {
         Entry entry = live(key);
+        session.keyspaceRead(entry != null);
         return entry == null ? null : entry.value;
     }
 
     @Override
     public boolean exists(byte[] key) {
-        return live(key) != null;
+        boolean exists = live(key) != null;
+        session.keyspaceRead(exists);
+        return exists;
     }
 
     @Override
@@ -213,7 +220,19 @@ final class ShardedKeyspace implements Keyspace {
         if (entry == null || entry.expiredAt(session.nowMillis())) {
             return -1;
         }
-        return Math.max(0, session.nowMillis() - entry.accessedAt);
+        return Math.max(0, session.nowMillis() - entry.accessedAt());
+    }
+
+    @Override
+    public int accessFrequency(byte[] key) throws RedisException {
+        if (!tenant.lfuPolicy) {
+            throw new RedisException(LFU_NOT_SELECTED);
+        }
+        Entry entry = session.shardOf(key).table(tenant, index).get(session.byteKey(key));
+        if (entry == null || entry.expiredAt(session.nowMillis())) {
+            return -1;
+        }
+        return entry.frequency(session.nowMillis(), tenant.lfuDecayMinutes);
     }
 
     @Override

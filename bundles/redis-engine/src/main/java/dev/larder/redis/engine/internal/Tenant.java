@@ -1,5 +1,6 @@
 package dev.larder.redis.engine.internal;
 
+import dev.larder.redis.api.types.EncodingLimits;
 import dev.larder.redis.api.types.ScanTable;
 import dev.larder.databases.Database;
 import java.util.Queue;
@@ -28,6 +29,21 @@ final class Tenant {
      */
     private final AtomicLong writePosition = new AtomicLong(System.currentTimeMillis() * 1000);
     private final Queue<PositionWaiter> positionWaiters = new ConcurrentLinkedQueue<>();
+    /** What CONFIG SET gave this database's own parameters, and what the engine derives from them (ConfigCommand.applyDatabase). */
+    final ParameterValues parameters = new ParameterValues();
+    volatile EncodingLimits encodings = EncodingLimits.REDIS_DEFAULTS;
+    /** notify-keyspace-events as flags; 0: none. */
+    volatile int keyspaceEvents;
+    /** maxmemory (0: none) and its policy, as {@link Eviction} reads them. */
+    volatile long maxmemory;
+    volatile Eviction.Policy evictionPolicy = Eviction.Policy.NOEVICTION;
+    volatile int evictionSamples = 5;
+    volatile boolean lfuPolicy;
+    volatile long lfuLogFactor = 10;
+    volatile long lfuDecayMinutes = 1;
+    /** The keys' estimated bytes as last sampled (Eviction.estimate), while maxmemory is set. */
+    volatile long estimatedBytes;
+    volatile long estimatedAtNanos;
 
     private record PositionWaiter(long position, CompletableFuture<Void> reached) {
     }

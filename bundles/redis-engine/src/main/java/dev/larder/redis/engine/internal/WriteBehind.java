@@ -266,6 +266,7 @@ final class WriteBehind {
         }
         if (!changes.isEmpty()) {
             log.append(changes);
+            changesSinceGridWrite.addAndGet(changes.size());
         }
         long now = System.currentTimeMillis();
         if (sync || now - lastSyncMillis >= LOG_SYNC_MILLIS) {
@@ -323,8 +324,19 @@ final class WriteBehind {
      * segments it covered, then removes the members of collections removed before the last call. After
      * a failure the log stays and the next call writes it again.
      */
+    /** Whether the last append to the change log failed (Redis's aof_last_write_status). */
+    volatile boolean lastLogWriteFailed;
+    /** When the last grid write ended (Redis's rdb_last_save_time), whether it worked, how many there were. */
+    volatile long lastGridWriteMillis = System.currentTimeMillis();
+    volatile boolean lastGridWriteFailed;
+    volatile long lastGridWriteSeconds = -1;
+    final java.util.concurrent.atomic.AtomicLong gridWrites = new java.util.concurrent.atomic.AtomicLong();
+    /** Changes logged since the last grid write began (Redis's rdb_changes_since_last_save). */
+    final java.util.concurrent.atomic.AtomicLong changesSinceGridWrite = new java.util.concurrent.atomic.AtomicLong();
+
     void writeToGrid() throws IOException {
         long began = System.nanoTime();
+        long changesBefore = changesSinceGridWrite.getAndSet(0);
         List<Shard.Retired> retiredNow = new ArrayList<>();
         for (Shard shard : shards.all()) {
             shard.lock.lock();
@@ -369,6 +381,14 @@ final class WriteBehind {
         }
         if (written > 0) {
             LOG.debug("Wrote {} entries to the storage grid in {} ms", written, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began));
+        }
+        lastGridWriteFailed = written < 0;
+        if (written >= 0) {
+            lastGridWriteMillis = System.currentTimeMillis();
+            lastGridWriteSeconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - began);
+            gridWrites.incrementAndGet();
+        } else {
+            changesSinceGridWrite.addAndGet(changesBefore);
         }
     }
 

@@ -14,9 +14,6 @@ import java.util.function.BiConsumer;
  */
 public final class HashValue extends CollectionValue {
 
-    /** Redis's hash-max-listpack-entries and hash-max-listpack-value defaults. */
-    private static final int SMALL_ENTRIES = 512;
-    private static final int SMALL_VALUE = 64;
     public static final long NO_EXPIRY = -1;
 
     private FieldMap<byte[]> fields = new FieldMap<>();
@@ -56,8 +53,11 @@ public final class HashValue extends CollectionValue {
     public boolean put(byte[] field, byte[] value) {
         Bytes key = new Bytes(field);
         boolean added = !fields.containsKey(key);
-        if (field.length > SMALL_VALUE || value.length > SMALL_VALUE || added && fields.size() >= SMALL_ENTRIES) {
-            fields.convert();
+        if (!fields.isLarge()) {
+            EncodingLimits limits = EncodingLimits.current();
+            if (field.length > limits.hashValue() || value.length > limits.hashValue() || added && fields.size() >= limits.hashEntries()) {
+                fields.convert();
+            }
         }
         fields.put(key, value);
         if (expiries != null) {
@@ -181,8 +181,11 @@ public final class HashValue extends CollectionValue {
         long at = buffer.getLong();
         byte[] value = new byte[buffer.remaining()];
         buffer.get(value);
-        if (member.length > SMALL_VALUE || value.length > SMALL_VALUE || fields.size() >= SMALL_ENTRIES) {
-            fields.convert();
+        if (!fields.isLarge()) {
+            EncodingLimits limits = EncodingLimits.current();
+            if (member.length > limits.hashValue() || value.length > limits.hashValue() || fields.size() >= limits.hashEntries()) {
+                fields.convert();
+            }
         }
         Bytes field = new Bytes(member);
         fields.put(field, value);

@@ -7,8 +7,6 @@ import java.util.function.Consumer;
 /** A Redis set of byte strings. */
 public final class SetValue extends CollectionValue {
 
-    /** Redis's set-max-intset-entries default. */
-    private static final int INTSET_ENTRIES = 512;
     private static final byte[] PRESENT = new byte[0];
 
     private FieldMap<byte[]> members = new FieldMap<>();
@@ -18,7 +16,7 @@ public final class SetValue extends CollectionValue {
         return "set";
     }
 
-    /** Redis 7.0's: an intset while every member is an integer and there are at most 512, else a hashtable. */
+    /** Redis 7.0's: an intset while every member is an integer and there are at most set-max-intset-entries, else a hashtable. */
     @Override
     public String encoding() {
         return members.isLarge() ? "hashtable" : "intset";
@@ -48,7 +46,7 @@ public final class SetValue extends CollectionValue {
         if (members.containsKey(key)) {
             return false;
         }
-        if (members.size() >= INTSET_ENTRIES || !Arguments.isLong(member)) {
+        if (!members.isLarge() && (members.size() >= EncodingLimits.current().intsetEntries() || !Arguments.isLong(member))) {
             members.convert();
         }
         members.put(key, PRESENT);
@@ -95,7 +93,7 @@ public final class SetValue extends CollectionValue {
             members.remove(new Bytes(member));
             return;
         }
-        if (members.size() >= INTSET_ENTRIES || !Arguments.isLong(member)) {
+        if (!members.isLarge() && (members.size() >= EncodingLimits.current().intsetEntries() || !Arguments.isLong(member))) {
             members.convert();
         }
         members.put(new Bytes(member), PRESENT);

@@ -7,9 +7,6 @@ import java.util.function.BiConsumer;
 /** A Redis sorted set: members with scores, in a {@link ScoreIndex} for order and a map for lookup by member. */
 public final class SortedSetValue extends CollectionValue {
 
-    /** Redis's zset-max-listpack-entries and zset-max-listpack-value defaults. */
-    private static final int SMALL_ENTRIES = 128;
-    private static final int SMALL_VALUE = 64;
 
     private FieldMap<Double> scores = new FieldMap<>();
     private ScoreIndex order = new ScoreIndex();
@@ -57,7 +54,8 @@ public final class SortedSetValue extends CollectionValue {
                 return previous;
             }
             order.delete(previous, key);
-        } else if (member.length > SMALL_VALUE || scores.size() >= SMALL_ENTRIES) {
+        } else if (!scores.isLarge()
+                && (member.length > EncodingLimits.current().zsetValue() || scores.size() >= EncodingLimits.current().zsetEntries())) {
             scores.convert();
         }
         scores.put(key, score);

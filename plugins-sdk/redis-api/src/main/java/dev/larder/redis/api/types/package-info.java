@@ -5,5 +5,5 @@
  * the storage grid (a collection is stored as one metadata entry plus one entry per member).
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package dev.larder.redis.api.types;

@@ -1,0 +1,80 @@
+package dev.larder.redis.engine.internal;
+
+import dev.larder.redis.api.CommandFlag;
+import dev.larder.redis.api.CommandSpec;
+import java.util.ArrayDeque;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * CLIENT PAUSE: while it lasts, the commands it covers (all, or those that may write: write commands,
+ * scripts, PUBLISH) are held back and run in arrival order when it ends, by timeout or CLIENT UNPAUSE.
+ * A held command holds no thread: its client stops being read, as a blocked client does.
+ */
+final class ClientPause {
+
+    /** Commands that may change data or reach other clients without the WRITE flag (Redis's may-replicate). */
+    private static final Set<String> MAY_WRITE = Set.of("eval", "evalsha", "fcall", "publish", "spublish", "pfcount");
+
+    private final ScheduledExecutorService timer;
+    private final Queue<Runnable> held = new ArrayDeque<>();
+    private long untilMillis;
+    private boolean writesOnly;
+
+    ClientPause(ScheduledExecutorService timer) {
+        this.timer = timer;
+    }
+
+    /** A longer pause replaces a shorter one; a pause of all commands stays one of all until it ends (as Redis). */
+    synchronized void pause(long until, boolean onlyWrites) {
+        boolean active = System.currentTimeMillis() < untilMillis;
+        writesOnly = active ? writesOnly && onlyWrites : onlyWrites;
+        if (until > untilMillis) {
+            untilMillis = until;
+            timer.schedule(this::endIfDue, Math.max(0, until - System.currentTimeMillis()), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    void unpause() {
+        synchronized (this) {
+            untilMillis = 0;
+        }
+        release();
+    }
+
+    /** Holds the command back when the pause covers it: {@code later} runs it once the pause ends. */
+    synchronized boolean hold(CommandSpec spec, Runnable later) {
+        if (System.currentTimeMillis() >= untilMillis) {
+            return false;
+        }
+        if (writesOnly && !spec.has(CommandFlag.WRITE) && !MAY_WRITE.contains(spec.name())) {
+            return false;
+        }
+        held.add(later);
+        return true;
+    }
+
+    private void endIfDue() {
+        synchronized (this) {
+            if (System.currentTimeMillis() < untilMillis) {
+                return;
+            }
+        }
+        release();
+    }
+
+    private void release() {
+        Runnable next;
+        while (true) {
+            synchronized (this) {
+                next = held.poll();
+            }
+            if (next == null) {
+                return;
+            }
+            next.run();
+        }
+    }
+}
