@@ -75,6 +75,28 @@ public class SoakIT {
         }
     }
 
+    /** bin/larder stop ends a server stuck in a command: after LARDER_STOP_TIMEOUT it is killed, losing nothing acknowledged. */
+    @Test
+    public void stopEndsAServerStuckInACommand() throws Exception {
+        try (ServerProcesses.Larder larder = ServerProcesses.Larder.install("stuck-stop-it", 49700)
+                .environment("LARDER_STOP_TIMEOUT", "5").engineSettings("durability=ALWAYS\n")) {
+            larder.start();
+            try (RespClient client = new RespClient(larder.respPort); RespClient stuck = new RespClient(larder.respPort)) {
+                assertEquals("+OK", client.call("SET", "before-the-stop", "kept"));
+                stuck.send("DEBUG", "SLEEP", "600");
+                Thread.sleep(300);
+                long began = System.nanoTime();
+                larder.stop();
+                long took = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - began);
+                assertTrue("stop took " + took + " s: it waited out the grace period, then killed the stuck server", took >= 4 && took < 60);
+            }
+            larder.start();
+            try (RespClient client = new RespClient(larder.respPort)) {
+                assertEquals("$kept", client.call("GET", "before-the-stop"));
+            }
+        }
+    }
+
     private long verify(int port) throws Exception {
         long checked = 0;
         try (RespClient client = new RespClient(port)) {
