@@ -76,6 +76,31 @@ public class DatabasesIT {
         });
     }
 
+    /** CONFIG SET with a database's token changes that database's parameters only; server-wide ones need the administrator. */
+    @Test
+    public void aDatabasesConfigSetChangesOnlyThatDatabase() throws Exception {
+        awaitRedis();
+        String token = field(run("larder:db-create tuned"), "Full token");
+        try (RespClient tuned = new RespClient(RESP); RespClient admin = new RespClient(RESP)) {
+            assertEquals("+OK", tuned.call("AUTH", token));
+            assertEquals("+OK", tuned.call("CONFIG", "SET", "hash-max-listpack-entries", "1", "notify-keyspace-events", "KEA"));
+            assertEquals("*[$hash-max-listpack-entries, $1]", tuned.call("CONFIG", "GET", "hash-max-listpack-entries"));
+            assertEquals("*[$hash-max-listpack-entries, $512]", admin.call("CONFIG", "GET", "hash-max-listpack-entries"));
+            assertEquals("*[$notify-keyspace-events, $]", admin.call("CONFIG", "GET", "notify-keyspace-events"));
+            assertEquals(":2", tuned.call("HSET", "h", "a", "1", "b", "2"));
+            assertEquals("$hashtable", tuned.call("OBJECT", "ENCODING", "h"));
+            assertEquals(":2", admin.call("HSET", "h", "a", "1", "b", "2"));
+            assertEquals("$listpack", admin.call("OBJECT", "ENCODING", "h"));
+            assertEquals("-ERR CONFIG SET failed (possibly related to argument 'maxclients') - a server-wide setting: only the default "
+                    + "database's full token may change it", tuned.call("CONFIG", "SET", "maxclients", "10"));
+            assertEquals("-ERR CONFIG RESETSTAT resets the server's statistics: only the default database's full token may run it",
+                    tuned.call("CONFIG", "RESETSTAT"));
+            assertEquals("+OK", tuned.call("CONFIG", "REWRITE"));
+            admin.call("DEL", "h");
+        }
+        run("larder:db-delete tuned");
+    }
+
     @Test
     public void databasesAreIsolatedReadOnlyTokensOnlyReadAndDeletionDropsClientsAndData() throws Exception {
         awaitRedis();

@@ -178,7 +178,9 @@ final class ConfigCommand implements CommandFamily {
             durability = durability(valueAfter(session, wanted, "appendonly"), valueAfter(session, wanted, "appendfsync"),
                     valueAfter(session, wanted, "save"));
         }
-        if (durability != null) {
+        Tenant tenant = session.tenant();
+        Durability current = !tenant.persisted() ? Durability.OFF : tenant.acknowledgedAfterSync() ? Durability.ALWAYS : Durability.EVERYSEC;
+        if (durability != null && durability != current) { // unchanged: the database keeps following the engine's default
             try {
                 engine.databases().setDurability(session.tenant().name, durability);
             } catch (DatabaseException e) {
