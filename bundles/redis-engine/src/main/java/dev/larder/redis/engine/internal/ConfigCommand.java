@@ -178,9 +178,7 @@ final class ConfigCommand implements CommandFamily {
             durability = durability(valueAfter(session, wanted, "appendonly"), valueAfter(session, wanted, "appendfsync"),
                     valueAfter(session, wanted, "save"));
         }
-        Tenant tenant = session.tenant();
-        Durability current = !tenant.persisted() ? Durability.OFF : tenant.acknowledgedAfterSync() ? Durability.ALWAYS : Durability.EVERYSEC;
-        if (durability != null && durability != current) { // unchanged: the database keeps following the engine's default
+        if (durability != null && durability != durabilityOf(session.tenant())) { // unchanged: the database keeps following the engine's default
             try {
                 engine.databases().setDurability(session.tenant().name, durability);
             } catch (DatabaseException e) {
@@ -229,8 +227,11 @@ final class ConfigCommand implements CommandFamily {
     private static boolean storedDurabilityHolds(Tenant tenant) {
         Durability stored = durability(tenant.parameters.get("appendonly"), tenant.parameters.get("appendfsync"),
                 tenant.parameters.get("save"));
-        Durability actual = !tenant.persisted() ? Durability.OFF : tenant.acknowledgedAfterSync() ? Durability.ALWAYS : Durability.EVERYSEC;
-        return stored == actual;
+        return stored == durabilityOf(tenant);
+    }
+
+    private static Durability durabilityOf(Tenant tenant) {
+        return !tenant.persisted() ? Durability.OFF : tenant.acknowledgedAfterSync() ? Durability.ALWAYS : Durability.EVERYSEC;
     }
 
     /** Derives what the engine reads on its hot paths from a database's parameters. */
