@@ -385,6 +385,42 @@ public class ServerSettingsCompatibilityIT {
         return String.join("\n", seen);
     }
 
+    /**
+     * redis-py (Debian's python3-redis) reads what tools and suites read first: INFO parsed field by field
+     * (cluster_enabled, blocked_clients, commandstats, latencystats), CONFIG GET/SET, MEMORY STATS, ROLE,
+     * LASTSAVE, CLIENT PAUSE/UNPAUSE and OBJECT — the same answers from both servers.
+     */
+    @Test
+    public void redisPyReadsInfoAndSettingsAsFromRedis() throws Exception {
+        String script = String.join("\n",
+                "import redis, sys",
+                "r = redis.Redis(port=int(sys.argv[1]))",
+                "r.flushall()",
+                "r.set('k', 'v'); r.get('k'); r.hset('h', 'f', '1')",
+                "info = r.info('everything')",
+                "shown = []",
+                "for field in ['cluster_enabled', 'blocked_clients', 'connected_slaves', 'aof_rewrite_in_progress', 'loading', 'role',",
+                "              'maxmemory_policy', 'rdb_bgsave_in_progress']:",
+                "    shown.append('%s=%s' % (field, info[field]))",
+                "shown.append('cmdstat_get calls=%s' % info['cmdstat_get']['calls'])",
+                "shown.append('latency fields=%s' % sorted(info['latency_percentiles_usec_get'].keys()))",
+                "shown.append('db0 keys=%s' % info['db0']['keys'])",
+                "shown.append('config set=%s' % r.config_set('maxmemory-policy', 'allkeys-lru'))",
+                "shown.append('config get=%s' % sorted(r.config_get('maxmemory-p*').items()))",
+                "r.config_set('maxmemory-policy', 'noeviction')",
+                "shown.append('memory stats keys=%s' % r.memory_stats()['keys.count'])",
+                "shown.append('role=%s' % r.role())",
+                "shown.append('lastsave type=%s' % type(r.lastsave()).__name__)",
+                "shown.append('pause=%s unpause=%s' % (r.client_pause(10), r.client_unpause()))",
+                "shown.append('encoding=%s' % r.object('encoding', 'h'))",
+                "print('\\n'.join(shown))");
+        assertEquals(python(script, redis.port), python(script, larder.respPort));
+    }
+
+    private static String python(String script, int port) throws Exception {
+        return ServerProcesses.run(List.of("/usr/bin/python3", "-c", script, Integer.toString(port)), 60);
+    }
+
     /** The field's value in an INFO reply. */
     private static long infoField(int port, String section, String field) throws Exception {
         for (String line : info(port, section).split("\r\n")) {
