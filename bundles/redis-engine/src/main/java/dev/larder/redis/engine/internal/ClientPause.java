@@ -22,6 +22,8 @@ final class ClientPause {
     private final Queue<Runnable> held = new ArrayDeque<>();
     private long untilMillis;
     private boolean writesOnly;
+    /** Read by every command without the lock: whether a pause may be on. */
+    private volatile boolean active;
 
     ClientPause(ScheduledExecutorService timer) {
         this.timer = timer;
@@ -31,6 +33,7 @@ final class ClientPause {
     synchronized void pause(long until, boolean onlyWrites) {
         boolean active = System.currentTimeMillis() < untilMillis;
         writesOnly = active ? writesOnly && onlyWrites : onlyWrites;
+        active = true;
         if (until > untilMillis) {
             untilMillis = until;
             timer.schedule(this::endIfDue, Math.max(0, until - System.currentTimeMillis()), TimeUnit.MILLISECONDS);
@@ -40,12 +43,17 @@ final class ClientPause {
     void unpause() {
         synchronized (this) {
             untilMillis = 0;
+            active = false;
         }
         release();
     }
 
     /** Holds the command back when the pause covers it: {@code later} runs it once the pause ends. */
-    synchronized boolean hold(CommandSpec spec, Runnable later) {
+    boolean hold(CommandSpec spec, Runnable later) {
+        return active && holdWhilePaused(spec, later);
+    }
+
+    private synchronized boolean holdWhilePaused(CommandSpec spec, Runnable later) {
         if (System.currentTimeMillis() >= untilMillis) {
             return false;
         }
@@ -61,6 +69,7 @@ final class ClientPause {
             if (System.currentTimeMillis() < untilMillis) {
                 return;
             }
+            active = false;
         }
         release();
     }
