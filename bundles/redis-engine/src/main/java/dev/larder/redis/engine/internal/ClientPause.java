@@ -31,13 +31,16 @@ final class ClientPause {
 
     /** A longer pause replaces a shorter one; a pause of all commands stays one of all until it ends (as Redis). */
     synchronized void pause(long until, boolean onlyWrites) {
-        boolean active = System.currentTimeMillis() < untilMillis;
-        writesOnly = active ? writesOnly && onlyWrites : onlyWrites;
-        active = true;
+        long now = System.currentTimeMillis();
+        boolean paused = now < untilMillis;
+        writesOnly = paused ? writesOnly && onlyWrites : onlyWrites;
         if (until > untilMillis) {
             untilMillis = until;
-            timer.schedule(this::endIfDue, Math.max(0, until - System.currentTimeMillis()), TimeUnit.MILLISECONDS);
+            if (!paused) {
+                timer.schedule(this::endIfDue, Math.max(0, until - now), TimeUnit.MILLISECONDS); // a running pause's timer looks again
+            }
         }
+        active = true;
     }
 
     void unpause() {
@@ -66,7 +69,10 @@ final class ClientPause {
 
     private void endIfDue() {
         synchronized (this) {
-            if (System.currentTimeMillis() < untilMillis) {
+            long left = untilMillis - System.currentTimeMillis();
+            if (left > 0) {
+                // the timer may fire a little before the wall clock says so: look again then
+                timer.schedule(this::endIfDue, left, TimeUnit.MILLISECONDS);
                 return;
             }
             active = false;
