@@ -146,7 +146,7 @@ final class Eviction {
         if (limit <= 0 || tenant.estimatedBytes <= limit) {
             return true;
         }
-        if (System.nanoTime() - tenant.estimatedAtNanos > REMEASURE_NANOS && estimate(tenant) <= limit) {
+        if ((tenant.estimatedAtNanos == 0 || System.nanoTime() - tenant.estimatedAtNanos > REMEASURE_NANOS) && estimate(tenant) <= limit) {
             return true; // keys were deleted or flushed since the last measure
         }
         if (tenant.evictionPolicy == Policy.NOEVICTION) {

@@ -212,6 +212,7 @@ final class ShardedKeyspace implements Keyspace {
             });
             database.clear();
         }
+        tenant.estimatedAtNanos = 0; // maxmemory measures the keys again before it evicts any
     }
 
     @Override
