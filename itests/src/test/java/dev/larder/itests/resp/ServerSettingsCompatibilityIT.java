@@ -127,6 +127,14 @@ public class ServerSettingsCompatibilityIT {
                 "HSET h5 a 1", "OBJECT ENCODING h5", "SADD s3 1", "OBJECT ENCODING s3", "ZADD z4 1 a", "OBJECT ENCODING z4",
                 "RPUSH l a", "OBJECT ENCODING l", "CONFIG SET list-max-listpack-size 1", "RPUSH l2 a b c", "OBJECT ENCODING l2",
                 "CONFIG SET list-max-listpack-size -2", "FLUSHALL");
+        // stream-node-max-entries: approximate trimming removes whole nodes of that many entries
+        commands.addAll(lines("CONFIG SET stream-node-max-entries 10"));
+        for (int i = 1; i <= 25; i++) {
+            commands.add(new String[] {"XADD", "st", i + "-1", "f", "v"});
+        }
+        commands.addAll(lines("XTRIM st MAXLEN ~ 12", "XLEN st", "XRANGE st - + COUNT 1", "CONFIG SET stream-node-max-entries 0",
+                "XADD st2 1-1 f v", "XADD st2 2-1 f v", "XTRIM st2 MAXLEN ~ 1", "XLEN st2", "CONFIG SET stream-node-max-entries 100",
+                "FLUSHALL"));
         Differential.assertSameReplies(larder.respPort, redis.port, commands, (command, reply) -> reply);
     }
 
@@ -396,6 +404,7 @@ public class ServerSettingsCompatibilityIT {
                 "import redis, sys",
                 "r = redis.Redis(port=int(sys.argv[1]))",
                 "r.flushall()",
+                "r.config_resetstat()",
                 "r.set('k', 'v'); r.get('k'); r.hset('h', 'f', '1')",
                 "info = r.info('everything')",
                 "shown = []",

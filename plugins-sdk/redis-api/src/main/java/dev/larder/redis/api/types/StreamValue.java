@@ -22,8 +22,6 @@ import java.util.TreeMap;
  */
 public final class StreamValue extends CollectionValue {
 
-    /** Redis's stream-node-max-entries default. */
-    private static final int NODE_MAX_ENTRIES = 100;
     private static final byte ENTRY = 0;
     private static final byte NODE = 1;
     private static final byte GROUP = 2;
@@ -196,7 +194,8 @@ public final class StreamValue extends CollectionValue {
         Map.Entry<StreamId, Node> last = nodes.lastEntry();
         StreamId master;
         Node node;
-        if (last == null || last.getValue().total >= NODE_MAX_ENTRIES) {
+        long nodeMaxEntries = EncodingLimits.current().streamNodeEntries(); // stream-node-max-entries; 0: no limit
+        if (last == null || nodeMaxEntries > 0 && last.getValue().total >= nodeMaxEntries) {
             master = id;
             node = new Node();
             nodes.put(master, node);
