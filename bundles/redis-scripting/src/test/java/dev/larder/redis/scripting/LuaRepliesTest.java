@@ -12,7 +12,7 @@ import org.luaj.vm2.LuaValue;
 /** Script results written as replies; the cases are what LuaConversionFuzzTest found. */
 class LuaRepliesTest {
 
-    /** The reply written for a script's result, on a thread with a plain 1 MB stack (as Netty's are). */
+    /** The reply written for a script's result, on a thread with the stack of the engine's script threads (4 MB). */
     private static String written(LuaValue result, int resp) throws InterruptedException {
         AtomicReference<Object> outcome = new AtomicReference<>();
         Thread thread = new Thread(null, () -> {
@@ -23,7 +23,7 @@ class LuaRepliesTest {
             } catch (Throwable e) {
                 outcome.set(e);
             }
-        }, "reply", 1024 * 1024);
+        }, "reply", 4L * 1024 * 1024);
         thread.start();
         thread.join();
         assertTrue(outcome.get() instanceof String, () -> String.valueOf(outcome.get()));

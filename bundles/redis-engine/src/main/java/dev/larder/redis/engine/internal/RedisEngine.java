@@ -22,6 +22,7 @@ import dev.larder.redis.api.Reply;
 import dev.larder.redis.engine.ClientConnection;
 import dev.larder.redis.engine.CommandEngine;
 import dev.larder.redis.engine.EngineSession;
+import dev.larder.redis.engine.UserAccess;
 import dev.larder.settings.InvalidSettingException;
 import dev.larder.settings.SettingsCheck;
 import dev.larder.storage.StorageNode;
@@ -31,6 +32,7 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -77,6 +79,7 @@ public class RedisEngine implements CommandEngine {
             + "config/dev.larder.databases.cfg), making sure the server is not reachable from the internet.";
 
     static final String BUSY = "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
+    private static final long SCRIPT_THREAD_STACK_BYTES = 4L * 1024 * 1024;
     /** How long a script's call waits for a shard below those it holds (see lockMore). */
     private static final long UNDECLARED_KEY_WAIT_MILLIS = 1000;
 
@@ -87,6 +90,7 @@ public class RedisEngine implements CommandEngine {
     private final ParameterValues serverParameters = new ParameterValues();
     private volatile ClientLimits clientLimits = ClientLimits.REDIS_DEFAULTS;
     private final KeyValueTable configTable;
+    private final Acl acl;
     /** Clients running a script now. */
     private final java.util.Set<Session> runningScripts = ConcurrentHashMap.newKeySet();
     private volatile long busyThresholdMillis = 5000;
@@ -125,7 +129,8 @@ public class RedisEngine implements CommandEngine {
 
                 @Override
                 public Thread newThread(Runnable task) {
-                    return new Thread(task, "larder-redis-scripts-" + created.incrementAndGet());
+                    // scripts' results are turned into replies recursively, up to Redis's nesting limit: a deep stack
+                    return new Thread(null, task, "larder-redis-scripts-" + created.incrementAndGet(), SCRIPT_THREAD_STACK_BYTES);
                 }
             });
     private final ScheduledExecutorService gridWriter =
@@ -173,6 +178,7 @@ public class RedisEngine implements CommandEngine {
         }
         pubSub = new PubSub(storage); // after the last settings check: it listens to the other nodes
         configTable = storage.table(CONFIG_TABLE);
+        acl = new Acl(this, storage.table(Acl.TABLE), registry);
         byte[] storedServerParameters = configTable.get(parametersSlot(SERVER_PARAMETERS), parametersKey(SERVER_PARAMETERS));
         if (storedServerParameters != null) {
             serverParameters.decode(storedServerParameters);
@@ -242,6 +248,10 @@ public class RedisEngine implements CommandEngine {
 
     Databases databases() {
         return tenantRegistry;
+    }
+
+    Acl acl() {
+        return acl;
     }
 
     /** The keys of a database, created empty on first use, with the database's durability and parameters applied. */
@@ -331,6 +341,7 @@ public class RedisEngine implements CommandEngine {
     /** Its clients are disconnected, its keys dropped from memory at once and from the grid in the background. */
     private void databaseDeleted(Database database) {
         Tenant tenant = tenants.remove(database.id());
+        acl.deleted(database.id());
         if (tenant != null) {
             tenant.markDeleted();
             sessions.values().stream().filter(session -> session.tenant() == tenant).forEach(Session::kill);
@@ -413,6 +424,25 @@ public class RedisEngine implements CommandEngine {
     }
 
     @Override
+    public Optional<UserAccess> authenticateUser(String token) {
+        return acl.restAccess(token);
+    }
+
+    @Override
+    public EngineSession open(UserAccess access, String remoteAddress, String localAddress, ClientConnection connection) {
+        Session session = (Session) open(access.access(), remoteAddress, localAddress, connection);
+        if (access.user() != null) {
+            AclUser user = acl.find(session.tenant(), access.user());
+            if (user == null) {
+                session.deauthenticate(); // gone since its token was checked: the request is answered NOAUTH
+            } else {
+                session.enter(session.tenant(), user);
+            }
+        }
+        return session;
+    }
+
+    @Override
     public RedisCommand command(byte[] name) {
         return registry.lookup(name);
     }
@@ -481,7 +511,7 @@ public class RedisEngine implements CommandEngine {
     void execute(Session session, byte[][] argv, Reply reply) {
         stats.commandsProcessed.increment();
         RedisCommand command = registry.lookup(argv[0]);
-        String refusal = command == null ? unknownCommand(argv) : refusal(session, command.spec(), argv.length);
+        String refusal = command == null ? unknownCommand(argv) : refusal(session, command, argv, false);
         if (refusal == null && command != null) {
             refusal = PubSubCommands.refusal(session, command.spec());
         }
@@ -673,6 +703,11 @@ public class RedisEngine implements CommandEngine {
             for (int i = 0; i < keys.length; i++) {
                 Transaction.Queued queued = transaction.commands.get(i);
                 session.lastCommand(queued.command().spec().name());
+                String denied = acl.execRefusal(session, queued.command(), queued.argv());
+                if (denied != null) {
+                    reply.error(denied);
+                    continue;
+                }
                 run(session, queued.command(), queued.argv(), keys[i], reply);
                 feedMonitors(session, queued.command().spec(), queued.argv());
             }
@@ -697,8 +732,14 @@ public class RedisEngine implements CommandEngine {
         return monitors;
     }
 
-    /** Why the session may not run the command, or null. Read-only tokens cannot list keys either, as on Upstash. */
-    private static String refusal(Session session, CommandSpec spec, int argc) {
+    /**
+     * Why the session may not run the command, or null: the one place commands are permitted (RESP, REST,
+     * MULTI's queue, a script's calls). Read-only tokens cannot list keys either, as on Upstash; an ACL user
+     * has its database's full rights, narrowed by its ACL rules.
+     */
+    private String refusal(Session session, RedisCommand command, byte[][] argv, boolean fromScript) {
+        CommandSpec spec = command.spec();
+        int argc = argv.length;
         if (!spec.acceptsArgumentCount(argc)) {
             return RedisException.wrongArity(spec.name()).getMessage();
         }
@@ -707,7 +748,10 @@ public class RedisEngine implements CommandEngine {
         }
         boolean denied = session.readOnly() && (spec.has(CommandFlag.WRITE) || spec.name().equals("keys") || spec.name().equals("scan"))
                 || spec.has(CommandFlag.ADMIN) && !session.administrator() && !ownDatabaseCommand(session, spec);
-        return denied ? "NOPERM this user has no permissions to run the '" + spec.name() + "' command" : null;
+        if (denied) {
+            return "NOPERM this user has no permissions to run the '" + spec.name() + "' command";
+        }
+        return acl.refusal(session, command, argv, fromScript);
     }
 
     /**
@@ -823,7 +867,7 @@ public class RedisEngine implements CommandEngine {
         if (spec.has(CommandFlag.WRITE) && !writesAllowed) {
             throw new RedisException("ERR Write commands are not allowed from read-only scripts.");
         }
-        String refusal = refusal(session, spec, argv.length);
+        String refusal = refusal(session, command, argv, true);
         if (refusal != null) {
             throw new RedisException(refusal);
         }
