@@ -8,6 +8,7 @@ import dev.larder.databases.Database;
 import dev.larder.databases.Databases;
 import dev.larder.redis.engine.CommandEngine;
 import dev.larder.redis.engine.EngineSession;
+import dev.larder.redis.engine.UserAccess;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -91,7 +92,7 @@ final class RestHandler extends Handler.Abstract.NonBlocking {
                 throw new RestException(405, "ERR method " + method + " is not allowed: use HEAD, GET, POST or PUT");
             }
             Route route = route(request);
-            Access access = access(request, route);
+            UserAccess access = access(request, route);
             long contentLength = request.getLength();
             if (contentLength > settings.maxRequestBytes()) {
                 if (contentLength > 16L * settings.maxRequestBytes()) {
@@ -253,19 +254,22 @@ final class RestHandler extends Handler.Abstract.NonBlocking {
     }
 
     /**
-     * The database and rights the token grants (and, with a database in the URL, only that one). Without
-     * a token a request gets what a RESP client that sends no AUTH gets: the default database while it has
-     * no token, from loopback.
+     * The database and rights the token grants (and, with a database in the URL, only that one): a database
+     * token, or an ACL user's REST token (ACL RESTTOKEN), whose rules then apply. Without a token a request
+     * gets what a RESP client that sends no AUTH gets: the default database while it has no token, from loopback.
      */
-    private Access access(Request request, Route route) throws RestException {
+    private UserAccess access(Request request, Route route) throws RestException {
         if (route.token() != null && !route.token().isEmpty()) {
-            Optional<Access> granted = databases.authenticate(route.token());
-            if (granted.isPresent() && (route.database() == null || granted.get().database().name().equals(route.database()))) {
+            Optional<UserAccess> granted = databases.authenticate(route.token()).map(UserAccess::of);
+            if (granted.isEmpty()) {
+                granted = engine.authenticateUser(route.token());
+            }
+            if (granted.isPresent() && (route.database() == null || granted.get().access().database().name().equals(route.database()))) {
                 return granted.get();
             }
         } else if ((route.database() == null || route.database().equals(Database.DEFAULT_NAME))
                 && databases.anonymousAccess(peer(request)) == AnonymousAccess.DEFAULT_DATABASE) {
-            return new Access(databases.defaultDatabase(), false);
+            return UserAccess.of(new Access(databases.defaultDatabase(), false));
         }
         throw new RestException(401, "WRONGPASS invalid or missing auth token");
     }
@@ -283,7 +287,7 @@ final class RestHandler extends Handler.Abstract.NonBlocking {
         return String.valueOf(address);
     }
 
-    private void serve(Request request, Response response, Callback callback, Route route, Access access, byte[] body)
+    private void serve(Request request, Response response, Callback callback, Route route, UserAccess access, byte[] body)
             throws RestException {
         switch (route.form()) {
             case "subscribe", "psubscribe", "monitor" -> stream(request, response, callback, route, access);
@@ -303,7 +307,7 @@ final class RestHandler extends Handler.Abstract.NonBlocking {
         }
     }
 
-    private void run(Request request, Response response, Callback callback, Route route, Access access, CommandRun.Shape shape,
+    private void run(Request request, Response response, Callback callback, Route route, UserAccess access, CommandRun.Shape shape,
             List<byte[][]> commands) throws RestException {
         String[] refusals = new String[commands.size()];
         for (int i = 0; i < refusals.length; i++) {
@@ -356,7 +360,7 @@ final class RestHandler extends Handler.Abstract.NonBlocking {
         }
     }
 
-    private void stream(Request request, Response response, Callback callback, Route route, Access access) throws RestException {
+    private void stream(Request request, Response response, Callback callback, Route route, UserAccess access) throws RestException {
         List<byte[]> arguments = new ArrayList<>();
         if (route.form().equals("monitor")) {
             arguments.add("MONITOR".getBytes(StandardCharsets.US_ASCII));

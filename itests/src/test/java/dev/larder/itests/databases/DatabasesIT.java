@@ -76,6 +76,57 @@ public class DatabasesIT {
         });
     }
 
+    /**
+     * ACL users are users of one database: made with its token, listed only there, reached from a fresh
+     * connection (which starts in the default database) as "database:user", and gone with the database.
+     */
+    @Test
+    public void aclUsersBelongToTheirDatabaseAndGoWithIt() throws Exception {
+        awaitRedis();
+        String created = run("larder:db-create team");
+        String token = field(created, "Full token");
+        String readOnlyToken = field(created, "Read-only token");
+        String wrongPass = "-WRONGPASS invalid username-password pair or user is disabled.";
+        try (RespClient team = new RespClient(RESP); RespClient fresh = new RespClient(RESP); RespClient anonymous = new RespClient(RESP);
+                RespClient reader = new RespClient(RESP)) {
+            assertEquals("+OK", team.call("AUTH", token));
+            assertEquals("+OK", team.call("ACL", "SETUSER", "alice", "on", ">pw", "~team:*", "+@all", "-flushall"));
+            assertEquals("*[$alice, $default]", team.call("ACL", "USERS"));
+            assertEquals("*[$default]", anonymous.call("ACL", "USERS"));
+            assertEquals("-ERR The 'default' user is the database's own user (its tokens): ACL SETUSER cannot change it",
+                    team.call("ACL", "SETUSER", "default", "off"));
+            assertEquals(wrongPass, fresh.call("AUTH", "alice", "pw"));
+            assertEquals(wrongPass, fresh.call("AUTH", "team:alice", "wrong"));
+            assertEquals("+OK", fresh.call("AUTH", "team:alice", "pw"));
+            assertEquals("$alice", fresh.call("ACL", "WHOAMI"));
+            assertEquals("+OK", fresh.call("SET", "team:k", "team's"));
+            assertEquals("-NOPERM this user has no permissions to access one of the keys used as arguments", fresh.call("GET", "k"));
+            assertEquals("-NOPERM this user has no permissions to run the 'flushall' command", fresh.call("FLUSHALL"));
+            assertEquals("$team's", team.call("GET", "team:k"));
+            assertEquals("$nil", anonymous.call("GET", "team:k"));
+            assertEquals("+OK", team.call("AUTH", "alice", "pw"));
+            assertEquals("$alice", team.call("ACL", "WHOAMI"));
+            assertEquals("+OK", team.call("AUTH", token));
+            assertEquals("$team", team.call("ACL", "WHOAMI"));
+            String log = team.call("ACL", "LOG");
+            assertTrue(log, log.contains("$reason, $auth") && log.contains("$username, $alice") && log.contains("$object, $flushall"));
+            String defaultLog = anonymous.call("ACL", "LOG");
+            assertTrue(defaultLog, defaultLog.contains("$username, $alice") && !defaultLog.contains("flushall"));
+            assertEquals("+OK", reader.call("AUTH", readOnlyToken));
+            assertEquals("-NOPERM this user has no permissions to run the 'acl|setuser' command",
+                    reader.call("ACL", "SETUSER", "mallory", "on", "nopass", "+@all"));
+            assertEquals("$team", reader.call("ACL", "WHOAMI"));
+        }
+        run("larder:db-delete team");
+        String again = field(run("larder:db-create team"), "Full token");
+        try (RespClient team = new RespClient(RESP); RespClient fresh = new RespClient(RESP)) {
+            assertEquals("+OK", team.call("AUTH", again));
+            assertEquals("*[$default]", team.call("ACL", "USERS"));
+            assertEquals(wrongPass, fresh.call("AUTH", "team:alice", "pw"));
+        }
+        run("larder:db-delete team");
+    }
+
     /** CONFIG SET with a database's token changes that database's parameters only; server-wide ones need the administrator. */
     @Test
     public void aDatabasesConfigSetChangesOnlyThatDatabase() throws Exception {

@@ -4,6 +4,7 @@ import dev.larder.databases.Access;
 import dev.larder.redis.api.RedisCommand;
 import dev.larder.redis.api.RedisException;
 import java.net.InetAddress;
+import java.util.Optional;
 
 /** Runs Redis commands. Published as an OSGi service by the engine bundle. */
 public interface CommandEngine {
@@ -25,6 +26,23 @@ public interface CommandEngine {
      * {@code access} grants, with no protected-mode check.
      */
     EngineSession open(Access access, String remoteAddress, String localAddress, ClientConnection connection);
+
+    /**
+     * The ACL user whose REST token (ACL RESTTOKEN) this is, with its database; empty when the token is no
+     * user's, the user is gone or off, or the password the token was made with is no longer the user's.
+     * Database tokens are {@code Databases.authenticate}'s.
+     */
+    default Optional<UserAccess> authenticateUser(String token) {
+        return Optional.empty();
+    }
+
+    /** A session as {@link #open(Access, String, String, ClientConnection)}, as the ACL user of {@code access} when it names one. */
+    default EngineSession open(UserAccess access, String remoteAddress, String localAddress, ClientConnection connection) {
+        if (access.user() != null) {
+            throw new UnsupportedOperationException("this engine has no ACL users");
+        }
+        return open(access.access(), remoteAddress, localAddress, connection);
+    }
 
     /** Bytes a front end read from and wrote to its clients (INFO's total_net_input_bytes and total_net_output_bytes). */
     void countTraffic(long bytesIn, long bytesOut);

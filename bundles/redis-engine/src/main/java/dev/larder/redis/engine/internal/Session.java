@@ -37,6 +37,8 @@ final class Session implements EngineSession, CommandContext {
     private ShardedKeyspace[] keyspaces;
     private boolean authenticated;
     private boolean readOnly;
+    /** The ACL user the client authenticated as; null: the database's own user (its token), whose token rights apply. */
+    private volatile AclUser aclUser;
     private volatile long lastCommandAtMillis = connectedAtMillis;
     private volatile String lastCommand = "NULL";
     private boolean wroteSinceDurable;
@@ -102,18 +104,41 @@ final class Session implements EngineSession, CommandContext {
         tenant = entered;
         readOnly = asReadOnly;
         authenticated = true;
+        aclUser = null;
         keyspaces = new ShardedKeyspace[entered.databases()]; // made on first use: most clients use one
         if (database >= keyspaces.length) {
             database = 0;
         }
     }
 
+    /** Continues as an ACL user of {@code entered}: its rules apply to every command from now on. */
+    void enter(Tenant entered, AclUser user) {
+        enter(entered, false);
+        aclUser = user;
+    }
+
+    AclUser aclUser() {
+        return aclUser;
+    }
+
+    /**
+     * AUTH and HELLO AUTH: a database token (with "default" or the database's name as the user), else an ACL
+     * user of the connection's database, or "database:user" of another one.
+     */
     @Override
     public void authenticate(String user, byte[] token) throws RedisException {
         Optional<Access> access = engine.databases().authenticate(new String(token, StandardCharsets.UTF_8));
         if (access.isPresent() && (user == null || user.equals(Database.DEFAULT_NAME) || user.equals(access.get().database().name()))) {
             enter(engine.tenant(access.get().database()), access.get().readOnly());
             return;
+        }
+        if (user != null && !user.equals(Database.DEFAULT_NAME)) {
+            Acl.Login login = engine.acl().authenticate(this, user, token);
+            if (login != null) {
+                enter(login.tenant(), login.user());
+                return;
+            }
+            throw new RedisException("WRONGPASS invalid username-password pair or user is disabled.");
         }
         if (anonymousAllowed && engine.databases().defaultDatabase().fullToken() == null) {
             // as Redis with a password-less default user: AUTH default <anything> succeeds, AUTH <password> is a
@@ -127,6 +152,7 @@ final class Session implements EngineSession, CommandContext {
                 return;
             }
         }
+        engine.acl().authFailed(this, user);
         throw new RedisException("WRONGPASS invalid username-password pair or user is disabled.");
     }
 
