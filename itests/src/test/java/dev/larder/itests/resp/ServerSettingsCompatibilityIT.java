@@ -453,6 +453,42 @@ public class ServerSettingsCompatibilityIT {
         client.call("FLUSHALL");
     }
 
+    /** The other policies: allkeys-random evicts any key; volatile-random and volatile-lfu only keys with a time to live. */
+    @Test
+    public void randomAndVolatilePoliciesEvictWhatTheyMay() throws Exception {
+        String value = "v".repeat(1000);
+        for (int port : new int[] {redis.port, larder.respPort}) {
+            try (RespClient client = new RespClient(port)) {
+                for (String policy : List.of("allkeys-random", "volatile-random", "volatile-lfu")) {
+                    limitMemory(client, port, policy);
+                    boolean volatileOnly = policy.startsWith("volatile");
+                    for (int i = 0; i < 100; i++) {
+                        client.call("SET", "plain" + i, value);
+                    }
+                    for (int i = 0; i < 2500; i++) {
+                        String reply = client.call("SET", "expiring" + i, value, "EX", "100000");
+                        assertEquals(policy + " on port " + port, "+OK", reply);
+                        if (i % 250 == 0) {
+                            Thread.sleep(120);
+                        }
+                    }
+                    Thread.sleep(300);
+                    assertTrue(policy + " on port " + port, infoField(port, "stats", "evicted_keys") > 500);
+                    int plainLeft = 0;
+                    for (int i = 0; i < 100; i++) {
+                        plainLeft += client.call("EXISTS", "plain" + i).equals(":1") ? 1 : 0;
+                    }
+                    if (volatileOnly) {
+                        assertEquals(policy + " keeps keys without a time to live, port " + port, 100, plainLeft);
+                    } else {
+                        assertTrue(policy + " evicts those too, port " + port + ": " + plainLeft, plainLeft < 100);
+                    }
+                }
+                unlimitMemory(client);
+            }
+        }
+    }
+
     /** noeviction refuses writes with Redis's -OOM once over maxmemory; reads and deletes go on. */
     @Test
     public void noevictionRefusesWritesOverMaxmemory() throws Exception {
