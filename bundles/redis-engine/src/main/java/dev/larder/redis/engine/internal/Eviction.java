@@ -156,8 +156,9 @@ final class Eviction {
         long average = Math.max(1, tenant.estimatedBytes / keys);
         long wanted = Math.min(MAX_EVICTIONS_PER_CALL, (tenant.estimatedBytes - limit) / average + 1);
         long freed = 0;
+        int[] tables = tablesWithKeys(tenant); // once per call: a table emptied meanwhile is passed over
         for (long i = 0; i < wanted; i++) {
-            long bytes = evictOne(tenant, engine);
+            long bytes = evictOne(tenant, tables, engine);
             if (bytes < 0) {
                 break;
             }
@@ -168,11 +169,10 @@ final class Eviction {
     }
 
     /** Evicts the best of a few random candidates of one random table; its bytes, or -1 when none could go. */
-    private long evictOne(Tenant tenant, RedisEngine engine) {
+    private long evictOne(Tenant tenant, int[] tables, RedisEngine engine) {
         Random random = ThreadLocalRandom.current();
         Policy policy = tenant.evictionPolicy;
         long now = System.currentTimeMillis();
-        int[] tables = tablesWithKeys(tenant);
         for (int attempt = 0; attempt < 16 && tables.length > 0; attempt++) {
             int table = tables[random.nextInt(tables.length)];
             int shardIndex = table / tenant.databases();
