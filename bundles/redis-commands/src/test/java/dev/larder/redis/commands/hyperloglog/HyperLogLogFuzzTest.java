@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.larder.redis.commands.ByteMutations;
 import dev.larder.redis.commands.CommandHarness;
 import dev.larder.redis.commands.strings.StringCommands;
 import java.io.ByteArrayOutputStream;
@@ -28,7 +29,7 @@ class HyperLogLogFuzzTest {
     void answersACountOrAnErrorForAnyBytes(FuzzedDataProvider data) {
         CommandHarness redis = new CommandHarness(new HyperLogLogCommands(), new StringCommands());
         byte[] stored = switch (data.consumeInt(0, 3)) {
-            case 0 -> mutate(data, made(redis, data));
+            case 0 -> ByteMutations.mutate(data, made(redis, data), 40);
             case 1 -> sparse(data);
             case 2 -> dense(data);
             default -> {
@@ -126,26 +127,6 @@ class HyperLogLogFuzzTest {
             redis.call("PFCOUNT", "made"); // caches the count
         }
         return redis.bulkBytes("GET", "made");
-    }
-
-    private static byte[] mutate(FuzzedDataProvider data, byte[] bytes) {
-        int changes = data.consumeInt(1, 4);
-        for (int c = 0; c < changes && bytes.length > 0; c++) {
-            int at = data.consumeBoolean() ? data.consumeInt(0, bytes.length - 1) : data.consumeInt(0, Math.min(bytes.length, 40) - 1);
-            switch (data.consumeInt(0, 3)) {
-                case 0 -> bytes[at] = data.consumeByte();
-                case 1 -> bytes[at] ^= (byte) (1 << data.consumeInt(0, 7));
-                case 2 -> bytes = java.util.Arrays.copyOf(bytes, at);
-                default -> {
-                    byte[] longer = new byte[bytes.length + 1];
-                    System.arraycopy(bytes, 0, longer, 0, at);
-                    longer[at] = data.consumeByte();
-                    System.arraycopy(bytes, at, longer, at + 1, bytes.length - at);
-                    bytes = longer;
-                }
-            }
-        }
-        return bytes;
     }
 
     /** A dense HLL: its header (cache stale or not) and registers from the fuzzer, the rest zero. */

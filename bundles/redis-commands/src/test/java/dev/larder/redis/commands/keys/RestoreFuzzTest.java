@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.larder.redis.api.rdb.DumpPayload;
+import dev.larder.redis.commands.ByteMutations;
 import dev.larder.redis.commands.CommandHarness;
 import dev.larder.redis.commands.strings.StringCommands;
 import java.io.ByteArrayOutputStream;
@@ -31,8 +32,8 @@ class RestoreFuzzTest {
     void restoresOrRefusesAnyPayload(FuzzedDataProvider data) {
         CommandHarness redis = new CommandHarness(new KeyCommands(), new StringCommands());
         byte[] payload = switch (data.consumeInt(0, 3)) {
-            case 0 -> withChecksum(mutate(data, body(dumped(redis, data))));
-            case 1 -> mutate(data, dumped(redis, data));
+            case 0 -> withChecksum(ByteMutations.mutate(data, body(dumped(redis, data)), 0));
+            case 1 -> ByteMutations.mutate(data, dumped(redis, data), 0);
             case 2 -> withChecksum(encoded(data));
             default -> data.consumeRemainingAsBytes();
         };
@@ -84,26 +85,6 @@ class RestoreFuzzTest {
             out.write((int) (crc >>> (8 * i)) & 0xff);
         }
         return out.toByteArray();
-    }
-
-    private static byte[] mutate(FuzzedDataProvider data, byte[] bytes) {
-        int changes = data.consumeInt(1, 4);
-        for (int c = 0; c < changes && bytes.length > 0; c++) {
-            int at = data.consumeInt(0, bytes.length - 1);
-            switch (data.consumeInt(0, 3)) {
-                case 0 -> bytes[at] = data.consumeByte();
-                case 1 -> bytes[at] ^= (byte) (1 << data.consumeInt(0, 7));
-                case 2 -> bytes = java.util.Arrays.copyOf(bytes, at);
-                default -> {
-                    byte[] longer = new byte[bytes.length + 1];
-                    System.arraycopy(bytes, 0, longer, 0, at);
-                    longer[at] = data.consumeByte();
-                    System.arraycopy(bytes, at, longer, at + 1, bytes.length - at);
-                    bytes = longer;
-                }
-            }
-        }
-        return bytes;
     }
 
     /** A type byte (a string's 0 mostly) and RDB string encodings with any lengths: plain, integers, LZF. */
