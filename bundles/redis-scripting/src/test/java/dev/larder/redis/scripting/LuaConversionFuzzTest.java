@@ -262,7 +262,10 @@ class LuaConversionFuzzTest {
                     LuaValue key = data.pickValue(new LuaValue[] {LuaValue.valueOf(i + 1), LuaValue.valueOf(data.consumeInt(-1, 6)),
                             LuaValue.valueOf("err"), LuaValue.valueOf("ok"), LuaValue.valueOf("double"), LuaValue.valueOf("map"),
                             LuaValue.valueOf("set"), LuaValue.valueOf("big_number"), LuaValue.valueOf(0.5)});
-                    table.rawset(key, luaValue(data, tables, depth + 1));
+                    LuaValue value = luaValue(data, tables, depth + 1);
+                    if (!value.isnil()) { // a Lua table holds no nil: a script's t[k] = nil stores nothing (LuaJ's rawset of nil into an empty table throws)
+                        table.rawset(key, value);
+                    }
                 }
                 yield table;
             }
