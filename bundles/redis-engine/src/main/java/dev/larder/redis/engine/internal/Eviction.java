@@ -42,6 +42,8 @@ final class Eviction {
     private static final long REMEASURE_NANOS = 10_000_000;
     /** At most this many keys are evicted for one command, so that no command waits long on eviction. */
     private static final int MAX_EVICTIONS_PER_CALL = 1000;
+    /** Random keys drawn per wanted candidate under a volatile policy, which passes over keys without a time to live. */
+    private static final int VOLATILE_DRAWS_PER_SAMPLE = 8;
     /** Per-member bytes of a collection beyond its key's, by type: node, member objects and a typical small payload. */
     private static final int HASH_MEMBER = 96;
     private static final int SET_MEMBER = 64;
@@ -146,26 +148,32 @@ final class Eviction {
         if (limit <= 0 || tenant.estimatedBytes <= limit) {
             return true;
         }
-        if ((tenant.estimatedAtNanos == 0 || System.nanoTime() - tenant.estimatedAtNanos > REMEASURE_NANOS) && estimate(tenant) <= limit) {
-            return true; // keys were deleted or flushed since the last measure
-        }
-        if (tenant.evictionPolicy == Policy.NOEVICTION) {
-            return false;
-        }
-        long keys = Math.max(1, keyCount(tenant));
-        long average = Math.max(1, tenant.estimatedBytes / keys);
-        long wanted = Math.min(MAX_EVICTIONS_PER_CALL, (tenant.estimatedBytes - limit) / average + 1);
-        long freed = 0;
-        int[] tables = tablesWithKeys(tenant); // once per call: a table emptied meanwhile is passed over
-        for (long i = 0; i < wanted; i++) {
-            long bytes = evictOne(tenant, tables, engine);
-            if (bytes < 0) {
-                break;
+        synchronized (tenant.evicting) {
+            if (tenant.estimatedBytes <= limit) {
+                return true; // made room meanwhile by the other evicting thread
             }
-            freed += bytes;
+            if ((tenant.estimatedAtNanos == 0 || System.nanoTime() - tenant.estimatedAtNanos > REMEASURE_NANOS) && estimate(tenant) <= limit) {
+                return true; // keys were deleted or flushed since the last measure
+            }
+            if (tenant.evictionPolicy == Policy.NOEVICTION) {
+                return false;
+            }
+            long keys = Math.max(1, keyCount(tenant));
+            long average = Math.max(1, tenant.estimatedBytes / keys);
+            long wanted = Math.min(MAX_EVICTIONS_PER_CALL, (tenant.estimatedBytes - limit) / average + 1);
+            long freed = 0;
+            int[] tables = tablesWithKeys(tenant); // once per call: a table emptied meanwhile is passed over
+            for (long i = 0; i < wanted; i++) {
+                long bytes = evictOne(tenant, tables, engine);
+                if (bytes < 0) {
+                    // as Redis: -OOM only when no key the policy may evict was found, measured again to be sure
+                    return estimate(tenant) <= limit;
+                }
+                freed += bytes;
+            }
+            tenant.estimatedBytes = Math.max(0, tenant.estimatedBytes - freed);
+            return true; // a call evicts at most MAX_EVICTIONS_PER_CALL: the write goes on, the next one evicts further
         }
-        tenant.estimatedBytes = Math.max(0, tenant.estimatedBytes - freed);
-        return tenant.estimatedBytes <= limit;
     }
 
     /** Evicts the best of a few random candidates of one random table; its bytes, or -1 when none could go. */
@@ -187,12 +195,15 @@ final class Eviction {
                 Bytes victim = null;
                 Entry victimEntry = null;
                 long best = Long.MAX_VALUE;
-                for (int i = 0; i < tenant.evictionSamples; i++) {
+                // a volatile policy draws until it has its samples among keys with a time to live, within a bound
+                int draws = policy.volatileOnly() ? tenant.evictionSamples * VOLATILE_DRAWS_PER_SAMPLE : tenant.evictionSamples;
+                for (int i = 0, candidates = 0; i < draws && candidates < tenant.evictionSamples; i++) {
                     Bytes key = keys.randomKey(random);
                     Entry entry = key == null ? null : keys.get(key);
                     if (entry == null || policy.volatileOnly() && entry.expireAt == Keyspace.NO_EXPIRY) {
                         continue;
                     }
+                    candidates++;
                     long rank = switch (policy) {
                         case ALLKEYS_LRU, VOLATILE_LRU -> entry.accessedAt();
                         case ALLKEYS_LFU, VOLATILE_LFU -> entry.frequency(now, tenant.lfuDecayMinutes);

@@ -44,6 +44,8 @@ final class Tenant {
     /** The keys' estimated bytes as last sampled (Eviction.estimate), while maxmemory is set. */
     volatile long estimatedBytes;
     volatile long estimatedAtNanos;
+    /** Held while keys are evicted, so that a command and the background pass do not evict and count at once. */
+    final Object evicting = new Object();
 
     private record PositionWaiter(long position, CompletableFuture<Void> reached) {
     }
