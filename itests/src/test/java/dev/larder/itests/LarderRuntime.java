@@ -99,7 +99,7 @@ public final class LarderRuntime {
             Properties rest = new Properties();
             rest.setProperty("port", String.valueOf(restPort(portBase)));
             rest.setProperty("bindAddress", "127.0.0.1");
-            writeCfg(config.resolve("dev.larder.rest.cfg"), rest);
+            writeCfg(config.resolve("dev.larder.http.cfg"), rest);
 
             List<Option> options = new ArrayList<>();
             Properties framework = frameworkProperties(home);

@@ -6,16 +6,17 @@ import dev.larder.databases.Access;
 import dev.larder.databases.AnonymousAccess;
 import dev.larder.databases.Database;
 import dev.larder.databases.Databases;
+import dev.larder.http.HttpError;
+import dev.larder.http.HttpExchanges;
+import dev.larder.http.HttpProduct;
 import dev.larder.redis.engine.CommandEngine;
 import dev.larder.redis.engine.EngineSession;
 import dev.larder.redis.engine.UserAccess;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,11 +25,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
 import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.ConnectionMetaData;
-import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
@@ -40,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * the path form, the event streams), authenticates the token, and hands the commands to the engine.
  * Nothing here waits: bodies are read, commands answered and streams fed by callbacks.
  */
-final class RestHandler extends Handler.Abstract.NonBlocking {
+final class RestHandler implements HttpProduct {
 
     private static final Logger LOG = LoggerFactory.getLogger("dev.larder.rest");
     static final String SYNC_TOKEN = "upstash-sync-token";
@@ -48,7 +46,6 @@ final class RestHandler extends Handler.Abstract.NonBlocking {
     private static final String RESPONSE_FORMAT = "Upstash-Response-Format";
     /** The spelling Upstash's own documentation uses in its examples. */
     private static final String RESPONSE_FORMAT_MISSPELLED = "Upstash-Reponse-Format";
-    private static final String JSON_TYPE = "application/json";
     private static final byte[] DATABASE_SEGMENT = "db".getBytes(StandardCharsets.US_ASCII);
 
     private final CommandEngine engine;
@@ -56,16 +53,14 @@ final class RestHandler extends Handler.Abstract.NonBlocking {
     private final CommandRules rules;
     private final RestSettings settings;
     private final String pathPrefix;
-    private final Executor executor;
     private final Set<EventStream> streams = ConcurrentHashMap.newKeySet();
 
-    RestHandler(CommandEngine engine, Databases databases, RestSettings settings, Executor executor) {
+    RestHandler(CommandEngine engine, Databases databases, RestSettings settings) {
         this.engine = engine;
         this.databases = databases;
         this.rules = new CommandRules(engine, settings);
         this.settings = settings;
         this.pathPrefix = normalizedPrefix(settings.pathPrefix());
-        this.executor = executor;
     }
 
     static String normalizedPrefix(String prefix) {
@@ -81,11 +76,21 @@ final class RestHandler extends Handler.Abstract.NonBlocking {
     }
 
     @Override
-    public boolean handle(Request request, Response response, Callback callback) {
+    public String path() {
+        return pathPrefix;
+    }
+
+    @Override
+    public byte[] errorBody(int status, String message) {
+        return errorBody("ERR " + message);
+    }
+
+    @Override
+    public void handle(Request request, Response response, Callback callback) {
         try {
             String method = request.getMethod();
-            if (request.getHeaders().contains(HttpHeader.ORIGIN) && crossOrigin(request, response, callback)) {
-                return true;
+            if (HttpExchanges.crossOrigin(request, response, callback, "HEAD, GET, POST, PUT", SYNC_TOKEN)) {
+                return;
             }
             if (!method.equals("POST") && !method.equals("GET") && !method.equals("PUT") && !method.equals("HEAD")) {
                 response.getHeaders().put(HttpHeader.ALLOW, "HEAD, GET, POST, PUT");
@@ -93,22 +98,13 @@ final class RestHandler extends Handler.Abstract.NonBlocking {
             }
             Route route = route(request);
             UserAccess access = access(request, route);
-            long contentLength = request.getLength();
-            if (contentLength > settings.maxRequestBytes()) {
-                if (contentLength > 16L * settings.maxRequestBytes()) {
-                    throw tooLarge(); // not worth reading: answered now, and the connection closes
-                }
-                // read and dropped first, so a client that sends its whole body before reading gets the answer
-                Content.Source.consumeAll(request, Callback.from(() -> answerError(request, response, callback, tooLarge()),
-                        failure -> answerError(request, response, callback, tooLarge())));
-                return true;
-            }
-            boolean hasBody = (method.equals("POST") || method.equals("PUT")) && contentLength != 0;
-            CompletableFuture<byte[]> body = hasBody ? body(request) : CompletableFuture.completedFuture(new byte[0]);
+            boolean hasBody = method.equals("POST") || method.equals("PUT");
+            CompletableFuture<byte[]> body = hasBody ? HttpExchanges.body(request, settings.maxRequestBytes(), tooLarge().getMessage())
+                    : CompletableFuture.completedFuture(new byte[0]);
             body.whenComplete((bytes, failure) -> {
                 if (failure != null) {
-                    answerError(request, response, callback, failure instanceof RestException tooLarge ? tooLarge
-                            : new RestException(400, "ERR failed to read the request body: " + failure.getMessage()));
+                    answerError(request, response, callback, failure instanceof HttpError refused && refused.status() == 413 ? tooLarge()
+                            : new RestException(400, "ERR " + failure.getMessage()));
                     return;
                 }
                 try {
@@ -122,62 +118,6 @@ final class RestHandler extends Handler.Abstract.NonBlocking {
             });
         } catch (RestException refused) {
             answerError(request, response, callback, refused);
-        }
-        return true;
-    }
-
-    /**
-     * Browsers (a page using a read-only token, as Upstash suggests) may call from any origin: answers say
-     * so and expose the sync token, and a CORS preflight (OPTIONS with Access-Control-Request-Method) is
-     * answered here; true when it was one.
-     */
-    private static boolean crossOrigin(Request request, Response response, Callback callback) {
-        response.getHeaders().put("Access-Control-Allow-Origin", "*");
-        response.getHeaders().put("Access-Control-Expose-Headers", SYNC_TOKEN);
-        if (!request.getMethod().equals("OPTIONS") || !request.getHeaders().contains("Access-Control-Request-Method")) {
-            return false;
-        }
-        response.setStatus(204);
-        response.getHeaders().put("Access-Control-Allow-Methods", "HEAD, GET, POST, PUT");
-        String requested = request.getHeaders().get("Access-Control-Request-Headers");
-        response.getHeaders().put("Access-Control-Allow-Headers", requested == null ? "Authorization, Content-Type" : requested);
-        response.getHeaders().put("Access-Control-Max-Age", "86400");
-        response.write(true, null, callback);
-        return true;
-    }
-
-    /** The request's body, read as it arrives (a small command's is usually all there at once, and answered on the spot). */
-    private CompletableFuture<byte[]> body(Request request) {
-        CompletableFuture<byte[]> body = new CompletableFuture<>();
-        read(request, new ByteArrayOutputStream(256), body);
-        return body;
-    }
-
-    private void read(Request request, ByteArrayOutputStream received, CompletableFuture<byte[]> body) {
-        while (true) {
-            Content.Chunk chunk = request.read();
-            if (chunk == null) {
-                request.demand(() -> read(request, received, body));
-                return;
-            }
-            if (Content.Chunk.isFailure(chunk)) {
-                body.completeExceptionally(chunk.getFailure());
-                return;
-            }
-            java.nio.ByteBuffer content = chunk.getByteBuffer();
-            if (received.size() + content.remaining() > settings.maxRequestBytes()) {
-                chunk.release();
-                body.completeExceptionally(tooLarge());
-                return;
-            }
-            byte[] bytes = new byte[content.remaining()];
-            content.get(bytes);
-            received.writeBytes(bytes);
-            chunk.release();
-            if (chunk.isLast()) {
-                body.complete(received.toByteArray());
-                return;
-            }
         }
     }
 
@@ -230,27 +170,7 @@ final class RestHandler extends Handler.Abstract.NonBlocking {
             }
             resp2 = true;
         }
-        return new Route(form, segments, database, token(request), base64, resp2);
-    }
-
-    /** The token of {@code Authorization: Bearer <token>}, else of {@code ?_token=}. */
-    private static String token(Request request) {
-        String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
-        if (authorization != null) {
-            String value = authorization.trim();
-            if (value.regionMatches(true, 0, "Bearer ", 0, 7)) {
-                return value.substring(7).trim();
-            }
-        }
-        String query = request.getHttpURI().getQuery();
-        if (query != null) {
-            for (String parameter : query.split("&")) {
-                if (parameter.startsWith("_token=")) {
-                    return new String(CommandParser.decode(parameter.substring(7), true), StandardCharsets.UTF_8);
-                }
-            }
-        }
-        return null;
+        return new Route(form, segments, database, HttpExchanges.bearerToken(request, "_token"), base64, resp2);
     }
 
     /**
@@ -268,15 +188,10 @@ final class RestHandler extends Handler.Abstract.NonBlocking {
                 return granted.get();
             }
         } else if ((route.database() == null || route.database().equals(Database.DEFAULT_NAME))
-                && databases.anonymousAccess(peer(request)) == AnonymousAccess.DEFAULT_DATABASE) {
+                && databases.anonymousAccess(HttpExchanges.peer(request)) == AnonymousAccess.DEFAULT_DATABASE) {
             return UserAccess.of(new Access(databases.defaultDatabase(), false));
         }
         throw new RestException(401, "WRONGPASS invalid or missing auth token");
-    }
-
-    private static InetAddress peer(Request request) {
-        SocketAddress remote = request.getConnectionMetaData().getRemoteSocketAddress();
-        return remote instanceof InetSocketAddress address ? address.getAddress() : InetAddress.getLoopbackAddress();
     }
 
     /** host:port, as CLIENT LIST and MONITOR show a client. */
@@ -313,7 +228,7 @@ final class RestHandler extends Handler.Abstract.NonBlocking {
         for (int i = 0; i < refusals.length; i++) {
             refusals[i] = rules.vet(commands.get(i));
         }
-        CommandRun run = new CommandRun(shape, commands, refusals, route.base64(), route.resp2(), executor);
+        CommandRun run = new CommandRun(shape, commands, refusals, route.base64(), route.resp2(), request.getComponents().getThreadPool());
         ConnectionAddresses addresses = ConnectionAddresses.of(request);
         EngineSession session = engine.open(access, addresses.remote(), addresses.local(), run);
         run.answer().whenComplete((answer, failure) -> {
@@ -323,9 +238,8 @@ final class RestHandler extends Handler.Abstract.NonBlocking {
                 answerError(request, response, callback, new RestException(500, "ERR " + failure));
                 return;
             }
-            response.setStatus(answer.status());
             response.getHeaders().put(SYNC_TOKEN, Long.toString(answer.writePosition()));
-            send(request, response, callback, answer.contentType(), answer.body());
+            HttpExchanges.send(request, response, callback, answer.status(), answer.contentType(), answer.body());
         });
         run.start(session, syncToken(request));
     }
@@ -372,7 +286,7 @@ final class RestHandler extends Handler.Abstract.NonBlocking {
             arguments.add(route.form().getBytes(StandardCharsets.US_ASCII));
             arguments.addAll(route.segments());
         }
-        EventStream stream = new EventStream(response, callback, executor, streams::remove);
+        EventStream stream = new EventStream(response, callback, request.getComponents().getThreadPool(), streams::remove);
         ConnectionAddresses addresses = ConnectionAddresses.of(request);
         EngineSession session = engine.open(access, addresses.remote(), addresses.local(), stream);
         EventLines first = new EventLines();
@@ -405,18 +319,7 @@ final class RestHandler extends Handler.Abstract.NonBlocking {
     }
 
     private static void answerError(Request request, Response response, Callback callback, RestException error) {
-        response.setStatus(error.status());
-        send(request, response, callback, JSON_TYPE, errorBody(error.getMessage()));
-    }
-
-    private static void send(Request request, Response response, Callback callback, String contentType, byte[] body) {
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
-        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
-        if (request.getMethod().equals("HEAD")) {
-            response.write(true, null, callback);
-        } else {
-            response.write(true, ByteBuffer.wrap(body), callback);
-        }
+        HttpExchanges.send(request, response, callback, error.status(), HttpExchanges.JSON, errorBody(error.getMessage()));
     }
 
     static byte[] errorBody(String message) {

@@ -3,16 +3,12 @@ package dev.larder.rest;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
-@ObjectClassDefinition(name = "Larder REST API", description = "Upstash's Redis REST API over HTTP. A change restarts the listener.")
+@ObjectClassDefinition(name = "Larder REST API", description = "Upstash's Redis REST API, served by the shared HTTP server (dev.larder.http: port, address, threads).")
 public @interface RestSettings {
 
     String PID = "dev.larder.rest";
 
-    @AttributeDefinition(description = "HTTP port.")
-    int port() default 8080;
 
-    @AttributeDefinition(description = "Address to listen on. 0.0.0.0 for every interface.")
-    String bindAddress() default "127.0.0.1";
 
     @AttributeDefinition(description = "Path the API is served under, e.g. /redis; empty: the root. A database can also be "
             + "addressed by URL as <pathPrefix>/db/<name>.")
@@ -33,9 +29,5 @@ public @interface RestSettings {
     @AttributeDefinition(description = "Seconds between heartbeat comments on an idle Server-Sent Events stream (subscribe, monitor).")
     int heartbeatSeconds() default 5;
 
-    @AttributeDefinition(description = "Seconds a keep-alive connection may stay idle before it is closed.")
-    int idleTimeoutSeconds() default 30;
 
-    @AttributeDefinition(description = "Most HTTP worker threads; 0: eight per processor, at least 16.")
-    int maxThreads() default 0;
 }

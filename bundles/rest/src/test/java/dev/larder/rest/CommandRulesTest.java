@@ -65,16 +65,12 @@ class CommandRulesTest {
     /** Small limits: keys of 8 bytes, values of 16. */
     private static final RestSettings LIMITS = new RestSettings() {
         @Override public Class<? extends Annotation> annotationType() { return RestSettings.class; }
-        @Override public int port() { return 8080; }
-        @Override public String bindAddress() { return "127.0.0.1"; }
         @Override public String pathPrefix() { return ""; }
         @Override public int maxRequestBytes() { return 1024; }
         @Override public int maxKeyBytes() { return 8; }
         @Override public int maxValueBytes() { return 16; }
         @Override public int maxPipelineCommands() { return 10; }
         @Override public int heartbeatSeconds() { return 5; }
-        @Override public int idleTimeoutSeconds() { return 30; }
-        @Override public int maxThreads() { return 0; }
     };
 
     private static byte[][] argv(String... arguments) {

@@ -54,7 +54,7 @@ public final class ServerProcesses {
                     + "discoveryPort=" + (portBase + node) + "\ndiscoveryAddresses=127.0.0.1:" + portBase + ".." + (portBase + 9) + "\n"
                     + "communicationPort=" + (portBase + 20 + node) + "\nmemoryMaxMb=256\n");
             Files.writeString(config.resolve("dev.larder.resp.cfg"), "port=" + (portBase + 40 + node) + "\nbindAddress=127.0.0.1\n");
-            Files.writeString(config.resolve("dev.larder.rest.cfg"), "port=" + (portBase + 60 + node) + "\nbindAddress=127.0.0.1\n");
+            Files.writeString(config.resolve("dev.larder.http.cfg"), "port=" + (portBase + 60 + node) + "\nbindAddress=127.0.0.1\n");
             int httpPort = portBase + 81 + node;
             Files.writeString(config.resolve("org.apache.felix.http.cfg"),
                     "org.osgi.service.http.port=" + httpPort + "\norg.apache.felix.http.host=127.0.0.1\n");

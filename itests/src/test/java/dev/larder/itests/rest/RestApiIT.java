@@ -81,7 +81,7 @@ public class RestApiIT {
         LarderRuntime.awaitService(context, CommandEngine.class, 60_000);
         LarderRuntime.await("the REST API to answer", 30_000, () -> {
             try {
-                return call("GET", "/ping", (String) null, Map.of()).status() != 0;
+                return call("GET", "/ping", (String) null, Map.of()).status() == 200; // the HTTP server answers 404 until the REST API is plugged in
             } catch (Exception e) {
                 return false;
             }
