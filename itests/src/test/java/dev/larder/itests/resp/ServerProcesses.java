@@ -22,10 +22,10 @@ public final class ServerProcesses {
     }
 
     /** A running Larder from bin/larder --daemon. */
-    static final class Larder implements AutoCloseable {
-        final Path home;
+    public static final class Larder implements AutoCloseable {
+        public final Path home;
         final Path data;
-        final int respPort;
+        public final int respPort;
         private final Map<String, String> environment = new HashMap<>();
 
         private Larder(Path home, Path data, int respPort) {
@@ -35,7 +35,7 @@ public final class ServerProcesses {
         }
 
         /** Copies the distribution and sets its ports: discovery at portBase, communication +20, RESP +40, HTTP +81. */
-        static Larder install(String name, int portBase) throws Exception {
+        public static Larder install(String name, int portBase) throws Exception {
             return installNode(name, portBase, 0);
         }
 
@@ -66,7 +66,7 @@ public final class ServerProcesses {
         }
 
         /** Adds a line to config/dev.larder.storage.cfg, e.g. persistence=false. */
-        Larder storageSetting(String line) throws IOException {
+        public Larder storageSetting(String line) throws IOException {
             Path storage = home.resolve("config").resolve("dev.larder.storage.cfg");
             Files.writeString(storage, Files.readString(storage) + line + "\n");
             return this;
@@ -88,7 +88,7 @@ public final class ServerProcesses {
         }
 
         /** An environment variable for bin/larder, e.g. LARDER_DEFAULT_TOKEN. */
-        Larder environment(String name, String value) {
+        public Larder environment(String name, String value) {
             environment.put(name, value);
             return this;
         }
@@ -100,7 +100,7 @@ public final class ServerProcesses {
         }
 
         /** Ends the server the hard way: SIGKILL, no shutdown hook, no final flush. */
-        void kill9() throws Exception {
+        public void kill9() throws Exception {
             long pid = Long.parseLong(Files.readString(data.resolve("larder.pid")).trim());
             ProcessHandle process = ProcessHandle.of(pid).orElseThrow();
             run(List.of("kill", "-9", Long.toString(pid)), 10);
@@ -111,7 +111,7 @@ public final class ServerProcesses {
          * Starts the server; once more if the first start failed, because a port of its own was taken
          * meanwhile by some connection's ephemeral port (Linux hands those out from 32768 on).
          */
-        Larder start() throws Exception {
+        public Larder start() throws Exception {
             try {
                 larder("--daemon", 180);
             } catch (IllegalStateException firstTry) {
@@ -122,8 +122,20 @@ public final class ServerProcesses {
             return this;
         }
 
-        void stop() throws Exception {
+        public void stop() throws Exception {
             larder("stop", 120);
+        }
+
+        /** Runs a console command on the running server (bin/larder console) and returns what it printed. */
+        public String console(String command) throws Exception {
+            ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/larder").toString(), "console", command).redirectErrorStream(true);
+            builder.environment().put("LARDER_DATA", data.toString());
+            Process process = builder.start();
+            String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
+                throw new IllegalStateException("bin/larder console " + command + " failed: " + output);
+            }
+            return output;
         }
 
         private void larder(String command, int timeoutSeconds) throws Exception {

@@ -1,0 +1,218 @@
+package dev.larder.vector.index;
+
+import dev.larder.vector.Metric;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntPredicate;
+import org.apache.lucene.codecs.KnnVectorsFormat;
+import org.apache.lucene.codecs.lucene104.Lucene104Codec;
+import org.apache.lucene.codecs.lucene104.Lucene104HnswScalarQuantizedVectorsFormat;
+import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.KnnFloatVectorField;
+import org.apache.lucene.document.NumericDocValuesField;
+import org.apache.lucene.document.StringField;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.NumericDocValues;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.index.VectorSimilarityFunction;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.KnnFloatVectorQuery;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.SearcherManager;
+import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.MMapDirectory;
+import org.apache.lucene.util.VectorUtil;
+
+/**
+ * The dense vectors of one namespace as a Lucene HNSW graph, in a directory of its own that is derived state:
+ * rebuilt from the grid's records at start. Each vector is a document with its record's id (to replace or
+ * delete it) and its key (to map a hit back to the record). Writes become searchable at the next
+ * {@link #refresh()}; {@link #pending()} counts those that are not yet.
+ */
+public final class DenseGraph implements Closeable {
+
+    public static final String ID = "id";
+    public static final String KEY = "key";
+    private static final String VECTOR = "v";
+
+    private final Metric metric;
+    private final Path directoryPath;
+    private final Directory directory;
+    private final IndexWriter writer;
+    private final SearcherManager searchers;
+    private final AtomicLong written = new AtomicLong();
+    private volatile long searchable;
+
+    /**
+     * @param maxConnections the graph's degree (Lucene's M); @param beamWidth its construction beam
+     * @param quantized      7-bit scalar quantization of the graph's vectors (scores are re-ranked with floats by the caller)
+     */
+    public DenseGraph(Path directoryPath, Metric metric, int maxConnections, int beamWidth, boolean quantized) {
+        this.metric = metric;
+        this.directoryPath = directoryPath;
+        try {
+            Files.createDirectories(directoryPath);
+            directory = new MMapDirectory(directoryPath);
+            KnnVectorsFormat format = quantized ? new Lucene104HnswScalarQuantizedVectorsFormat(
+                    org.apache.lucene.util.quantization.QuantizedByteVectorValues.ScalarEncoding.SEVEN_BIT, maxConnections, beamWidth)
+                    : new Lucene99HnswVectorsFormat(maxConnections, beamWidth);
+            IndexWriterConfig config = new IndexWriterConfig().setOpenMode(IndexWriterConfig.OpenMode.CREATE)
+                    .setRAMBufferSizeMB(64).setCodec(new Lucene104Codec() {
+                        @Override
+                        public KnnVectorsFormat getKnnVectorsFormatForField(String field) {
+                            return format;
+                        }
+                    });
+            writer = new IndexWriter(directory, config);
+            searchers = new SearcherManager(writer, null);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the vector index at " + directoryPath, e);
+        }
+    }
+
+    /** The similarity Lucene ranks by; cosine runs as a dot product of unit vectors (normalized on the way in). */
+    private VectorSimilarityFunction similarity() {
+        return switch (metric) {
+            case COSINE -> VectorSimilarityFunction.DOT_PRODUCT;
+            case EUCLIDEAN -> VectorSimilarityFunction.EUCLIDEAN;
+            case DOT_PRODUCT -> VectorSimilarityFunction.MAXIMUM_INNER_PRODUCT;
+        };
+    }
+
+    private float[] prepared(float[] vector) {
+        if (metric != Metric.COSINE) {
+            return vector;
+        }
+        float[] copy = vector.clone();
+        double norm = 0;
+        for (float value : copy) {
+            norm += value * (double) value;
+        }
+        return norm == 0 ? copy : VectorUtil.l2normalize(copy, false);
+    }
+
+    /** Adds or replaces the vector of a record. */
+    public void put(String id, int key, float[] vector) {
+        Document document = new Document();
+        document.add(new StringField(ID, id, Field.Store.NO));
+        document.add(new NumericDocValuesField(KEY, key));
+        document.add(new KnnFloatVectorField(VECTOR, prepared(vector), similarity()));
+        try {
+            writer.updateDocument(new Term(ID, id), document);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        written.incrementAndGet();
+    }
+
+    public void remove(String id) {
+        try {
+            writer.deleteDocuments(new Term(ID, id));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        written.incrementAndGet();
+    }
+
+    public void clear() {
+        try {
+            writer.deleteAll();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        written.incrementAndGet();
+    }
+
+    /** Writes since the searcher last caught up: 0 once everything written is searchable. */
+    public long pending() {
+        return written.get() - searchable;
+    }
+
+    /** Makes every write so far searchable. */
+    public void refresh() {
+        long upTo = written.get();
+        if (upTo == searchable) {
+            return;
+        }
+        try {
+            searchers.maybeRefreshBlocking();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        searchable = upTo;
+    }
+
+    /** A hit of the graph: the record's key and Lucene's score. */
+    public record Candidate(int key, float score) {
+    }
+
+    /**
+     * The {@code candidates} nearest vectors by the graph (or exactly, where Lucene finds the filter selective),
+     * best first; {@code accept} (null: all) filters records by key, during the search.
+     */
+    public List<Candidate> search(float[] query, int candidates, IntPredicate accept) {
+        IndexSearcher searcher = null;
+        try {
+            searcher = searchers.acquire();
+            Query filter = accept == null ? null : new KeyFilterQuery(accept);
+            TopDocs top = searcher.search(new KnnFloatVectorQuery(VECTOR, prepared(query), candidates, filter), candidates);
+            List<Candidate> hits = new ArrayList<>(top.scoreDocs.length);
+            List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
+            for (ScoreDoc hit : top.scoreDocs) {
+                LeafReaderContext leaf = leaves.get(org.apache.lucene.index.ReaderUtil.subIndex(hit.doc, leaves));
+                NumericDocValues keys = leaf.reader().getNumericDocValues(KEY);
+                if (keys != null && keys.advanceExact(hit.doc - leaf.docBase)) {
+                    hits.add(new Candidate((int) keys.longValue(), hit.score));
+                }
+            }
+            return hits;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            release(searcher);
+        }
+    }
+
+    private void release(IndexSearcher searcher) {
+        if (searcher != null) {
+            try {
+                searchers.release(searcher);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    /** Bytes of the graph's files (vectors, quantized vectors, graph). */
+    public long bytes() {
+        try (var files = Files.list(directoryPath)) {
+            return files.mapToLong(file -> file.toFile().length()).sum();
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            searchers.close();
+            writer.rollback();
+            directory.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+}

@@ -1,0 +1,121 @@
+package dev.larder.vector.index;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.larder.vector.IndexType;
+import dev.larder.vector.Metric;
+import dev.larder.vector.store.VectorRecord;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Upstash's numbers (from its client's own tests) and the graph's recall against exact search. */
+class NamespaceSearchTest {
+
+    @TempDir
+    Path graphs;
+
+    private Namespace namespace(IndexType type, Metric metric) {
+        return new Namespace("", type, metric, graphs.resolve(type.name() + metric.name()), 16, 100, false);
+    }
+
+    private static VectorRecord sparse(String id, int[] indices, float[] values) {
+        return new VectorRecord(id, null, indices, values, null, null);
+    }
+
+    private static List<String> ids(List<Namespace.Hit> hits) {
+        return hits.stream().map(hit -> hit.entry().record().id()).toList();
+    }
+
+    @Test
+    void idfWeightedSparseScoresAreUpstashs() {
+        try (Namespace ns = namespace(IndexType.SPARSE, Metric.DOT_PRODUCT)) {
+            ns.put(0, sparse("id0", new int[] {0, 1}, new float[] {0.1f, 0.2f}), null);
+            ns.put(1, sparse("id1", new int[] {1, 2}, new float[] {0.2f, 0.3f}), null);
+            ns.put(2, sparse("id2", new int[] {2, 3}, new float[] {0.3f, 0.4f}), null);
+            List<Namespace.Hit> hits = ns.sparseSearch(new int[] {0, 1}, new float[] {0.1f, 0.2f}, true, 3, null, Set.of());
+            assertEquals(List.of("id0", "id1"), ids(hits));
+            assertEquals(0.028608438f, hits.get(0).score());
+            assertEquals(0.018800145f, hits.get(1).score());
+            List<Namespace.Hit> second = ns.sparseSearch(new int[] {2, 3}, new float[] {0.5f, 0.5f}, true, 1, null, Set.of());
+            assertEquals(0.26666638f, second.get(0).score());
+        }
+    }
+
+    @Test
+    void reciprocalRankFusionCountsRanksFromZero() {
+        try (Namespace ns = namespace(IndexType.HYBRID, Metric.COSINE)) {
+            ns.put(0, new VectorRecord("id0", new float[] {0.8f, 0.1f}, new int[] {0, 1}, new float[] {0.1f, 0.2f}, null, null), null);
+            ns.put(1, new VectorRecord("id1", new float[] {0.9f, 0.2f}, new int[] {1, 2}, new float[] {0.2f, 0.3f}, null, null), null);
+            ns.put(2, new VectorRecord("id2", new float[] {0.1f, 0.9f}, new int[] {2, 3}, new float[] {0.3f, 0.4f}, null, null), null);
+            List<Namespace.Hit> dense = ns.denseSearch(new float[] {0.1f, 0.9f}, 11, null, Set.of());
+            List<Namespace.Hit> sparse = ns.sparseSearch(new int[] {0}, new float[] {1}, false, 11, null, Set.of());
+            List<Namespace.Hit> fused = Fusion.RRF.fuse(dense, sparse, 3);
+            assertEquals(List.of("id0", "id2", "id1"), ids(fused));
+            assertEquals(0.032795697f, fused.get(0).score());
+            List<Namespace.Hit> both = Fusion.RRF.fuse(ns.denseSearch(new float[] {0.9f, 0.2f}, 11, null, Set.of()),
+                    ns.sparseSearch(new int[] {1, 2}, new float[] {0.2f, 0.3f}, false, 11, null, Set.of()), 1);
+            assertEquals(0.033333335f, both.get(0).score());
+            List<Namespace.Hit> dbsf = Fusion.DBSF.fuse(ns.denseSearch(new float[] {0.9f, 0.2f}, 2, null, Set.of()),
+                    ns.sparseSearch(new int[] {0}, new float[] {1}, false, 2, null, Set.of()), 2);
+            assertEquals(List.of("id0", "id1"), ids(dbsf));
+            assertEquals(0.617851, dbsf.get(1).score(), 1e-6);
+            assertEquals(0.882149, dbsf.get(0).score(), 1e-6);
+        }
+    }
+
+    @Test
+    void aVectorScoresExactlyOneAgainstItself() {
+        for (Metric metric : Metric.values()) {
+            float[] vector = {3, -1, 7, 2};
+            float[] unit = {0.5f, 0.5f, 0.5f, 0.5f};
+            float[] self = metric == Metric.DOT_PRODUCT ? unit : vector;
+            assertEquals(1f, Scores.dense(metric, self, self.clone()), metric.name());
+        }
+    }
+
+    @Test
+    void theGraphFindsWhatExactSearchFinds() {
+        Random random = new Random(7);
+        int dimension = 32;
+        float[][] vectors = new float[5000][dimension];
+        try (Namespace ns = namespace(IndexType.DENSE, Metric.COSINE)) {
+            for (int i = 0; i < vectors.length; i++) {
+                for (int d = 0; d < dimension; d++) {
+                    vectors[i][d] = (float) random.nextGaussian();
+                }
+                ns.put(i, new VectorRecord("v" + i, vectors[i], null, null, null, null), null);
+            }
+            assertTrue(ns.pending() > 0);
+            ns.refresh();
+            assertEquals(0, ns.pending());
+            int found = 0;
+            int queries = 50;
+            for (int q = 0; q < queries; q++) {
+                float[] query = vectors[random.nextInt(vectors.length)].clone();
+                query[0] += 0.3f;
+                Set<String> truth = new HashSet<>();
+                float[] best = new float[vectors.length];
+                Integer[] order = new Integer[vectors.length];
+                for (int i = 0; i < vectors.length; i++) {
+                    best[i] = Scores.dense(Metric.COSINE, query, vectors[i]);
+                    order[i] = i;
+                }
+                java.util.Arrays.sort(order, (a, b) -> Float.compare(best[b], best[a]));
+                for (int i = 0; i < 10; i++) {
+                    truth.add("v" + order[i]);
+                }
+                for (String id : ids(ns.denseSearch(query, 10, null, Set.of()))) {
+                    found += truth.contains(id) ? 1 : 0;
+                }
+            }
+            double recall = found / (queries * 10.0);
+            assertTrue(recall >= 0.9, "recall@10 " + recall);
+        }
+    }
+}
