@@ -238,6 +238,15 @@ await family("hybrid", async () => {
 });
 
 await family("errors on the wire", async () => {
+  await dense.namespace("from").upsert({ id: "moved", vector: [1, 2, 3, 4], metadata: { m: 1 } });
+  const renamed = await raw(config.dense.url, config.dense.token, "rename-namespace", { namespace: "from", newNamespace: "to" });
+  check("rename namespace", [renamed.status, renamed.body], [200, { result: { renamed: true } }]);
+  check("renamed records", await dense.namespace("to").fetch(["moved"], { includeMetadata: true }), [{ id: "moved", metadata: { m: 1 } }]);
+  check("old name gone", (await dense.listNamespaces()).includes("from"), false);
+  const renameMissing = await raw(config.dense.url, config.dense.token, "rename-namespace", { namespace: "from", newNamespace: "x" });
+  check("rename a missing namespace", renameMissing.status, 404);
+  const readOnlyRename = await raw(config.dense.url, config.dense.readOnlyToken, "rename-namespace", { namespace: "to", newNamespace: "x" });
+  check("read-only token may not rename", readOnlyRename.status, 403);
   const noAuth = await raw(config.dense.url, null, "info", []);
   check("no token", [noAuth.status, noAuth.body.error], [401, "Unauthorized: Invalid auth token"]);
   const badToken = await raw(config.dense.url, "nope", "info", []);

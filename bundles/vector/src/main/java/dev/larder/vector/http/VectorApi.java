@@ -39,9 +39,11 @@ public class VectorApi implements HttpProduct {
 
     private static final Logger LOG = LoggerFactory.getLogger("dev.larder.vector");
     static final String PATH = "/vector";
-    private static final Set<String> WRITES = Set.of("upsert", "upsert-data", "update", "delete", "reset", "delete-namespace");
+    private static final Set<String> WRITES = Set.of("upsert", "upsert-data", "update", "delete", "reset", "delete-namespace",
+            "rename-namespace");
     /** Endpoints whose path carries no namespace. */
-    private static final Set<String> WITHOUT_NAMESPACE = Set.of("info", "list-namespaces", "resumable-query-next", "resumable-query-end");
+    private static final Set<String> WITHOUT_NAMESPACE = Set.of("info", "list-namespaces", "resumable-query-next", "resumable-query-end",
+            "rename-namespace");
 
     private final VectorService vectors;
     private final VectorEndpoints endpoints;
@@ -191,6 +193,7 @@ public class VectorApi implements HttpProduct {
                 yield names;
             }
             case "delete-namespace" -> deleteNamespace(index, ns);
+            case "rename-namespace" -> renameNamespace(index, body);
             case "resumable-query" -> endpoints.resumableStart(index, ns, body, false);
             case "resumable-query-data" -> endpoints.resumableStart(index, ns, body, true);
             case "resumable-query-next" -> {
@@ -232,6 +235,27 @@ public class VectorApi implements HttpProduct {
             throw new RequestException(404, "Namespace " + ns + " for the index " + index.definition().name() + " does not exist");
         }
         return TextNode.valueOf("Success");
+    }
+
+    private static JsonNode renameNamespace(OpenIndex index, JsonNode body) throws RequestException {
+        if (!body.isObject()) {
+            throw new RequestException(400, "The rename-namespace body must be a JSON object with namespace and newNamespace");
+        }
+        String from = body.path("namespace").isTextual() ? body.get("namespace").textValue() : null;
+        String to = body.path("newNamespace").isTextual() ? body.get("newNamespace").textValue() : null;
+        if (from == null || to == null) {
+            throw new RequestException(400, "'namespace' and 'newNamespace' are required strings");
+        }
+        if (from.isEmpty() || to.isEmpty()) {
+            throw new RequestException(400, "The default namespace cannot be renamed, nor replaced");
+        }
+        boolean replace = body.path("deleteExisting").asBoolean(false);
+        if (!from.equals(to) && !index.renameNamespace(from, to, replace)) {
+            throw new RequestException(404, "Namespace " + from + " for the index " + index.definition().name() + " does not exist");
+        }
+        ObjectNode result = VectorEndpoints.NODES.objectNode();
+        result.put("renamed", true);
+        return result;
     }
 
     private void answerError(Request request, Response response, Callback callback, RequestException error) {

@@ -219,6 +219,40 @@ public final class OpenIndex implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Moves a namespace's records to another name (dropping what was there when {@code replace}): false when
+     * the source does not exist.
+     */
+    public synchronized boolean renameNamespace(String from, String to, boolean replace) throws RequestException {
+        Namespace source = namespaces.get(from);
+        if (source == null) {
+            return false;
+        }
+        if (namespaces.containsKey(to)) {
+            if (!replace) {
+                throw new RequestException(400, "Namespace " + to + " already exists in the index " + definition.name()
+                        + ": set deleteExisting to replace it");
+            }
+            deleteNamespace(to);
+        }
+        WriteBatch batch = new WriteBatch();
+        Namespace target = namespaceForWrite(to, batch);
+        synchronized (source) {
+            List<Namespace.Entry> entries = source.all();
+            for (Namespace.Entry entry : entries) {
+                String id = entry.record().id();
+                batch.put(RecordCodec.slot(id, StorageNode.SLOTS), RecordCodec.key(RecordCodec.VECTOR, to, id),
+                        RecordCodec.encode(entry.sequence(), entry.record()));
+            }
+            persist(batch);
+            for (Namespace.Entry entry : entries) {
+                target.put(entry.sequence(), entry.record(), entry.metadata());
+            }
+            deleteNamespace(from);
+        }
+        return true;
+    }
+
     private void persist(WriteBatch batch) {
         table.write(batch).toCompletableFuture().join();
         storage.syncToDisk();

@@ -118,4 +118,49 @@ class NamespaceSearchTest {
             assertTrue(recall >= 0.9, "recall@10 " + recall);
         }
     }
+
+    @Test
+    void selectiveFiltersStillReturnTopK() throws Exception {
+        Random random = new Random(11);
+        int dimension = 16;
+        int count = 20_000;
+        float[][] vectors = new float[count][dimension];
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        try (Namespace ns = namespace(IndexType.DENSE, Metric.EUCLIDEAN)) {
+            for (int i = 0; i < count; i++) {
+                for (int d = 0; d < dimension; d++) {
+                    vectors[i][d] = (float) random.nextGaussian();
+                }
+                ns.put(i, new VectorRecord("v" + i, vectors[i], null, null, null, null), json.readTree("{\"bucket\":" + (i % 100) + "}"));
+            }
+            ns.refresh();
+            for (int percent : new int[] {1, 10, 50}) {
+                dev.larder.vector.filter.MetadataFilter filter = dev.larder.vector.filter.MetadataFilter.parse("bucket < " + percent);
+                int found = 0;
+                int queries = 30;
+                for (int q = 0; q < queries; q++) {
+                    float[] query = new float[dimension];
+                    for (int d = 0; d < dimension; d++) {
+                        query[d] = (float) random.nextGaussian();
+                    }
+                    List<Integer> matching = new java.util.ArrayList<>();
+                    for (int i = 0; i < count; i++) {
+                        if (i % 100 < percent) {
+                            matching.add(i);
+                        }
+                    }
+                    matching.sort((a, b) -> Float.compare(Scores.dense(Metric.EUCLIDEAN, query, vectors[b]), Scores.dense(Metric.EUCLIDEAN, query, vectors[a])));
+                    Set<String> truth = new HashSet<>();
+                    matching.subList(0, 10).forEach(i -> truth.add("v" + i));
+                    List<Namespace.Hit> hits = ns.denseSearch(query, 10, ns.accepting(filter::matches), Set.of());
+                    assertEquals(10, hits.size(), percent + "% selective");
+                    for (String id : ids(hits)) {
+                        found += truth.contains(id) ? 1 : 0;
+                    }
+                }
+                double recall = found / (queries * 10.0);
+                assertTrue(recall >= 0.95, "recall@10 at " + percent + "% selectivity: " + recall);
+            }
+        }
+    }
 }
