@@ -149,7 +149,7 @@ public class VectorCommands {
         VectorIndex index = indexes.find(args[0]).orElseThrow(() -> new VectorIndexException("No index named '" + args[0] + "'"));
         VectorIndexes.IndexCounts counts = indexes.counts(index.name());
         StringBuilder out = new StringBuilder(describe(index)).append(System.lineSeparator());
-        out.append(String.format("Vectors:         %d (%d not yet searchable), %d bytes of search graph%n", counts.vectors(), counts.pending(),
+        out.append(String.format("Vectors:         %d (%d not yet searchable), %d bytes with their search graphs%n", counts.vectors(), counts.pending(),
                 counts.indexBytes()));
         for (Map.Entry<String, long[]> namespace : counts.namespaces().entrySet()) {
             out.append(String.format("  namespace %-20s %d%n", namespace.getKey().isEmpty() ? "\"\" (default)" : namespace.getKey(),

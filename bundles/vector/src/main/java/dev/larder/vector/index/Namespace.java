@@ -43,6 +43,7 @@ public final class Namespace implements AutoCloseable {
     private final SparsePostings sparse;
     private int nextKey;
     private long nextSequence;
+    private volatile long recordBytes;
 
     public Namespace(String name, IndexType type, Metric metric, Path graphDirectory, int maxConnections, int beamWidth, boolean quantized) {
         this.name = name;
@@ -78,6 +79,7 @@ public final class Namespace implements AutoCloseable {
         }
         nextSequence = Math.max(nextSequence, sequence + 1);
         Entry entry = new Entry(nextKey++, sequence, record, metadata);
+        recordBytes += bytesOf(record);
         byId.put(record.id(), entry);
         byKey.put(entry.key(), entry);
         bySequence.put(sequence, record.id());
@@ -104,6 +106,7 @@ public final class Namespace implements AutoCloseable {
     }
 
     private void forget(Entry entry) {
+        recordBytes -= bytesOf(entry.record());
         byKey.remove(entry.key());
         bySequence.remove(entry.sequence());
         if (sparse != null && entry.record().hasSparse()) {
@@ -116,6 +119,7 @@ public final class Namespace implements AutoCloseable {
     /** Empties the namespace; its next record is the first again (range's cursor starts over). */
     public synchronized void clear() {
         nextSequence = 0;
+        recordBytes = 0;
         byId.clear();
         byKey.clear();
         bySequence.clear();
@@ -140,8 +144,15 @@ public final class Namespace implements AutoCloseable {
         }
     }
 
-    public long graphBytes() {
-        return graph == null ? 0 : graph.bytes();
+    /** What the namespace takes: its records' vectors, metadata and data, and its graph's files. */
+    public long bytes() {
+        return recordBytes + (graph == null ? 0 : graph.bytes());
+    }
+
+    private static long bytesOf(VectorRecord record) {
+        return record.id().length() + (record.dense() == null ? 0 : 4L * record.dense().length)
+                + (record.hasSparse() ? 8L * record.sparseIndices().length : 0)
+                + (record.metadata() == null ? 0 : record.metadata().length) + (record.data() == null ? 0 : record.data().length());
     }
 
     /** Records with ids starting with {@code prefix}, in insertion order, from sequence {@code from}; at most {@code limit}. */

@@ -279,11 +279,11 @@ public final class OpenIndex implements AutoCloseable {
         return counts;
     }
 
-    /** Bytes the index takes: its graphs' files and its records' vectors. */
+    /** Bytes the index takes: its records and its graphs' files. */
     public long bytes() {
         long bytes = 0;
         for (Namespace namespace : namespaces.values()) {
-            bytes += namespace.graphBytes();
+            bytes += namespace.bytes();
         }
         return bytes;
     }
