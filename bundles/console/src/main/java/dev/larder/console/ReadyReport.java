@@ -14,6 +14,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.osgi.framework.Bundle;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
+import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
@@ -66,10 +69,13 @@ public class ReadyReport {
     private boolean readyReported;
     private boolean problemsReported;
 
+    private final ServiceComponentRuntime components;
+
     @Activate
-    public ReadyReport(BundleContext context, @Reference ConfigurationAdmin configurationAdmin) {
+    public ReadyReport(BundleContext context, @Reference ConfigurationAdmin configurationAdmin, @Reference ServiceComponentRuntime components) {
         this.context = context;
         this.configurationAdmin = configurationAdmin;
+        this.components = components;
     }
 
     @Activate
@@ -92,6 +98,8 @@ public class ReadyReport {
         endpointTracker.open();
         String patience = context.getProperty(PATIENCE_PROPERTY);
         timer.schedule(this::reportProblems, patience == null ? PATIENCE_SECONDS : Long.parseLong(patience.trim()), TimeUnit.SECONDS);
+        // components come up one by one after their services; a last one (a command family) announces nothing
+        timer.scheduleWithFixedDelay(this::reportIfReady, 100, 100, TimeUnit.MILLISECONDS);
         reportIfReady();
     }
 
@@ -99,6 +107,31 @@ public class ReadyReport {
     void deactivate() {
         endpointTracker.close();
         timer.shutdownNow();
+    }
+
+    /**
+     * Components of Larder's bundles (those with a Larder-Product header) that are enabled but not yet
+     * satisfied or active: until they are, some command or page of the server is not there yet.
+     */
+    private List<String> pendingComponents() {
+        List<String> pending = new ArrayList<>();
+        for (Bundle bundle : context.getBundles()) {
+            if (bundle.getState() != Bundle.ACTIVE || bundle.getHeaders("").get("Larder-Product") == null) {
+                continue;
+            }
+            for (ComponentDescriptionDTO description : components.getComponentDescriptionDTOs(bundle)) {
+                if (!components.isComponentEnabled(description)) {
+                    continue;
+                }
+                var configurations = components.getComponentConfigurationDTOs(description);
+                boolean up = !configurations.isEmpty() && configurations.stream().allMatch(c -> c.state == ComponentConfigurationDTO.ACTIVE
+                        || c.state == ComponentConfigurationDTO.SATISFIED);
+                if (!up) {
+                    pending.add(description.name);
+                }
+            }
+        }
+        return pending;
     }
 
     /** Endpoints that active bundles announce and that are not listening yet. */
@@ -138,7 +171,7 @@ public class ReadyReport {
     private synchronized void reportIfReady() {
         StorageNode node = storage;
         Map<String, Object> httpRuntime = http;
-        if (readyReported || node == null || httpRuntime == null || !missingEndpoints().isEmpty()) {
+        if (readyReported || node == null || httpRuntime == null || !missingEndpoints().isEmpty() || !pendingComponents().isEmpty()) {
             return;
         }
         readyReported = true;
@@ -163,6 +196,9 @@ public class ReadyReport {
             missing.add("the web console (" + whyHttpIsDown() + ")");
         }
         missingEndpoints().forEach(endpoint -> missing.add("the " + endpoint + " endpoint (see the log line above)"));
+        if (missing.isEmpty()) {
+            missing.add("the components " + String.join(", ", pendingComponents()) + " (see the log lines above)");
+        }
         LOG.error("Larder started without {}; it keeps running and picks the fix up from config/",
                 String.join(" and ", missing));
     }

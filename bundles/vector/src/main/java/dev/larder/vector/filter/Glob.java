@@ -1,16 +1,112 @@
 package dev.larder.vector.filter;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
- * A GLOB pattern, case-sensitive: {@code *} any run, {@code ?} one character, {@code [abc]}, {@code [a-z]},
- * {@code [^abc]} classes, {@code \} escapes. Matched with the two-pointer star backtrack, which never revisits
- * more than the last star: time O(pattern × text) at worst, whatever the pattern.
+ * A GLOB pattern, case-sensitive: {@code *} any run of characters, {@code ?} one character, {@code [abc]},
+ * {@code [a-z]}, {@code [^abc]}, {@code [^a-z]} one character of (or not of) a class, {@code \} makes the next
+ * character literal. Characters are code points. In a class a {@code ]} right after {@code [} or {@code [^},
+ * and a {@code -} first or last, are literal.
+ *
+ * <p>Compiled once into elements; matched with the two-pointer star backtrack, which on a failure resumes only
+ * from the last star seen: O(pattern x text) at worst, never exponential, whatever the pattern.
  */
 final class Glob {
 
-    private final String pattern;
+    private sealed interface Element {
+    }
 
-    Glob(String pattern) {
-        this.pattern = pattern;
+    private record Star() implements Element {
+    }
+
+    private record AnyOne() implements Element {
+    }
+
+    private record Literal(int codePoint) implements Element {
+    }
+
+    /** {@code ranges} holds inclusive low, high pairs. */
+    private record CharClass(int[] ranges, boolean negated) implements Element {
+        boolean has(int codePoint) {
+            for (int i = 0; i < ranges.length; i += 2) {
+                if (codePoint >= ranges[i] && codePoint <= ranges[i + 1]) {
+                    return !negated;
+                }
+            }
+            return negated;
+        }
+    }
+
+    private static final Star STAR = new Star();
+    private static final AnyOne ANY_ONE = new AnyOne();
+
+    private final Element[] elements;
+
+    private Glob(Element[] elements) {
+        this.elements = elements;
+    }
+
+    /** Compiles a pattern; {@code position} (from 1) is where its string starts in the filter, for messages. */
+    static Glob compile(String pattern, int position) throws FilterException {
+        List<Element> elements = new ArrayList<>();
+        int at = 0;
+        while (at < pattern.length()) {
+            int c = pattern.codePointAt(at);
+            at += Character.charCount(c);
+            if (c == '*') {
+                if (elements.isEmpty() || elements.getLast() != STAR) { // a run of stars is one star
+                    elements.add(STAR);
+                }
+            } else if (c == '?') {
+                elements.add(ANY_ONE);
+            } else if (c == '[') {
+                at = charClass(pattern, at, position, elements);
+            } else if (c == '\\' && at < pattern.length()) {
+                int escaped = pattern.codePointAt(at);
+                at += Character.charCount(escaped);
+                elements.add(new Literal(escaped));
+            } else {
+                elements.add(new Literal(c)); // a trailing lone backslash stands for itself
+            }
+        }
+        return new Glob(elements.toArray(Element[]::new));
+    }
+
+    /** Reads a class whose '[' is just before {@code at}; returns the index just past its ']'. */
+    private static int charClass(String pattern, int at, int position, List<Element> elements) throws FilterException {
+        boolean negated = at < pattern.length() && pattern.charAt(at) == '^';
+        if (negated) {
+            at++;
+        }
+        List<Integer> ranges = new ArrayList<>();
+        boolean first = true;
+        while (at < pattern.length() && (pattern.charAt(at) != ']' || first)) {
+            first = false;
+            int low = pattern.codePointAt(at);
+            if (low == '\\' && at + 1 < pattern.length()) {
+                at++;
+                low = pattern.codePointAt(at);
+            }
+            at += Character.charCount(low);
+            int high = low;
+            if (at + 1 < pattern.length() && pattern.charAt(at) == '-' && pattern.charAt(at + 1) != ']') {
+                at++;
+                high = pattern.codePointAt(at);
+                if (high == '\\' && at + 1 < pattern.length()) {
+                    at++;
+                    high = pattern.codePointAt(at);
+                }
+                at += Character.charCount(high);
+            }
+            ranges.add(low);
+            ranges.add(high);
+        }
+        if (at >= pattern.length()) {
+            throw FilterException.at("unterminated '[' in the GLOB pattern", position);
+        }
+        elements.add(new CharClass(ranges.stream().mapToInt(Integer::intValue).toArray(), negated));
+        return at + 1;
     }
 
     boolean matches(String text) {
@@ -19,65 +115,34 @@ final class Glob {
         int starP = -1;
         int starT = 0;
         while (t < text.length()) {
-            if (p < pattern.length() && pattern.charAt(p) == '*') {
+            int c = text.codePointAt(t);
+            if (p < elements.length && elements[p] == STAR) {
                 starP = p++;
                 starT = t;
-                continue;
-            }
-            int next = p < pattern.length() ? matchOne(p, text.charAt(t)) : -1;
-            if (next >= 0) {
-                p = next;
-                t++;
+            } else if (p < elements.length && matchesOne(elements[p], c)) {
+                p++;
+                t += Character.charCount(c);
             } else if (starP >= 0) {
+                // let the last star take one more character, and retry what follows it from there
                 p = starP + 1;
-                t = ++starT;
+                starT += Character.charCount(text.codePointAt(starT));
+                t = starT;
             } else {
                 return false;
             }
         }
-        while (p < pattern.length() && pattern.charAt(p) == '*') {
+        while (p < elements.length && elements[p] == STAR) {
             p++;
         }
-        return p == pattern.length();
+        return p == elements.length;
     }
 
-    /** Where the pattern continues when its element at {@code p} matches {@code c}; -1 when it does not. */
-    private int matchOne(int p, char c) {
-        char first = pattern.charAt(p);
-        if (first == '?') {
-            return p + 1;
-        }
-        if (first == '\\' && p + 1 < pattern.length()) {
-            return pattern.charAt(p + 1) == c ? p + 2 : -1;
-        }
-        if (first != '[') {
-            return first == c ? p + 1 : -1;
-        }
-        int at = p + 1;
-        boolean negated = at < pattern.length() && pattern.charAt(at) == '^';
-        if (negated) {
-            at++;
-        }
-        boolean matched = false;
-        boolean firstInClass = true;
-        while (at < pattern.length() && (pattern.charAt(at) != ']' || firstInClass)) {
-            char low = pattern.charAt(at);
-            if (low == '\\' && at + 1 < pattern.length()) {
-                low = pattern.charAt(++at);
-            }
-            if (at + 2 < pattern.length() && pattern.charAt(at + 1) == '-' && pattern.charAt(at + 2) != ']') {
-                char high = pattern.charAt(at + 2);
-                matched |= c >= low && c <= high;
-                at += 3;
-            } else {
-                matched |= c == low;
-                at++;
-            }
-            firstInClass = false;
-        }
-        if (at >= pattern.length()) {
-            return first == c ? p + 1 : -1; // no closing ']': the '[' is an ordinary character
-        }
-        return matched != negated ? at + 1 : -1;
+    private static boolean matchesOne(Element element, int c) {
+        return switch (element) {
+            case Star s -> false;
+            case AnyOne a -> true;
+            case Literal(int codePoint) -> codePoint == c;
+            case CharClass charClass -> charClass.has(c);
+        };
     }
 }

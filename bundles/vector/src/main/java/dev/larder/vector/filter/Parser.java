@@ -1,183 +1,222 @@
 package dev.larder.vector.filter;
 
-import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
 /**
- * Upstash's filter grammar: {@code or := and (OR and)*}, {@code and := term (AND term)*}, a term a
- * parenthesized filter or a condition on a field. Nesting is bounded so a hostile filter cannot exhaust the stack.
+ * Recursive descent over the tokens: {@code or := and (OR and)*}, {@code and := term (AND term)*},
+ * {@code term := '(' or ')' | HAS [NOT] FIELD path | path operator ...}. Parentheses nest at most
+ * {@link #MAX_DEPTH} deep, which bounds the recursion whatever the filter.
  */
 final class Parser {
 
     static final int MAX_DEPTH = 100;
 
+    record Parsed(Node root, Set<String> fields) {
+    }
+
     private final List<Token> tokens;
     private final Set<String> fields = new LinkedHashSet<>();
-    private int at;
-    private int depth;
+    private int next;
 
     private Parser(List<Token> tokens) {
         this.tokens = tokens;
     }
 
-    record Parsed(Condition condition, Set<String> fields) {
-    }
-
     static Parsed parse(String text) throws FilterException {
         Parser parser = new Parser(Lexer.tokens(text));
-        Condition condition = parser.or();
-        Token trailing = parser.peek();
-        if (trailing.kind() != Token.Kind.END) {
-            throw parser.unexpected(trailing, "AND, OR or the end of the filter");
+        Node root = parser.or(0);
+        Token rest = parser.peek();
+        if (rest.kind() == Token.Kind.RIGHT) {
+            throw FilterException.at("unbalanced parentheses: ')' without a matching '('", rest.position());
         }
-        return new Parsed(condition, Set.copyOf(parser.fields));
+        if (rest.kind() != Token.Kind.END) {
+            throw parser.expected("AND, OR or the end of the filter", rest);
+        }
+        return new Parsed(root, Collections.unmodifiableSet(parser.fields));
     }
 
     private Token peek() {
-        return tokens.get(at);
+        return tokens.get(next);
     }
 
     private Token take() {
-        return tokens.get(at++);
-    }
-
-    private FilterException unexpected(Token token, String expected) {
-        return new FilterException("Invalid filter: expected " + expected + " at position " + token.position() + ", found "
-                + token.describe(), token.position());
-    }
-
-    private Condition or() throws FilterException {
-        if (++depth > MAX_DEPTH) {
-            throw new FilterException("Invalid filter: parentheses nested deeper than " + MAX_DEPTH + " at position " + peek().position(),
-                    peek().position());
+        Token token = tokens.get(next);
+        if (token.kind() != Token.Kind.END) {
+            next++;
         }
-        List<Condition> any = new ArrayList<>();
-        any.add(and());
+        return token;
+    }
+
+    private Node or(int depth) throws FilterException {
+        List<Node> any = new ArrayList<>();
+        any.add(and(depth));
         while (peek().isWord("OR")) {
             take();
-            any.add(and());
+            any.add(and(depth));
         }
-        depth--;
-        return any.size() == 1 ? any.get(0) : new Condition.Or(List.copyOf(any));
+        return any.size() == 1 ? any.getFirst() : new Node.Or(any.toArray(Node[]::new));
     }
 
-    private Condition and() throws FilterException {
-        List<Condition> all = new ArrayList<>();
-        all.add(term());
+    private Node and(int depth) throws FilterException {
+        List<Node> all = new ArrayList<>();
+        all.add(term(depth));
         while (peek().isWord("AND")) {
             take();
-            all.add(term());
+            all.add(term(depth));
         }
-        return all.size() == 1 ? all.get(0) : new Condition.And(List.copyOf(all));
+        return all.size() == 1 ? all.getFirst() : new Node.And(all.toArray(Node[]::new));
     }
 
-    private Condition term() throws FilterException {
-        Token first = take();
+    private Node term(int depth) throws FilterException {
+        Token first = peek();
         if (first.kind() == Token.Kind.LEFT) {
-            Condition inner = or();
-            Token close = take();
-            if (close.kind() != Token.Kind.RIGHT) {
-                throw unexpected(close, "')' to close the '(' at position " + first.position());
+            if (depth >= MAX_DEPTH) {
+                throw FilterException.at("parentheses nested deeper than " + MAX_DEPTH + " levels", first.position());
             }
+            take();
+            Node inner = or(depth + 1);
+            Token close = peek();
+            if (close.kind() == Token.Kind.END) {
+                throw FilterException.at("unbalanced parentheses: no ')' closes the '('", first.position());
+            }
+            if (close.kind() != Token.Kind.RIGHT) {
+                throw expected("AND, OR or ')'", close);
+            }
+            take();
             return inner;
         }
-        if (first.isWord("HAS")) {
+        if (first.kind() != Token.Kind.WORD) {
+            throw expected("a condition (a field name, HAS FIELD or '(')", first);
+        }
+        if (isHasField()) {
+            take();
             boolean negated = peek().isWord("NOT");
             if (negated) {
                 take();
             }
-            Token keyword = take();
-            if (!keyword.isWord("FIELD")) {
-                throw unexpected(keyword, "FIELD after HAS" + (negated ? " NOT" : ""));
-            }
-            return new Condition.HasField(field(take()), negated);
+            take(); // FIELD
+            return new Node.HasField(field(), negated);
         }
-        FieldPath field = field(first);
-        Token operator = take();
+        FieldPath field = field();
+        Token operator = peek();
         if (operator.kind() == Token.Kind.OPERATOR) {
-            Token value = take();
-            Object literal = literal(value, "a value after '" + operator.text() + "'");
-            return switch (operator.text()) {
-                case "=" -> new Condition.Equals(field, List.of(literal), false);
-                case "!=" -> new Condition.Equals(field, List.of(literal), true);
-                default -> {
-                    if (!(literal instanceof BigDecimal bound)) {
-                        throw new FilterException("Invalid filter: '" + operator.text() + "' compares numbers; " + value.describe()
-                                + " at position " + value.position() + " is not one", value.position());
-                    }
-                    yield new Condition.Compare(field, operator.text(), bound);
-                }
-            };
+            take();
+            Node.Operator op = Node.Operator.of(operator.text());
+            Token valueToken = peek();
+            Literal value = literal();
+            if (op.isOrdering() && !value.isNumber()) {
+                throw FilterException.at("'" + op.symbol + "' compares numbers only, but found " + valueToken.describe(), valueToken.position());
+            }
+            return new Node.Compare(field, op, value);
         }
         boolean negated = operator.isWord("NOT");
         if (negated) {
-            operator = take();
+            take();
+            operator = peek();
         }
         if (operator.isWord("GLOB")) {
-            Token pattern = take();
+            take();
+            Token pattern = peek();
             if (pattern.kind() != Token.Kind.STRING) {
-                throw unexpected(pattern, "a quoted pattern after GLOB");
+                throw expected("a quoted string pattern", pattern);
             }
-            return new Condition.GlobMatch(field, new Glob(pattern.text()), negated);
+            take();
+            return new Node.GlobMatch(field, Glob.compile(pattern.value(), pattern.position()), negated);
         }
         if (operator.isWord("CONTAINS")) {
-            return new Condition.Contains(field, literal(take(), "a value after CONTAINS"), negated);
+            take();
+            return new Node.Contains(field, literal(), negated);
         }
         if (operator.isWord("IN")) {
-            Token open = take();
-            if (open.kind() != Token.Kind.LEFT) {
-                throw unexpected(open, "'(' after IN");
-            }
-            List<Object> values = new ArrayList<>();
-            values.add(literal(take(), "a value in the IN list"));
-            Token next = take();
-            while (next.kind() == Token.Kind.COMMA) {
-                values.add(literal(take(), "a value after ','"));
-                next = take();
-            }
-            if (next.kind() != Token.Kind.RIGHT) {
-                throw unexpected(next, "',' or ')' in the IN list");
-            }
-            return new Condition.Equals(field, List.copyOf(values), negated);
+            take();
+            return new Node.In(field, inList(), negated);
         }
-        throw unexpected(operator, negated ? "GLOB, CONTAINS or IN after NOT"
-                : "an operator (=, !=, <, <=, >, >=, GLOB, NOT GLOB, IN, NOT IN, CONTAINS, NOT CONTAINS) after '" + field + "'");
+        throw expected(negated ? "GLOB, CONTAINS or IN" : "an operator (=, !=, <, <=, >, >=, [NOT] GLOB, [NOT] IN, [NOT] CONTAINS)", operator);
     }
 
-    private FieldPath field(Token token) throws FilterException {
-        if (token.kind() != Token.Kind.WORD || isKeyword(token)) {
-            throw unexpected(token, "a field name");
+    /** HAS is a keyword only before FIELD or NOT FIELD, so a field may still be called "has". */
+    private boolean isHasField() {
+        if (!peek().isWord("HAS")) {
+            return false;
         }
+        Token second = tokens.get(Math.min(next + 1, tokens.size() - 1));
+        Token third = tokens.get(Math.min(next + 2, tokens.size() - 1));
+        return second.isWord("FIELD") || second.isWord("NOT") && third.isWord("FIELD");
+    }
+
+    private Literal[] inList() throws FilterException {
+        Token open = peek();
+        if (open.kind() != Token.Kind.LEFT) {
+            throw expected("'('", open);
+        }
+        take();
+        if (peek().kind() == Token.Kind.RIGHT) {
+            throw FilterException.at("empty IN list", open.position());
+        }
+        List<Literal> values = new ArrayList<>();
+        values.add(literal());
+        while (peek().kind() == Token.Kind.COMMA) {
+            take();
+            values.add(literal());
+        }
+        Token close = peek();
+        if (close.kind() == Token.Kind.END) {
+            throw FilterException.at("unbalanced parentheses: no ')' closes the IN list's '('", open.position());
+        }
+        if (close.kind() != Token.Kind.RIGHT) {
+            throw expected("',' or ')'", close);
+        }
+        take();
+        return values.toArray(Literal[]::new);
+    }
+
+    private FieldPath field() throws FilterException {
+        Token token = peek();
+        if (token.kind() != Token.Kind.WORD) {
+            throw expected("a field name", token);
+        }
+        take();
         FieldPath path = FieldPath.parse(token.text(), token.position());
         fields.add(token.text());
         return path;
     }
 
-    private static boolean isKeyword(Token token) {
-        for (String keyword : new String[] {"AND", "OR", "NOT", "IN", "GLOB", "CONTAINS", "HAS", "FIELD"}) {
-            if (token.isWord(keyword)) {
-                return true;
-            }
+    private Literal literal() throws FilterException {
+        Token token = peek();
+        Literal literal = switch (token.kind()) {
+            case STRING -> Literal.string(token.value());
+            case NUMBER -> number(token);
+            case WORD -> token.isWord("true") ? Literal.bool(true) : token.isWord("false") ? Literal.bool(false) : null;
+            default -> null;
+        };
+        if (literal == null) {
+            throw expected("a value", token);
         }
-        return false;
+        take();
+        return literal;
     }
 
-    private Object literal(Token token, String expected) throws FilterException {
-        return switch (token.kind()) {
-            case STRING, NUMBER -> token.value();
-            case WORD -> {
-                if (token.isWord("TRUE")) {
-                    yield Boolean.TRUE;
-                }
-                if (token.isWord("FALSE")) {
-                    yield Boolean.FALSE;
-                }
-                throw unexpected(token, expected + " (a quoted string, a number, true or false)");
-            }
-            default -> throw unexpected(token, expected);
-        };
+    private static Literal number(Token token) throws FilterException {
+        try {
+            return Literal.number(token.text());
+        } catch (NumberFormatException e) {
+            throw FilterException.at("number out of range '" + token.text() + "'", token.position());
+        }
+    }
+
+    /** "expected {what} after '{previous}'[ but found {token}] at position ..." */
+    private FilterException expected(String what, Token found) {
+        StringBuilder message = new StringBuilder("expected ").append(what);
+        if (next > 0) {
+            message.append(" after ").append(tokens.get(next - 1).describe());
+        }
+        if (found.kind() != Token.Kind.END) {
+            message.append(" but found ").append(found.describe());
+        }
+        return FilterException.at(message.toString(), found.position());
     }
 }

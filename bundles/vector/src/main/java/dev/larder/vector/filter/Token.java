@@ -1,22 +1,28 @@
 package dev.larder.vector.filter;
 
-/** A lexical token of a filter, with the character (from 1) it starts at. */
-record Token(Kind kind, String text, Object value, int position) {
+/**
+ * A lexical token: its kind, the source text it spans, for a string the text between the quotes with escapes
+ * resolved, and the position (from 1) of its first character.
+ */
+record Token(Kind kind, String text, String value, int position) {
 
     enum Kind {
-        /** A field path such as {@code a.b[0]}, or a keyword (AND, OR, NOT, IN, GLOB, CONTAINS, HAS, FIELD, TRUE, FALSE). */
+        /** A field path such as {@code a.b[0]}, a keyword (AND, OR, NOT, ...) or true/false. */
         WORD, STRING, NUMBER, OPERATOR, LEFT, RIGHT, COMMA, END
     }
+
+    private static final int SHOWN = 40;
 
     boolean isWord(String keyword) {
         return kind == Kind.WORD && text.equalsIgnoreCase(keyword);
     }
 
+    /** For messages: {@code 'text'}, shortened when long. */
     String describe() {
-        return switch (kind) {
-            case END -> "the end of the filter";
-            case STRING -> "the string '" + text + "'";
-            default -> "'" + text + "'";
-        };
+        if (kind == Kind.END) {
+            return "the end of the filter";
+        }
+        String shown = text.length() > SHOWN ? text.substring(0, SHOWN) + "..." : text;
+        return kind == Kind.STRING ? "the string " + shown : "'" + shown + "'";
     }
 }

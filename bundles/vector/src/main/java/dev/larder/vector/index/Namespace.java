@@ -133,6 +133,13 @@ public final class Namespace implements AutoCloseable {
         }
     }
 
+    /** Merges the graph into one segment: after a bulk load, so that queries walk one graph. */
+    public void compact() {
+        if (graph != null) {
+            graph.compact();
+        }
+    }
+
     /** Writes not yet searchable through the graph (a small namespace is searched exactly and sees them). */
     public long pending() {
         return graph == null || byId.size() <= EXACT_SEARCH_MAX ? 0 : graph.pending();
@@ -199,6 +206,11 @@ public final class Namespace implements AutoCloseable {
 
     /** The {@code k} nearest dense vectors not in {@code exclude}, best first, with Upstash's scores. */
     public List<Hit> denseSearch(float[] query, int k, IntPredicate accept, Set<String> exclude) {
+        return denseSearch(query, k, MIN_CANDIDATES, accept, exclude);
+    }
+
+    /** As {@link #denseSearch(float[], int, IntPredicate, Set)}, asking the graph for at least {@code candidates} (its beam). */
+    public List<Hit> denseSearch(float[] query, int k, int candidates, IntPredicate accept, Set<String> exclude) {
         if (graph == null || k <= 0) {
             return List.of();
         }
@@ -211,7 +223,7 @@ public final class Namespace implements AutoCloseable {
                 }
             }
         } else {
-            for (DenseGraph.Candidate candidate : graph.search(query, Math.max(wanted, MIN_CANDIDATES), accept)) {
+            for (DenseGraph.Candidate candidate : graph.search(query, Math.max(wanted, candidates), accept)) {
                 Entry entry = byKey.get(candidate.key());
                 if (entry != null && entry.record().dense() != null && !exclude.contains(entry.record().id())) {
                     hits.add(new Hit(entry, Scores.dense(metric, query, entry.record().dense())));
