@@ -32,7 +32,7 @@ start_servers() {
     *) REDIS_PERSISTENCE=(--appendonly yes --appendfsync everysec --dir "$WORK") ;;
   esac
   sed -i "s/^port=.*/port=$LARDER_PORT/" "$cfg/dev.larder.resp.cfg"
-  sed -i "s/^port=.*/port=$LARDER_REST_PORT/" "$cfg/dev.larder.rest.cfg"
+  sed -i "s/^port=.*/port=$LARDER_REST_PORT/" "$cfg/dev.larder.http.cfg"
   sed -i 's/^org.osgi.service.http.port=.*/org.osgi.service.http.port=49781/; s/^org.apache.felix.http.host=.*/org.apache.felix.http.host=127.0.0.1/' \
     "$cfg/org.apache.felix.http.cfg" "$cfg/framework.properties"
   echo "Starting Larder (bin/larder --daemon, durability $DURABILITY${JAVA_OPTS:+, JAVA_OPTS $JAVA_OPTS}) and redis-server $(redis-server --version | grep -o 'v=[0-9.]*') (${REDIS_PERSISTENCE[*]})"

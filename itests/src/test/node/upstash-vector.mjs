@@ -1,7 +1,7 @@
 // Runs the official @upstash/vector client against a running Larder's Vector API and checks every answer.
 // Usage: node upstash-vector.mjs CONFIG_JSON, where CONFIG_JSON names each index's url and tokens:
-// {"dense": {url, token, readOnlyToken}, "euclidean": {url, token}, "sparse": {url, token}, "hybrid": {url, token}}
-// (dense: 4 dimensions COSINE, euclidean: 3 dimensions EUCLIDEAN, hybrid: 2 dimensions COSINE).
+// {"dense": {url, token, readOnlyToken}, "euclidean": {url, token}, "sparse": {url, token}, "hybrid": {url, token}, "bm25": {url, token}}
+// (dense: 4 dimensions COSINE, euclidean: 3 dimensions EUCLIDEAN, hybrid: 2 dimensions COSINE, bm25: SPARSE with the BM25 model).
 // Prints one line per check that failed and a summary; exits 1 when any failed.
 import { Index } from "@upstash/vector";
 import { isDeepStrictEqual, inspect } from "node:util";
@@ -12,6 +12,7 @@ const readOnly = new Index({ url: config.dense.url, token: config.dense.readOnly
 const euclidean = new Index({ url: config.euclidean.url, token: config.euclidean.token });
 const sparse = new Index({ url: config.sparse.url, token: config.sparse.token });
 const hybrid = new Index({ url: config.hybrid.url, token: config.hybrid.token });
+const bm25 = new Index({ url: config.bm25.url, token: config.bm25.token });
 let passed = 0;
 const failures = [];
 
@@ -53,7 +54,7 @@ async function raw(url, token, path, body) {
   return { status: response.status, body: await response.json() };
 }
 
-for (const index of [dense, euclidean, sparse, hybrid]) {
+for (const index of [dense, euclidean, sparse, hybrid, bm25]) {
   await index.reset({ all: true });
 }
 
@@ -235,6 +236,25 @@ await family("hybrid", async () => {
   check("hybrid fetch", await hybrid.fetch(["id0", "id9"], { includeVectors: true }), [
     { id: "id0", vector: [0.8, 0.1], sparseVector: { indices: [0, 1], values: [0.1, 0.2] } }, null,
   ]);
+});
+
+await family("BM25 text", async () => {
+  check("upsert text", await bm25.upsert([
+    { id: "t1", data: "The quick brown fox jumps over the lazy dog", metadata: { n: 1 } },
+    { id: "t2", data: "A fox and another fox, jumping foxes everywhere" },
+    { id: "t3", data: "Databases keep data; vectors find neighbours" },
+  ]), "Success");
+  const hits = await bm25.query({ data: "jumping fox", topK: 3, weightingStrategy: "IDF", includeData: true });
+  check("text query finds the fox texts, the most foxes first", hits.map((h) => h.id), ["t2", "t1"]);
+  check("data returned", hits[1].data, "The quick brown fox jumps over the lazy dog");
+  check("info names the model", (await bm25.info()).sparseIndex, { embeddingModel: "BM25" });
+  check("update the text", await bm25.update({ id: "t3", data: "a fox at last" }), { updated: 1 });
+  check("the vector follows the text", (await bm25.query({ data: "fox", topK: 3 })).map((h) => h.id).sort(), ["t1", "t2", "t3"]);
+  check("metadata kept through the text update", await bm25.fetch(["t1"], { includeMetadata: true }), [{ id: "t1", metadata: { n: 1 } }]);
+  const resumable = await bm25.resumableQuery({ data: "fox", topK: 1 });
+  check("resumable text query", resumable.result.length, 1);
+  await resumable.stop();
+  await rejects("text without data", bm25.upsert({ id: "x", metadata: { a: 1 } }), /data/);
 });
 
 await family("errors on the wire", async () => {

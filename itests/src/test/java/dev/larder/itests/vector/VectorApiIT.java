@@ -93,6 +93,8 @@ public class VectorApiIT {
         assertTrue(badMetric, badMetric.contains("--metric must be one of COSINE, EUCLIDEAN, DOT_PRODUCT"));
         String noModel = larder.console("larder:vector-create other --dimension 384 --metric COSINE --model BGE_SMALL_EN_V1_5");
         assertTrue(noModel, noModel.contains("Error: Unknown or unavailable dense embedding model"));
+        String hybridBm25 = larder.console("larder:vector-create other --type HYBRID --dimension 2 --metric COSINE --sparse-model BM25");
+        assertTrue(hybridBm25, hybridBm25.contains("a hybrid index would need a dense model too"));
         assertTrue(larder.console("larder:vector-delete console-made").contains("Deleted index 'console-made'"));
         assertTrue(larder.console("larder:vector-list").contains("No vector indexes"));
     }
@@ -102,7 +104,8 @@ public class VectorApiIT {
         String config = "{\"dense\":" + create("client-dense --dimension 4 --metric COSINE").json()
                 + ",\"euclidean\":" + create("client-euclidean --dimension 3 --metric EUCLIDEAN").json()
                 + ",\"sparse\":" + create("client-sparse --type SPARSE").json()
-                + ",\"hybrid\":" + create("client-hybrid --type HYBRID --dimension 2 --metric COSINE").json() + "}";
+                + ",\"hybrid\":" + create("client-hybrid --type HYBRID --dimension 2 --metric COSINE").json()
+                + ",\"bm25\":" + create("client-bm25 --type SPARSE --sparse-model BM25").json() + "}";
         Path node = Paths.get("target", "node-upstash-vector").toAbsolutePath();
         Files.createDirectories(node);
         Files.copy(Paths.get("src", "test", "node", "upstash-vector.mjs"), node.resolve("upstash-vector.mjs"), StandardCopyOption.REPLACE_EXISTING);

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.larder.vector.IndexType;
 import dev.larder.vector.VectorIndex;
+import dev.larder.vector.embedding.Bm25;
 import dev.larder.vector.filter.FilterException;
 import dev.larder.vector.filter.MetadataFilter;
 import dev.larder.vector.index.Fusion;
@@ -42,6 +43,7 @@ final class VectorEndpoints {
     private final int maxBatch;
     private final int maxTopK;
     private final ResumableQueries resumable;
+    private final Bm25 bm25 = new Bm25();
 
     VectorEndpoints(int maxBatch, int maxTopK, ResumableQueries resumable) {
         this.maxBatch = maxBatch;
@@ -79,9 +81,32 @@ final class VectorEndpoints {
         return items;
     }
 
-    /** No embedding model is built in yet, so no index can have one and every text endpoint answers as Upstash does for a model-less index. */
+    /** A record of upsert-data: its text embedded by the index's model, and kept as its data. */
     private VectorRecord textRecord(VectorIndex definition, JsonNode item) throws RequestException {
-        throw new RequestException(422, EMBEDDING_NOT_ALLOWED);
+        if (!definition.embedsText()) {
+            throw new RequestException(422, EMBEDDING_NOT_ALLOWED);
+        }
+        Fields.object(item, "A text to embed");
+        String id = Fields.id(item.get("id"), "id");
+        String data = data(item);
+        if (data == null) {
+            throw Fields.invalid("Vector " + id + " has no 'data' to embed");
+        }
+        Bm25.Sparse sparse = bm25.document(data);
+        return new VectorRecord(id, null, sparse.indices(), sparse.values(), metadata(item.get("metadata")), data);
+    }
+
+    /** The query of query-data: its text embedded as the index's model embeds queries. */
+    private Fields.Sparse textQuery(VectorIndex definition, JsonNode body) throws RequestException {
+        if (!definition.embedsText()) {
+            throw new RequestException(422, EMBEDDING_NOT_ALLOWED);
+        }
+        String data = Fields.text(body, "data");
+        if (data == null) {
+            throw Fields.invalid("A text query needs 'data'");
+        }
+        Bm25.Sparse sparse = bm25.query(data);
+        return new Fields.Sparse(sparse.indices(), sparse.values());
     }
 
     private VectorRecord vectorRecord(VectorIndex definition, JsonNode item) throws RequestException {
@@ -192,6 +217,10 @@ final class VectorEndpoints {
             }
             if (hasData) {
                 changed = changed.withData(data);
+                if (data != null && definition.embedsText()) {
+                    Bm25.Sparse embedded = bm25.document(data); // the text is the vector's source: the vector follows it
+                    changed = changed.withSparse(embedded.indices(), embedded.values());
+                }
             }
             return changed;
         });
@@ -464,11 +493,8 @@ final class VectorEndpoints {
     Query parseQuery(OpenIndex index, JsonNode body, boolean withText) throws RequestException {
         Fields.object(body, "A query");
         VectorIndex definition = index.definition();
-        if (withText) {
-            throw new RequestException(422, EMBEDDING_NOT_ALLOWED); // as textRecord
-        }
-        float[] dense = Fields.vector(body.get("vector"), "vector");
-        Fields.Sparse sparse = Fields.sparse(body.get("sparseVector"), "sparseVector", MAX_SPARSE_NON_ZEROS);
+        float[] dense = withText ? null : Fields.vector(body.get("vector"), "vector");
+        Fields.Sparse sparse = withText ? textQuery(definition, body) : Fields.sparse(body.get("sparseVector"), "sparseVector", MAX_SPARSE_NON_ZEROS);
         if (dense == null && sparse == null) {
             throw Fields.invalid(definition.type() == IndexType.SPARSE ? "A query needs a 'sparseVector'"
                     : definition.type() == IndexType.HYBRID ? "A query needs a 'vector', a 'sparseVector' or both" : "A query needs a 'vector'");

@@ -42,9 +42,9 @@ import org.slf4j.LoggerFactory;
 public class VectorService implements VectorIndexes, DatabaseListener {
 
     private static final Logger LOG = LoggerFactory.getLogger("dev.larder.vector");
-    /** The embedding models an index may name; none is built in yet, so text endpoints answer 422 on every index. */
+    /** The embedding models an index may name: no dense one is built in yet; BM25 for sparse indexes. */
     static final Set<String> DENSE_MODELS = Set.of();
-    static final Set<String> SPARSE_MODELS = Set.of();
+    static final Set<String> SPARSE_MODELS = Set.of(dev.larder.vector.embedding.Bm25.NAME);
 
     private final StorageNode storage;
     private final Databases databases;
@@ -182,9 +182,12 @@ public class VectorService implements VectorIndexes, DatabaseListener {
             throw new VectorIndexException("Unknown or unavailable dense embedding model '" + definition.denseModel() + "'"
                     + (DENSE_MODELS.isEmpty() ? ": none is available in this build" : ": use one of " + DENSE_MODELS));
         }
-        if (definition.sparseModel() != null && (!SPARSE_MODELS.contains(definition.sparseModel()) || definition.type() == IndexType.DENSE)) {
-            throw new VectorIndexException("Unknown or unavailable sparse embedding model '" + definition.sparseModel() + "'"
-                    + (SPARSE_MODELS.isEmpty() ? ": none is available in this build" : ": use one of " + SPARSE_MODELS + " on a sparse or hybrid index"));
+        if (definition.sparseModel() != null && !SPARSE_MODELS.contains(definition.sparseModel())) {
+            throw new VectorIndexException("Unknown sparse embedding model '" + definition.sparseModel() + "': use one of " + SPARSE_MODELS);
+        }
+        if (definition.sparseModel() != null && definition.type() != IndexType.SPARSE) {
+            throw new VectorIndexException("The sparse model " + definition.sparseModel() + " embeds the text of a SPARSE index"
+                    + (definition.type() == IndexType.HYBRID ? " (a hybrid index would need a dense model too, and none is built in yet)" : ""));
         }
         VectorIndex created = registry.create(definition);
         open(created);

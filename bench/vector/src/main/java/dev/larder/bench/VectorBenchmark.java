@@ -1,0 +1,346 @@
+package dev.larder.bench;
+
+import com.github.jelmerk.hnswlib.core.DistanceFunctions;
+import com.github.jelmerk.hnswlib.core.Item;
+import com.github.jelmerk.hnswlib.core.SearchResult;
+import com.github.jelmerk.hnswlib.core.hnsw.HnswIndex;
+import dev.larder.vector.IndexType;
+import dev.larder.vector.Metric;
+import dev.larder.vector.index.Namespace;
+import dev.larder.vector.store.VectorRecord;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.lucene.util.VectorUtil;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * One dataset, every engine, in one JVM: synthetic clustered vectors with exact ground truth (cosine), then
+ * recall@10 against single-thread QPS for Larder's index (Lucene HNSW), hnswlib at the same degree and
+ * construction beam, and exact search (a Java SIMD loop; ND4J's BLAS for batches of 100). With an index
+ * URL and token, also Larder's Vector API over HTTP: durable upserts in batches of 100, and queries from
+ * 1 and from 50 connections.
+ * Usage: VectorBenchmark COUNT DIMENSION QUERIES [URL TOKEN]
+ */
+public final class VectorBenchmark {
+
+    private static final int K = 10;
+    private static final int M = 16;
+    private static final int EF_CONSTRUCTION = 100;
+    private static final int[] BEAMS = {10, 20, 40, 80, 160};
+
+    record Vector(String id, float[] vector) implements Item<String, float[]> {
+        @Override
+        public int dimensions() {
+            return vector.length;
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        int count = Integer.parseInt(args[0]);
+        int dimension = Integer.parseInt(args[1]);
+        int queryCount = Integer.parseInt(args[2]);
+        Random random = new Random(42);
+        float[][] data = clustered(random, count, dimension, Math.max(10, count / 100));
+        float[][] queries = new float[queryCount][];
+        for (int q = 0; q < queryCount; q++) {
+            queries[q] = data[random.nextInt(count)].clone();
+            for (int d = 0; d < dimension; d++) {
+                queries[q][d] += (float) (random.nextGaussian() * 0.05);
+            }
+        }
+        System.out.printf(Locale.ROOT, "## %d x %d clustered, %d queries, recall@%d, one thread%n", count, dimension, queryCount, K);
+        float[][] unit = new float[count][];
+        for (int i = 0; i < count; i++) {
+            unit[i] = VectorUtil.l2normalize(data[i].clone(), false);
+        }
+        long start = System.nanoTime();
+        int[][] truth = new int[queryCount][];
+        for (int q = 0; q < queryCount; q++) {
+            truth[q] = exact(unit, VectorUtil.l2normalize(queries[q].clone(), false));
+        }
+        double exactQps = queryCount / seconds(start);
+        System.out.printf(Locale.ROOT, "| %-34s | %6s | %9s | %8s | %10s |%n", "engine", "recall", "QPS", "build s", "bytes/vec");
+        System.out.printf(Locale.ROOT, "| %-34s | %6s | %9s | %8s | %10s |%n", "---", "---", "---", "---", "---");
+        row("exact, Java SIMD loop (Lucene VectorUtil)", 1.0, exactQps, 0, 4.0 * dimension);
+        nd4j(unit, queries, truth);
+        larder(data, queries, truth, dimension, false);
+        larder(data, queries, truth, dimension, true);
+        hnswlib(data, queries, truth, dimension);
+        if (args.length >= 5) {
+            http(args[3], args[4], data, queries, truth);
+        }
+        System.exit(0); // the HTTP clients' threads would keep the JVM up
+    }
+
+    private static float[][] clustered(Random random, int count, int dimension, int clusters) {
+        float[][] centers = new float[clusters][dimension];
+        for (float[] center : centers) {
+            for (int d = 0; d < dimension; d++) {
+                center[d] = (float) random.nextGaussian();
+            }
+        }
+        float[][] data = new float[count][dimension];
+        for (int i = 0; i < count; i++) {
+            float[] center = centers[random.nextInt(clusters)];
+            for (int d = 0; d < dimension; d++) {
+                data[i][d] = center[d] + (float) (random.nextGaussian() * 0.35);
+            }
+        }
+        return data;
+    }
+
+    private static int[] exact(float[][] unit, float[] query) {
+        int[] best = new int[K];
+        float[] scores = new float[K];
+        java.util.Arrays.fill(scores, Float.NEGATIVE_INFINITY);
+        for (int i = 0; i < unit.length; i++) {
+            float score = VectorUtil.dotProduct(unit[i], query);
+            if (score > scores[K - 1]) {
+                int at = K - 1;
+                while (at > 0 && scores[at - 1] < score) {
+                    scores[at] = scores[at - 1];
+                    best[at] = best[at - 1];
+                    at--;
+                }
+                scores[at] = score;
+                best[at] = i;
+            }
+        }
+        return best;
+    }
+
+    private static double seconds(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+
+    private static void row(String engine, double recall, double qps, double buildSeconds, double bytesPerVector) {
+        System.out.printf(Locale.ROOT, "| %-34s | %6.3f | %9.0f | %8.1f | %10.0f |%n", engine, recall, qps, buildSeconds, bytesPerVector);
+    }
+
+    private static double recall(int[] truth, Set<String> found) {
+        int hits = 0;
+        for (int id : truth) {
+            hits += found.contains(Integer.toString(id)) ? 1 : 0;
+        }
+        return hits / (double) K;
+    }
+
+    private static long heapUsed() throws InterruptedException {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(100);
+        }
+        Runtime runtime = Runtime.getRuntime();
+        return runtime.totalMemory() - runtime.freeMemory();
+    }
+
+    /** Exact search of batches of 100 queries as one matrix product through ND4J's BLAS (OpenBLAS). */
+    private static void nd4j(float[][] unit, float[][] queries, int[][] truth) {
+        INDArray matrix = Nd4j.create(unit);
+        int batch = 100;
+        double recall = 0;
+        long start = System.nanoTime();
+        for (int from = 0; from + batch <= queries.length; from += batch) {
+            float[][] slice = new float[batch][];
+            for (int q = 0; q < batch; q++) {
+                slice[q] = VectorUtil.l2normalize(queries[from + q].clone(), false);
+            }
+            float[][] scores = Nd4j.create(slice).mmul(matrix.transpose()).toFloatMatrix();
+            for (int q = 0; q < batch; q++) {
+                Set<String> found = new HashSet<>();
+                for (int i : top(scores[q])) {
+                    found.add(Integer.toString(i));
+                }
+                recall += recall(truth[from + q], found);
+            }
+        }
+        int done = queries.length / batch * batch;
+        row("exact, ND4J BLAS (batches of 100)", recall / done, done / seconds(start), 0, 4.0 * unit[0].length);
+    }
+
+    private static int[] top(float[] scores) {
+        int[] best = new int[K];
+        float[] kept = new float[K];
+        java.util.Arrays.fill(kept, Float.NEGATIVE_INFINITY);
+        for (int i = 0; i < scores.length; i++) {
+            if (scores[i] > kept[K - 1]) {
+                int at = K - 1;
+                while (at > 0 && kept[at - 1] < scores[i]) {
+                    kept[at] = kept[at - 1];
+                    best[at] = best[at - 1];
+                    at--;
+                }
+                kept[at] = scores[i];
+                best[at] = i;
+            }
+        }
+        return best;
+    }
+
+    private static void larder(float[][] data, float[][] queries, int[][] truth, int dimension, boolean quantized) throws Exception {
+        Path directory = Files.createTempDirectory("larder-vector-bench");
+        long heapBefore = heapUsed();
+        long start = System.nanoTime();
+        try (Namespace namespace = new Namespace("", IndexType.DENSE, Metric.COSINE, directory, M, EF_CONSTRUCTION, quantized)) {
+            for (int i = 0; i < data.length; i++) {
+                namespace.put(i, new VectorRecord(Integer.toString(i), data[i], null, null, null, null), null);
+            }
+            namespace.compact();
+            double build = seconds(start);
+            long heap = heapUsed() - heapBefore;
+            // the records' float[] are this benchmark's own arrays (not counted by the heap delta), as hnswlib's items'
+            double bytes = (heap + 4.0 * dimension * data.length + filesBytes(directory)) / data.length;
+            for (int q = 0; q < queries.length; q++) {
+                namespace.denseSearch(queries[q], K, BEAMS[BEAMS.length - 1], null, Set.of()); // warm-up
+            }
+            for (int beam : BEAMS) {
+                double recall = 0;
+                long queryStart = System.nanoTime();
+                for (int q = 0; q < queries.length; q++) {
+                    Set<String> found = new HashSet<>();
+                    for (Namespace.Hit hit : namespace.denseSearch(queries[q], K, beam, null, Set.of())) {
+                        found.add(hit.entry().record().id());
+                    }
+                    recall += recall(truth[q], found);
+                }
+                row("Larder (Lucene HNSW" + (quantized ? ", 7-bit SQ" : "") + ") beam " + beam, recall / queries.length,
+                        queries.length / seconds(queryStart), build, bytes);
+            }
+        } finally {
+            try (var files = Files.walk(directory)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            }
+        }
+    }
+
+    private static long filesBytes(Path directory) throws java.io.IOException {
+        try (var files = Files.walk(directory)) {
+            return files.filter(Files::isRegularFile).mapToLong(path -> path.toFile().length()).sum();
+        }
+    }
+
+    private static void hnswlib(float[][] data, float[][] queries, int[][] truth, int dimension) throws Exception {
+        long heapBefore = heapUsed();
+        long start = System.nanoTime();
+        HnswIndex<String, float[], Vector, Float> index = HnswIndex.newBuilder(dimension, DistanceFunctions.FLOAT_COSINE_DISTANCE, data.length)
+                .withM(M).withEfConstruction(EF_CONSTRUCTION).withEf(10).build();
+        for (int i = 0; i < data.length; i++) {
+            index.add(new Vector(Integer.toString(i), data[i]));
+        }
+        double build = seconds(start);
+        double bytes = (heapUsed() - heapBefore + 4.0 * dimension * data.length) / data.length;
+        index.setEf(BEAMS[BEAMS.length - 1]);
+        for (float[] query : queries) {
+            index.findNearest(query, K); // warm-up
+        }
+        for (int beam : BEAMS) {
+            index.setEf(beam);
+            double recall = 0;
+            long queryStart = System.nanoTime();
+            for (int q = 0; q < queries.length; q++) {
+                Set<String> found = new HashSet<>();
+                for (SearchResult<Vector, Float> hit : index.findNearest(queries[q], K)) {
+                    found.add(hit.item().id());
+                }
+                recall += recall(truth[q], found);
+            }
+            row("hnswlib 1.2.1 (M 16, ef " + beam + ")", recall / queries.length, queries.length / seconds(queryStart), build, bytes);
+        }
+    }
+
+    /** Durable upserts in batches of 100, then queries over HTTP from 1 and from 50 connections. */
+    private static void http(String url, String token, float[][] data, float[][] queries, int[][] truth) throws Exception {
+        HttpClient client = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(4)).build();
+        long start = System.nanoTime();
+        for (int from = 0; from < data.length; from += 100) {
+            StringBuilder batch = new StringBuilder("[");
+            for (int i = from; i < Math.min(data.length, from + 100); i++) {
+                batch.append(i == from ? "" : ",").append("{\"id\":\"").append(i).append("\",\"vector\":").append(json(data[i])).append('}');
+            }
+            post(client, url + "/upsert", token, batch.append(']').toString());
+        }
+        double upsertSeconds = seconds(start);
+        System.out.printf(Locale.ROOT, "%nDurable upserts over HTTP (batches of 100, one connection): %.0f vectors/s%n", data.length / upsertSeconds);
+        while (!post(client, url + "/info", token, "[]").contains("\"pendingVectorCount\":0,\"indexSize\"")) {
+            Thread.sleep(200); // until every upsert is searchable
+        }
+        String[] bodies = new String[queries.length];
+        for (int q = 0; q < queries.length; q++) {
+            bodies[q] = "{\"vector\":" + json(queries[q]) + ",\"topK\":" + K + "}";
+        }
+        for (int connections : new int[] {1, 50}) {
+            ExecutorService pool = Executors.newFixedThreadPool(connections);
+            AtomicInteger next = new AtomicInteger();
+            double[] recall = new double[1];
+            int rounds = connections == 1 ? queries.length : queries.length * 3;
+            long queryStart = System.nanoTime();
+            List<Future<?>> workers = new ArrayList<>();
+            for (int c = 0; c < connections; c++) {
+                workers.add(pool.submit(() -> {
+                    HttpClient own = HttpClient.newHttpClient();
+                    for (int n = next.getAndIncrement(); n < rounds; n = next.getAndIncrement()) {
+                        int q = n % queries.length;
+                        String answer = post(own, url + "/query", token, bodies[q]);
+                        if (n < queries.length) {
+                            Set<String> found = new HashSet<>();
+                            java.util.regex.Matcher ids = java.util.regex.Pattern.compile("\"id\":\"(\\d+)\"").matcher(answer);
+                            while (ids.find()) {
+                                found.add(ids.group(1));
+                            }
+                            synchronized (recall) {
+                                recall[0] += recall(truth[q], found);
+                            }
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> worker : workers) {
+                worker.get();
+            }
+            double qps = rounds / seconds(queryStart);
+            pool.shutdown();
+            row("Larder over HTTP, " + connections + " connection" + (connections == 1 ? "" : "s"), recall[0] / queries.length, qps, upsertSeconds, 0);
+        }
+    }
+
+    private static String json(float[] vector) {
+        StringBuilder json = new StringBuilder("[");
+        for (int d = 0; d < vector.length; d++) {
+            json.append(d == 0 ? "" : ",").append(vector[d]);
+        }
+        return json.append(']').toString();
+    }
+
+    private static String post(HttpClient client, String url, String token, String body) {
+        try {
+            HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token)
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException(url + " answered " + response.statusCode() + ": " + response.body());
+            }
+            return response.body();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
