@@ -54,6 +54,10 @@ public final class DenseGraph implements Closeable {
     private final SearcherManager searchers;
     private final AtomicLong written = new AtomicLong();
     private volatile long searchable;
+    private volatile long lastWriteNanos = System.nanoTime();
+    /** When the oldest write not yet searchable was made; 0: none. */
+    private volatile long pendingSinceNanos;
+    private volatile boolean compacted = true;
 
     /**
      * @param maxConnections the graph's degree (Lucene's M); @param beamWidth its construction beam
@@ -114,7 +118,7 @@ public final class DenseGraph implements Closeable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        written.incrementAndGet();
+        wrote();
     }
 
     public void remove(String id) {
@@ -123,7 +127,7 @@ public final class DenseGraph implements Closeable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        written.incrementAndGet();
+        wrote();
     }
 
     public void clear() {
@@ -132,7 +136,49 @@ public final class DenseGraph implements Closeable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        written.incrementAndGet();
+        wrote();
+    }
+
+    private void wrote() {
+        long now = System.nanoTime();
+        if (written.getAndIncrement() == searchable) {
+            pendingSinceNanos = now;
+        }
+        lastWriteNanos = now;
+        compacted = false;
+    }
+
+    /**
+     * Background upkeep, called every few milliseconds: writes become searchable once they pause for 200 ms
+     * (or after a second of steady writing), so a bulk load does not cut the graph into a segment per
+     * refresh; and once writes have paused for 2 s, the graph's segments are merged into one, which a query
+     * walks once instead of once per segment.
+     */
+    public void maintain() {
+        long now = System.nanoTime();
+        long quiet = now - lastWriteNanos;
+        if (pending() > 0) {
+            if (quiet > 200_000_000L || now - pendingSinceNanos > 1_000_000_000L) {
+                refresh();
+            }
+        } else if (!compacted && quiet > 2_000_000_000L) {
+            compacted = true;
+            if (segments() > 1) {
+                compact();
+            }
+        }
+    }
+
+    private int segments() {
+        IndexSearcher searcher = null;
+        try {
+            searcher = searchers.acquire();
+            return searcher.getIndexReader().leaves().size();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            release(searcher);
+        }
     }
 
     /** Writes since the searcher last caught up: 0 once everything written is searchable. */

@@ -151,6 +151,13 @@ public final class Namespace implements AutoCloseable {
         }
     }
 
+    /** The graph's background upkeep (see {@link DenseGraph#maintain()}). */
+    public void maintain() {
+        if (graph != null) {
+            graph.maintain();
+        }
+    }
+
     /** What the namespace takes: its records' vectors, metadata and data, and its graph's files. */
     public long bytes() {
         return recordBytes + (graph == null ? 0 : graph.bytes());

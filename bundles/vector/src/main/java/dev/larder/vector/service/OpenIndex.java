@@ -258,12 +258,10 @@ public final class OpenIndex implements AutoCloseable {
         storage.syncToDisk();
     }
 
-    /** Makes acknowledged writes searchable in every namespace's graph. */
-    void refresh() {
+    /** Makes acknowledged writes searchable in every namespace's graph, and compacts graphs that writes left alone. */
+    void maintain() {
         for (Namespace namespace : namespaces.values()) {
-            if (namespace.pending() > 0 || namespace.size() > 0) {
-                namespace.refresh();
-            }
+            namespace.maintain();
         }
     }
 

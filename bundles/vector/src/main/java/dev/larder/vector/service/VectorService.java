@@ -144,7 +144,7 @@ public class VectorService implements VectorIndexes, DatabaseListener {
 
     private void refresh() {
         try {
-            open.values().forEach(OpenIndex::refresh);
+            open.values().forEach(OpenIndex::maintain);
         } catch (RuntimeException e) {
             LOG.warn("Making vector writes searchable failed", e);
         }

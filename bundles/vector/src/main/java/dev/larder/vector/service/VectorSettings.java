@@ -29,7 +29,7 @@ public @interface VectorSettings {
     @AttributeDefinition(description = "Largest dimension of a dense index.")
     int maxDimension() default 5376;
 
-    @AttributeDefinition(description = "Milliseconds between making acknowledged writes searchable in the graphs.")
+    @AttributeDefinition(description = "Milliseconds between checks of the graphs: writes become searchable once they pause for 200 ms (at most a second late), and graphs left alone for 2 s are merged into one segment.")
     int refreshMillis() default 100;
 
     @AttributeDefinition(description = "Threads that run vector requests; 0: one per processor.")
