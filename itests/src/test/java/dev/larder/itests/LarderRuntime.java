@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.apache.felix.service.command.CommandProcessor;
@@ -131,6 +132,22 @@ public final class LarderRuntime {
 
     /** Runs a console command as the Gogo shell would; returns what it printed and returned. */
     public static String runConsoleCommand(CommandProcessor commands, String command) throws Exception {
+        // Pax Exam starts a test once its injected services exist, not once the runtime reports ready: a command
+        // whose component is still coming up (or restarting for configuration that arrived late) is waited for
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            try {
+                return runConsoleCommandOnce(commands, command);
+            } catch (Exception e) {
+                if (!e.getClass().getSimpleName().equals("CommandNotFoundException") || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    private static String runConsoleCommandOnce(CommandProcessor commands, String command) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8);
         try (CommandSession session = commands.createSession(new ByteArrayInputStream(new byte[0]), print, print)) {
