@@ -1,7 +1,9 @@
 // Runs the official @upstash/vector client against a running Larder's Vector API and checks every answer.
 // Usage: node upstash-vector.mjs CONFIG_JSON, where CONFIG_JSON names each index's url and tokens:
-// {"dense": {url, token, readOnlyToken}, "euclidean": {url, token}, "sparse": {url, token}, "hybrid": {url, token}, "bm25": {url, token}}
-// (dense: 4 dimensions COSINE, euclidean: 3 dimensions EUCLIDEAN, hybrid: 2 dimensions COSINE, bm25: SPARSE with the BM25 model).
+// {"dense": {url, token, readOnlyToken}, "euclidean": {url, token}, "sparse": {url, token}, "hybrid": {url, token}, "bm25": {url, token},
+//  "bge": {url, token}, "hybridText": {url, token}}
+// (dense: 4 dimensions COSINE, euclidean: 3 dimensions EUCLIDEAN, hybrid: 2 dimensions COSINE, bm25: SPARSE with the BM25 model,
+// bge: DENSE COSINE with the BGE_SMALL_EN_V1_5 model, hybridText: HYBRID COSINE with BGE_SMALL_EN_V1_5 and BM25).
 // Prints one line per check that failed and a summary; exits 1 when any failed.
 import { Index } from "@upstash/vector";
 import { isDeepStrictEqual, inspect } from "node:util";
@@ -13,6 +15,8 @@ const euclidean = new Index({ url: config.euclidean.url, token: config.euclidean
 const sparse = new Index({ url: config.sparse.url, token: config.sparse.token });
 const hybrid = new Index({ url: config.hybrid.url, token: config.hybrid.token });
 const bm25 = new Index({ url: config.bm25.url, token: config.bm25.token });
+const bge = new Index({ url: config.bge.url, token: config.bge.token });
+const hybridText = new Index({ url: config.hybridText.url, token: config.hybridText.token });
 let passed = 0;
 const failures = [];
 
@@ -54,7 +58,7 @@ async function raw(url, token, path, body) {
   return { status: response.status, body: await response.json() };
 }
 
-for (const index of [dense, euclidean, sparse, hybrid, bm25]) {
+for (const index of [dense, euclidean, sparse, hybrid, bm25, bge, hybridText]) {
   await index.reset({ all: true });
 }
 
@@ -255,6 +259,57 @@ await family("BM25 text", async () => {
   check("resumable text query", resumable.result.length, 1);
   await resumable.stop();
   await rejects("text without data", bm25.upsert({ id: "x", metadata: { a: 1 } }), /data/);
+});
+
+await family("BGE text", async () => {
+  check("upsert texts", await bge.upsert([
+    { id: "cat", data: "The cat is sleeping on the warm windowsill", metadata: { topic: "pets" } },
+    { id: "market", data: "Stock markets fell sharply after the rate decision", metadata: { topic: "money" } },
+    { id: "volcano", data: "Lava poured down the side of the erupting volcano", metadata: { topic: "nature" } },
+  ]), "Success");
+  const info = await bge.info();
+  check("info names the model and its dimension", [info.dimension, info.denseIndex], [384, { dimension: 384, similarityFunction: "COSINE", embeddingModel: "BGE_SMALL_EN_V1_5" }]);
+  const hits = await bge.query({ data: "a kitten napping in the sun", topK: 3, includeData: true, includeMetadata: true });
+  check("the nearest text by meaning", [hits[0].id, hits[0].data, hits[0].metadata], ["cat", "The cat is sleeping on the warm windowsill", { topic: "pets" }]);
+  check("scores fall", hits[0].score > hits[1].score && hits[1].score >= hits[2].score, true);
+  const self = await bge.query({ data: "Lava poured down the side of the erupting volcano", topK: 1 });
+  check("a text finds itself with score 1", [self[0].id, Math.round(self[0].score * 1e4) / 1e4], ["volcano", 1]);
+  const withVector = await bge.fetch(["cat"], { includeVectors: true });
+  check("the stored vector has the model's dimension", withVector[0].vector.length, 384);
+  check("a raw vector shares the space", await bge.upsert({ id: "raw", vector: withVector[0].vector }), "Success");
+  const raw384 = await bge.query({ vector: withVector[0].vector, topK: 2 });
+  check("raw and embedded vectors meet", raw384.map((h) => h.id).sort(), ["cat", "raw"]);
+  check("filter with a text query", (await bge.query({ data: "money", topK: 3, filter: "topic = 'nature'" })).map((h) => h.id), ["volcano"]);
+  const many = await bge.queryMany([{ data: "erupting mountains", topK: 1 }, { data: "interest rates and shares", topK: 1 }]);
+  check("batch text queries", many.map((hits) => hits[0].id), ["volcano", "market"]);
+  check("update the text", await bge.update({ id: "market", data: "A dog chasing a ball in the park" }), { updated: 1 });
+  check("the vector follows the text", (await bge.query({ data: "puppy playing fetch", topK: 1 }))[0].id, "market");
+  check("metadata kept", (await bge.fetch(["market"], { includeMetadata: true }))[0].metadata, { topic: "money" });
+  const resumable = await bge.resumableQuery({ data: "pets", topK: 1 });
+  check("resumable text query", resumable.result.length, 1);
+  const next = await resumable.fetchNext(1);
+  check("resumable next differs", next.length === 1 && next[0].id !== resumable.result[0].id, true);
+  await resumable.stop();
+  check("text in a namespace", await bge.namespace("docs").upsert({ id: "n1", data: "Trains leave the station on time" }), "Success");
+  check("namespace text query", (await bge.namespace("docs").query({ data: "railway", topK: 1 }))[0].id, "n1");
+});
+
+await family("hybrid text", async () => {
+  for (const text of ["first text about apples", "second text about pears", "Redis speaks RESP and the vector index speaks HTTP"]) {
+    await hybridText.upsert({ id: "one", data: text });
+  }
+  check("the last text wins", (await hybridText.fetch(["one"], { includeData: true }))[0].data, "Redis speaks RESP and the vector index speaks HTTP");
+  check("info names both models", [(await hybridText.info()).denseIndex.embeddingModel, (await hybridText.info()).sparseIndex.embeddingModel],
+    ["BGE_SMALL_EN_V1_5", "BM25"]);
+  const sparseHits = await hybridText.query({ data: "RESP", topK: 5, queryMode: "SPARSE" });
+  check("a SPARSE text query finds the one record", sparseHits.map((h) => h.id), ["one"]);
+  const denseHits = await hybridText.query({ data: "apples", topK: 5, queryMode: "DENSE" });
+  check("a DENSE text query scores by meaning", [denseHits.length, denseHits[0].score > 0.5 && denseHits[0].score < 1], [1, true]);
+  await hybridText.upsert([{ id: "two", data: "Fruit salad with apples and pears" }, { id: "three", data: "Kernel modules and device drivers" }]);
+  const fused = await hybridText.query({ data: "apples and pears", topK: 3, includeVectors: true });
+  check("a HYBRID text query fuses both parts (RRF)", [fused[0].id, Math.round(fused[0].score * 1e6) / 1e6], ["two", 0.033333]);
+  check("hybrid records keep both parts", [fused[0].vector.length, fused[0].sparseVector.indices.length > 0], [384, true]);
+  await rejects("an unknown queryMode", hybridText.query({ data: "x", topK: 1, queryMode: "BOTH" }), /queryMode/);
 });
 
 await family("errors on the wire", async () => {

@@ -27,6 +27,7 @@ public final class ServerProcesses {
         final Path data;
         public final int respPort;
         private final Map<String, String> environment = new HashMap<>();
+        private Process tracer;
 
         private Larder(Path home, Path data, int respPort) {
             this.home = home;
@@ -124,6 +125,35 @@ public final class ServerProcesses {
 
         public void stop() throws Exception {
             larder("stop", 120);
+            if (tracer != null) {
+                tracer.waitFor(60, TimeUnit.SECONDS);
+                tracer = null;
+            }
+        }
+
+        /**
+         * Starts the server under strace, which writes to {@code trace} every connect and send of the server's
+         * processes and threads (the address each goes to), from the launcher's first line to the server's stop.
+         */
+        public Larder startTraced(Path trace) throws Exception {
+            Path log = data.resolve("log").resolve("larder.log");
+            Files.deleteIfExists(log);
+            ProcessBuilder builder = new ProcessBuilder("strace", "-f", "-qq", "--seccomp-bpf", "-e", "trace=connect,sendto,sendmsg,sendmmsg",
+                    "-o", trace.toString(), home.resolve("bin/larder").toString(), "--daemon").redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+            builder.environment().put("LARDER_DATA", data.toString());
+            builder.environment().put("JAVA_OPTS", "-Xms128m -Xmx512m");
+            builder.environment().putAll(environment);
+            tracer = builder.start();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+            while (!(Files.exists(log) && Files.readString(log).contains("Larder ready"))) {
+                if (!tracer.isAlive() || System.nanoTime() > deadline) {
+                    tracer.destroyForcibly();
+                    throw new IllegalStateException("Larder did not start under strace; see " + data.resolve("log"));
+                }
+                Thread.sleep(200);
+            }
+            return this;
         }
 
         /** Runs a console command on the running server (bin/larder console) and returns what it printed. */

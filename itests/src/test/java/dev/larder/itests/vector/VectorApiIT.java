@@ -91,10 +91,17 @@ public class VectorApiIT {
         assertTrue(noDimension, noDimension.contains("Error: a dense index needs --dimension"));
         String badMetric = larder.console("larder:vector-create other --dimension 3 --metric HAMMING");
         assertTrue(badMetric, badMetric.contains("--metric must be one of COSINE, EUCLIDEAN, DOT_PRODUCT"));
-        String noModel = larder.console("larder:vector-create other --dimension 384 --metric COSINE --model BGE_SMALL_EN_V1_5");
-        assertTrue(noModel, noModel.contains("Error: Unknown or unavailable dense embedding model"));
+        String noModel = larder.console("larder:vector-create other --metric COSINE --model BGE_HUGE");
+        assertTrue(noModel, noModel.contains("Error: Unknown or unavailable dense embedding model 'BGE_HUGE': use one of [BGE_SMALL_EN_V1_5]"));
+        String wrongDimension = larder.console("larder:vector-create other --dimension 100 --metric COSINE --model BGE_SMALL_EN_V1_5");
+        assertTrue(wrongDimension, wrongDimension.contains("Error: The model BGE_SMALL_EN_V1_5 makes vectors of 384 dimensions"));
         String hybridBm25 = larder.console("larder:vector-create other --type HYBRID --dimension 2 --metric COSINE --sparse-model BM25");
-        assertTrue(hybridBm25, hybridBm25.contains("a hybrid index would need a dense model too"));
+        assertTrue(hybridBm25, hybridBm25.contains("A hybrid index embeds text with a dense and a sparse model together"));
+        String sparseBge = larder.console("larder:vector-create other --type SPARSE --model BGE_SMALL_EN_V1_5");
+        assertTrue(sparseBge, sparseBge.contains("A sparse index has no dense model"));
+        String upstashSpelling = larder.console("larder:vector-create spelled --metric COSINE --model BAAI/bge-small-en-v1.5");
+        assertTrue(upstashSpelling, upstashSpelling.matches("(?s).*Type: +DENSE, 384 dimensions, COSINE.*Model: +BGE_SMALL_EN_V1_5.*"));
+        assertTrue(larder.console("larder:vector-delete spelled").contains("Deleted index 'spelled'"));
         assertTrue(larder.console("larder:vector-delete console-made").contains("Deleted index 'console-made'"));
         assertTrue(larder.console("larder:vector-list").contains("No vector indexes"));
     }
@@ -105,7 +112,10 @@ public class VectorApiIT {
                 + ",\"euclidean\":" + create("client-euclidean --dimension 3 --metric EUCLIDEAN").json()
                 + ",\"sparse\":" + create("client-sparse --type SPARSE").json()
                 + ",\"hybrid\":" + create("client-hybrid --type HYBRID --dimension 2 --metric COSINE").json()
-                + ",\"bm25\":" + create("client-bm25 --type SPARSE --sparse-model BM25").json() + "}";
+                + ",\"bm25\":" + create("client-bm25 --type SPARSE --sparse-model BM25").json()
+                + ",\"bge\":" + create("client-bge --metric COSINE --model BGE_SMALL_EN_V1_5").json()
+                + ",\"hybridText\":" + create("client-hybrid-text --type HYBRID --metric COSINE --model BGE_SMALL_EN_V1_5 --sparse-model BM25").json()
+                + "}";
         Path node = Paths.get("target", "node-upstash-vector").toAbsolutePath();
         Files.createDirectories(node);
         Files.copy(Paths.get("src", "test", "node", "upstash-vector.mjs"), node.resolve("upstash-vector.mjs"), StandardCopyOption.REPLACE_EXISTING);
@@ -185,5 +195,60 @@ public class VectorApiIT {
             String hits = post(after, "query", "{\"vector\":[" + components(id) + "],\"topK\":2}").body();
             assertTrue(hits, hits.startsWith("{\"result\":[{\"id\":\"" + id + "\",\"score\":1.0}"));
         }
+    }
+
+    /**
+     * The embedding model runs offline: strace records every connect and send of the server, from the launcher's
+     * start through an index embedding texts and queries to its stop, and none goes to an address outside this
+     * machine (loopback, or an address of its own interfaces, which Ignite checks for reachability).
+     */
+    @Test
+    public void e_theEmbeddingModelMakesNoNetworkCall() throws Exception {
+        larder.stop();
+        Path trace = larder.home.resolve("network.trace");
+        larder.startTraced(trace);
+        Index index = create("offline --metric COSINE --model BGE_SMALL_EN_V1_5");
+        StringBuilder texts = new StringBuilder("[");
+        String[] topics = {"cats sleeping in the sun", "stock markets falling", "volcanoes erupting lava", "trains leaving the station"};
+        for (int i = 0; i < 40; i++) {
+            texts.append(i == 0 ? "" : ",").append("{\"id\":\"").append(i).append("\",\"data\":\"Text ").append(i).append(" about ")
+                    .append(topics[i % topics.length]).append("\"}");
+        }
+        HttpResponse<String> upserted = post(index, "upsert-data", texts.append("]").toString());
+        assertEquals(upserted.body(), 200, upserted.statusCode());
+        String hits = post(index, "query-data", "{\"data\":\"molten rock from a mountain\",\"topK\":3,\"includeData\":true}").body();
+        assertEquals(hits, 3, hits.split("about volcanoes erupting lava", -1).length - 1);
+        larder.stop();
+
+        java.util.Set<String> own = new java.util.HashSet<>();
+        for (java.net.NetworkInterface nic : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
+            for (java.net.InetAddress address : java.util.Collections.list(nic.getInetAddresses())) {
+                own.add(address.getHostAddress().replaceFirst("%.*", ""));
+            }
+        }
+        Pattern destination = Pattern.compile("sa_family=AF_INET6?, .*?(?:inet_addr\\(\"([^\"]+)\"\\)|inet_pton\\(AF_INET6, \"([^\"]+)\")");
+        List<String> calls = Files.readAllLines(trace).stream().filter(line -> line.matches("^\\d+ +(connect|sendto|sendmsg|sendmmsg)\\(.*")).toList();
+        int loopback = 0;
+        int local = 0;
+        List<String> outside = new java.util.ArrayList<>();
+        for (String call : calls) {
+            Matcher matcher = destination.matcher(call);
+            if (!matcher.find()) {
+                continue; // a Unix socket, or a send on a socket connected before (its connect is checked)
+            }
+            String address = matcher.group(1) != null ? matcher.group(1) : matcher.group(2).replaceFirst("^::ffff:", "");
+            if (java.net.InetAddress.getByName(address).isLoopbackAddress()) {
+                loopback++;
+            } else if (own.contains(address)) {
+                local++;
+            } else {
+                outside.add(call);
+            }
+        }
+        System.out.println("network trace: " + calls.size() + " connects and sends, " + loopback + " to loopback, " + local
+                + " to this machine's own addresses, " + outside.size() + " elsewhere");
+        assertTrue("the trace saw the server's own connections", loopback > 0);
+        assertEquals("calls leaving the machine: " + outside, 0, outside.size());
+        larder.start();
     }
 }

@@ -32,8 +32,9 @@ public class VectorCommands {
 
     private static final String USAGE = """
             larder:vector-create NAME --dimension N --metric COSINE|EUCLIDEAN|DOT_PRODUCT [--type DENSE|SPARSE|HYBRID]
-                                 [--database DB] [--model MODEL] [--sparse-model BM25] [--quantized]
-                                                  create an index (of the default database unless --database)
+                                 [--database DB] [--model BGE_SMALL_EN_V1_5] [--sparse-model BM25] [--quantized]
+                                                  create an index (of the default database unless --database); with
+                                                  a model, upsert-data and query-data take text and --dimension may go
             larder:vector-list                    the indexes
             larder:vector-show NAME               an index: its URL, tokens and counts
             larder:vector-delete NAME             delete an index and all its vectors""";
@@ -97,8 +98,8 @@ public class VectorCommands {
                 default -> throw new IllegalArgumentException("unknown option " + args[i - 1]);
             }
         }
-        if (type.hasDense() && dimension == null) {
-            throw new IllegalArgumentException("a " + type.name().toLowerCase(Locale.ROOT) + " index needs --dimension");
+        if (type.hasDense() && dimension == null && model == null) {
+            throw new IllegalArgumentException("a " + type.name().toLowerCase(Locale.ROOT) + " index needs --dimension (or a --model, whose dimension it takes)");
         }
         if (metric == null) {
             if (type.hasDense()) {
@@ -107,7 +108,7 @@ public class VectorCommands {
             metric = Metric.DOT_PRODUCT; // a sparse index scores by inner product
         }
         VectorIndex created = indexes.create(new VectorIndexes.Definition(name, database, type,
-                type.hasDense() ? dimension : 0, metric, model, sparseModel, quantized));
+                type.hasDense() && dimension != null ? dimension : 0, metric, model, sparseModel, quantized));
         return describe(created) + System.lineSeparator() + example(created);
     }
 

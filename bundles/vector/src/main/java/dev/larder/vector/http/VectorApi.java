@@ -52,7 +52,7 @@ public class VectorApi implements HttpProduct {
     @Activate
     public VectorApi(@Reference VectorService vectors) {
         this.vectors = vectors;
-        this.endpoints = new VectorEndpoints(vectors.settings().maxBatch(), vectors.settings().maxTopK(), resumable);
+        this.endpoints = new VectorEndpoints(vectors.settings().maxBatch(), vectors.settings().maxTopK(), resumable, vectors::embedder);
     }
 
     @Override

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import dev.larder.embedding.EmbeddingException;
+import dev.larder.embedding.TextEmbedder;
 import dev.larder.vector.IndexType;
 import dev.larder.vector.VectorIndex;
 import dev.larder.vector.embedding.Bm25;
@@ -22,8 +24,10 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
 import java.util.function.IntPredicate;
 
 /**
@@ -44,11 +48,13 @@ final class VectorEndpoints {
     private final int maxTopK;
     private final ResumableQueries resumable;
     private final Bm25 bm25 = new Bm25();
+    private final Function<String, Optional<TextEmbedder>> embedders;
 
-    VectorEndpoints(int maxBatch, int maxTopK, ResumableQueries resumable) {
+    VectorEndpoints(int maxBatch, int maxTopK, ResumableQueries resumable, Function<String, Optional<TextEmbedder>> embedders) {
         this.maxBatch = maxBatch;
         this.maxTopK = maxTopK;
         this.resumable = resumable;
+        this.embedders = embedders;
     }
 
     // ---- writes
@@ -56,8 +62,12 @@ final class VectorEndpoints {
     JsonNode upsert(OpenIndex index, String namespace, JsonNode body, boolean withText) throws RequestException {
         List<JsonNode> items = items(body, "upsert");
         List<VectorRecord> records = new ArrayList<>(items.size());
-        for (JsonNode item : items) {
-            records.add(withText ? textRecord(index.definition(), item) : vectorRecord(index.definition(), Fields.object(item, "A vector")));
+        if (withText) {
+            records.addAll(textRecords(index.definition(), items));
+        } else {
+            for (JsonNode item : items) {
+                records.add(vectorRecord(index.definition(), Fields.object(item, "A vector")));
+            }
         }
         index.upsert(namespace, records);
         return TextNode.valueOf("Success");
@@ -81,23 +91,54 @@ final class VectorEndpoints {
         return items;
     }
 
-    /** A record of upsert-data: its text embedded by the index's model, and kept as its data. */
-    private VectorRecord textRecord(VectorIndex definition, JsonNode item) throws RequestException {
+    /**
+     * The records of upsert-data: every item checked first, then the texts embedded by the index's models (the dense
+     * model in one batch), each kept as its record's data.
+     */
+    private List<VectorRecord> textRecords(VectorIndex definition, List<JsonNode> items) throws RequestException {
         if (!definition.embedsText()) {
             throw new RequestException(422, EMBEDDING_NOT_ALLOWED);
         }
-        Fields.object(item, "A text to embed");
-        String id = Fields.id(item.get("id"), "id");
-        String data = data(item);
-        if (data == null) {
-            throw Fields.invalid("Vector " + id + " has no 'data' to embed");
+        List<String> ids = new ArrayList<>(items.size());
+        List<String> texts = new ArrayList<>(items.size());
+        List<byte[]> metadata = new ArrayList<>(items.size());
+        for (JsonNode item : items) {
+            Fields.object(item, "A text to embed");
+            String id = Fields.id(item.get("id"), "id");
+            String data = data(item);
+            if (data == null) {
+                throw Fields.invalid("Vector " + id + " has no 'data' to embed");
+            }
+            ids.add(id);
+            texts.add(data);
+            metadata.add(metadata(item.get("metadata")));
         }
-        Bm25.Sparse sparse = bm25.document(data);
-        return new VectorRecord(id, null, sparse.indices(), sparse.values(), metadata(item.get("metadata")), data);
+        float[][] dense = definition.denseModel() == null ? null
+                : embedDense(definition, texts, "for upsert-data into index '" + definition.name() + "'");
+        List<VectorRecord> records = new ArrayList<>(items.size());
+        for (int i = 0; i < items.size(); i++) {
+            Bm25.Sparse sparse = definition.sparseModel() == null ? null : bm25.document(texts.get(i));
+            records.add(new VectorRecord(ids.get(i), dense == null ? null : dense[i], sparse == null ? null : sparse.indices(),
+                    sparse == null ? null : sparse.values(), metadata.get(i), texts.get(i)));
+        }
+        return records;
     }
 
-    /** The query of query-data: its text embedded as the index's model embeds queries. */
-    private Fields.Sparse textQuery(VectorIndex definition, JsonNode body) throws RequestException {
+    private float[][] embedDense(VectorIndex definition, List<String> texts, String task) throws RequestException {
+        TextEmbedder embedder = embedders.apply(definition.denseModel()).orElseThrow(() -> new RequestException(503,
+                "The embedding model " + definition.denseModel() + " is not available on this server"));
+        try {
+            return embedder.embed(texts, task);
+        } catch (EmbeddingException e) {
+            throw new RequestException(500, e.getMessage());
+        }
+    }
+
+    /** A text query's parts: its text embedded as the index's models embed queries, those {@code queryMode} asks for. */
+    private record TextParts(float[] dense, Fields.Sparse sparse) {
+    }
+
+    private TextParts textQuery(VectorIndex definition, JsonNode body) throws RequestException {
         if (!definition.embedsText()) {
             throw new RequestException(422, EMBEDDING_NOT_ALLOWED);
         }
@@ -105,8 +146,20 @@ final class VectorEndpoints {
         if (data == null) {
             throw Fields.invalid("A text query needs 'data'");
         }
-        Bm25.Sparse sparse = bm25.query(data);
-        return new Fields.Sparse(sparse.indices(), sparse.values());
+        String mode = Fields.text(body, "queryMode");
+        boolean dense = definition.denseModel() != null;
+        boolean sparse = definition.sparseModel() != null;
+        if (mode != null) {
+            switch (mode.toUpperCase(java.util.Locale.ROOT)) {
+                case "HYBRID" -> { }
+                case "DENSE" -> sparse = !dense;
+                case "SPARSE" -> dense = !sparse;
+                default -> throw Fields.invalid("'queryMode' must be HYBRID, DENSE or SPARSE, got '" + mode + "'");
+            }
+        }
+        float[] vector = dense ? embedDense(definition, List.of(data), "for a query of index '" + definition.name() + "'")[0] : null;
+        Bm25.Sparse terms = sparse ? bm25.query(data) : null;
+        return new TextParts(vector, terms == null ? null : new Fields.Sparse(terms.indices(), terms.values()));
     }
 
     private VectorRecord vectorRecord(VectorIndex definition, JsonNode item) throws RequestException {
@@ -203,6 +256,10 @@ final class VectorEndpoints {
         }
         boolean hasData = body.has("data");
         String data = data(body);
+        // the text is the vector's source: with a model, the vector follows it
+        float[] embeddedDense = hasData && data != null && definition.denseModel() != null
+                ? embedDense(definition, List.of(data), "for an update of index '" + definition.name() + "'")[0] : null;
+        Bm25.Sparse embeddedSparse = hasData && data != null && definition.sparseModel() != null ? bm25.document(data) : null;
         JsonNode patchNode = body.get("metadata");
         boolean updated = index.update(namespace, id, record -> {
             VectorRecord changed = record;
@@ -217,9 +274,11 @@ final class VectorEndpoints {
             }
             if (hasData) {
                 changed = changed.withData(data);
-                if (data != null && definition.embedsText()) {
-                    Bm25.Sparse embedded = bm25.document(data); // the text is the vector's source: the vector follows it
-                    changed = changed.withSparse(embedded.indices(), embedded.values());
+                if (embeddedDense != null) {
+                    changed = changed.withDense(embeddedDense);
+                }
+                if (embeddedSparse != null) {
+                    changed = changed.withSparse(embeddedSparse.indices(), embeddedSparse.values());
                 }
             }
             return changed;
@@ -493,8 +552,9 @@ final class VectorEndpoints {
     Query parseQuery(OpenIndex index, JsonNode body, boolean withText) throws RequestException {
         Fields.object(body, "A query");
         VectorIndex definition = index.definition();
-        float[] dense = withText ? null : Fields.vector(body.get("vector"), "vector");
-        Fields.Sparse sparse = withText ? textQuery(definition, body) : Fields.sparse(body.get("sparseVector"), "sparseVector", MAX_SPARSE_NON_ZEROS);
+        TextParts text = withText ? textQuery(definition, body) : null;
+        float[] dense = withText ? text.dense() : Fields.vector(body.get("vector"), "vector");
+        Fields.Sparse sparse = withText ? text.sparse() : Fields.sparse(body.get("sparseVector"), "sparseVector", MAX_SPARSE_NON_ZEROS);
         if (dense == null && sparse == null) {
             throw Fields.invalid(definition.type() == IndexType.SPARSE ? "A query needs a 'sparseVector'"
                     : definition.type() == IndexType.HYBRID ? "A query needs a 'vector', a 'sparseVector' or both" : "A query needs a 'vector'");

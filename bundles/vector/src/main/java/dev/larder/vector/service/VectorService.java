@@ -3,6 +3,7 @@ package dev.larder.vector.service;
 import dev.larder.databases.Database;
 import dev.larder.databases.DatabaseListener;
 import dev.larder.databases.Databases;
+import dev.larder.embedding.TextEmbedder;
 import dev.larder.settings.InvalidSettingException;
 import dev.larder.settings.SettingsCheck;
 import dev.larder.storage.StorageNode;
@@ -29,6 +30,8 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,8 +45,7 @@ import org.slf4j.LoggerFactory;
 public class VectorService implements VectorIndexes, DatabaseListener {
 
     private static final Logger LOG = LoggerFactory.getLogger("dev.larder.vector");
-    /** The embedding models an index may name: no dense one is built in yet; BM25 for sparse indexes. */
-    static final Set<String> DENSE_MODELS = Set.of();
+    /** The sparse model an index may name; dense models are the {@link TextEmbedder} services present. */
     static final Set<String> SPARSE_MODELS = Set.of(dev.larder.vector.embedding.Bm25.NAME);
 
     private final StorageNode storage;
@@ -52,8 +54,35 @@ public class VectorService implements VectorIndexes, DatabaseListener {
     private final IndexRegistry registry;
     private final Path graphs;
     private final Map<String, OpenIndex> open = new ConcurrentHashMap<>();
+    private final Map<String, TextEmbedder> embedders = new ConcurrentHashMap<>();
     private final ExecutorService workers;
     private final ScheduledExecutorService refresher;
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addEmbedder(TextEmbedder embedder) {
+        embedders.put(embedder.model(), embedder);
+    }
+
+    void removeEmbedder(TextEmbedder embedder) {
+        embedders.remove(embedder.model(), embedder);
+    }
+
+    /** The dense model an index names, if this server has it. */
+    public Optional<TextEmbedder> embedder(String model) {
+        return model == null ? Optional.empty() : Optional.ofNullable(embedders.get(model));
+    }
+
+    /** A model's name as Upstash's API spells it: {@code BAAI/bge-small-en-v1.5} and {@code bge-small-en-v1.5} are BGE_SMALL_EN_V1_5. */
+    static String modelName(String given) {
+        if (given == null) {
+            return null;
+        }
+        String name = given.trim().toUpperCase(java.util.Locale.ROOT);
+        if (name.startsWith("BAAI/")) {
+            name = name.substring(5);
+        }
+        return name.replace('-', '_').replace('.', '_');
+    }
 
     @Activate
     public VectorService(@Reference StorageNode storage, @Reference Databases databases, VectorSettings settings, Map<String, Object> properties) {
@@ -164,7 +193,8 @@ public class VectorService implements VectorIndexes, DatabaseListener {
     }
 
     @Override
-    public VectorIndex create(Definition definition) throws VectorIndexException {
+    public VectorIndex create(Definition given) throws VectorIndexException {
+        Definition definition = withModels(given);
         if (databases.find(definition.database()).isEmpty()) {
             throw new VectorIndexException("No database named '" + definition.database() + "'");
         }
@@ -178,22 +208,53 @@ public class VectorService implements VectorIndexes, DatabaseListener {
         } else if (definition.dimension() != 0) {
             throw new VectorIndexException("A sparse index has no dimension");
         }
-        if (definition.denseModel() != null && !DENSE_MODELS.contains(definition.denseModel())) {
-            throw new VectorIndexException("Unknown or unavailable dense embedding model '" + definition.denseModel() + "'"
-                    + (DENSE_MODELS.isEmpty() ? ": none is available in this build" : ": use one of " + DENSE_MODELS));
+        checkModels(definition);
+        VectorIndex created = registry.create(definition);
+        open(created);
+        LOG.info("Vector index '{}' created for database '{}' ({} {}{}{})", created.name(), created.database(), created.type(),
+                created.metric(), created.type().hasDense() ? ", " + created.dimension() + " dimensions" : "",
+                created.embedsText() ? ", text embedded by " + java.util.stream.Stream.of(created.denseModel(), created.sparseModel())
+                        .filter(java.util.Objects::nonNull).collect(java.util.stream.Collectors.joining(" and ")) : "");
+        return created;
+    }
+
+    /** The definition with its model names spelled as the API spells them, and a dense model's dimension. */
+    private Definition withModels(Definition definition) throws VectorIndexException {
+        String dense = modelName(definition.denseModel());
+        String sparse = modelName(definition.sparseModel());
+        int dimension = definition.dimension();
+        if (dense != null && definition.type() != null && definition.type().hasDense()) {
+            TextEmbedder embedder = embedders.get(dense);
+            if (embedder == null) {
+                throw new VectorIndexException("Unknown or unavailable dense embedding model '" + definition.denseModel() + "'"
+                        + (embedders.isEmpty() ? ": none is available on this server" : ": use one of " + new java.util.TreeSet<>(embedders.keySet())));
+            }
+            if (dimension == 0) {
+                dimension = embedder.dimension();
+            } else if (dimension != embedder.dimension()) {
+                throw new VectorIndexException("The model " + dense + " makes vectors of " + embedder.dimension()
+                        + " dimensions: the index's dimension must be " + embedder.dimension() + ", got " + dimension);
+            }
         }
+        return new Definition(definition.name(), definition.database(), definition.type(), dimension, definition.metric(), dense, sparse,
+                definition.quantized());
+    }
+
+    private static void checkModels(Definition definition) throws VectorIndexException {
         if (definition.sparseModel() != null && !SPARSE_MODELS.contains(definition.sparseModel())) {
             throw new VectorIndexException("Unknown sparse embedding model '" + definition.sparseModel() + "': use one of " + SPARSE_MODELS);
         }
-        if (definition.sparseModel() != null && definition.type() != IndexType.SPARSE) {
-            throw new VectorIndexException("The sparse model " + definition.sparseModel() + " embeds the text of a SPARSE index"
-                    + (definition.type() == IndexType.HYBRID ? " (a hybrid index would need a dense model too, and none is built in yet)" : ""));
+        IndexType type = definition.type();
+        if (definition.denseModel() != null && !type.hasDense()) {
+            throw new VectorIndexException("A sparse index has no dense model: name a sparse model (--sparse-model BM25)");
         }
-        VectorIndex created = registry.create(definition);
-        open(created);
-        LOG.info("Vector index '{}' created for database '{}' ({} {}{})", created.name(), created.database(), created.type(),
-                created.metric(), created.type().hasDense() ? ", " + created.dimension() + " dimensions" : "");
-        return created;
+        if (definition.sparseModel() != null && !type.hasSparse()) {
+            throw new VectorIndexException("A dense index has no sparse model: name a dense model (--model)");
+        }
+        if (type == IndexType.HYBRID && (definition.denseModel() == null) != (definition.sparseModel() == null)) {
+            throw new VectorIndexException("A hybrid index embeds text with a dense and a sparse model together: name both"
+                    + " (--model and --sparse-model) or neither");
+        }
     }
 
     @Override
