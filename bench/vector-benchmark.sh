@@ -4,7 +4,9 @@
 # Larder's index in-process (Lucene 10 HNSW, float and 7-bit scalar-quantized graphs), hnswlib at the same degree
 # (M 16) and construction beam (100), and exact search (a Java SIMD loop; ND4J's BLAS on batches of 100 queries);
 # build time and bytes per vector (heap and files, measured). Then a Larder server: durable upserts over HTTP in
-# batches of 100, and queries over HTTP from 1 and 50 connections.
+# batches of 100, and queries over HTTP from 1 and 50 connections. Last, text embedding with bge-small-en-v1.5: Larder's
+# upsert-data and query-data over HTTP against langchain4j's in-process pipeline of the same model files
+# (EMBED_COUNT texts, 1000 unless set), and the cosine between the two's vectors.
 # Goals (issue 15): in-process recall@10 >= 0.95 at >= 1.2x hnswlib's QPS at the same recall; over HTTP at 50
 # connections >= 0.5x the in-process QPS; <= 700 bytes per 128-d vector with its graph; durable upserts >= 5,000/s.
 # Usage: bench/vector-benchmark.sh [count of the 128-d set]   (build first: mvn -B install -DskipTests)
@@ -38,15 +40,19 @@ sed -i 's/^port=.*/port=49845/' "$cfg/dev.larder.http.cfg"
 sed -i 's/^org.osgi.service.http.port=.*/org.osgi.service.http.port=49881/; s/^org.apache.felix.http.host=.*/org.apache.felix.http.host=127.0.0.1/' \
   "$cfg/org.apache.felix.http.cfg" "$cfg/framework.properties"
 LARDER_DATA=$WORK/data JAVA_OPTS="${JAVA_OPTS:--Xms1g -Xmx3g}" "$WORK/larder/bin/larder" --daemon >/dev/null
-index() { # name dimension: the index's URL and token
+index() { # name, then the options of larder:vector-create: the index's URL and token
   local shown
-  shown=$(LARDER_DATA=$WORK/data "$WORK/larder/bin/larder" console larder:vector-create "$1" --dimension "$2" --metric COSINE)
+  shown=$(LARDER_DATA=$WORK/data "$WORK/larder/bin/larder" console larder:vector-create "$@")
   echo "$(awk '/^URL:/ {print $2}' <<<"$shown") $(awk '/^Token:/ {print $2}' <<<"$shown")"
 }
 grep -h "Vector search uses\|Vector search does not" "$WORK/data/log/larder.log" | sed 's/^.*dev.larder.vector - /Server: /'
 
-read -r url token <<<"$(index bench-128 128)"
+read -r url token <<<"$(index bench-128 --dimension 128 --metric COSINE)"
 run "$COUNT" 128 1000 "$url" "$token"
 echo
-read -r url token <<<"$(index bench-768 768)"
+read -r url token <<<"$(index bench-768 --dimension 768 --metric COSINE)"
 run $((COUNT / 5)) 768 500 "$url" "$token"
+echo
+read -r url token <<<"$(index bench-text --metric COSINE --model BGE_SMALL_EN_V1_5)"
+"$JAVA_HOME/bin/java" -Xmx2g -cp "$CLASSPATH" dev.larder.bench.EmbeddingBenchmark "$url" "$token" "${EMBED_COUNT:-1000}" 2>&1 \
+  | grep -v "^\[main\] INFO\|^SLF4J"

@@ -327,7 +327,7 @@ public final class VectorBenchmark {
         return json.append(']').toString();
     }
 
-    private static String post(HttpClient client, String url, String token, String body) {
+    static String post(HttpClient client, String url, String token, String body) {
         try {
             HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token)
                     .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
