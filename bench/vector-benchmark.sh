@@ -4,7 +4,8 @@
 # Larder's index in-process (Lucene 10 HNSW, float and 7-bit scalar-quantized graphs), hnswlib at the same degree
 # (M 16) and construction beam (100), and exact search (a Java SIMD loop; ND4J's BLAS on batches of 100 queries);
 # build time and bytes per vector (heap and files, measured). Then a Larder server: durable upserts over HTTP in
-# batches of 100, and queries over HTTP from 1 and 50 connections. Last, text embedding with bge-small-en-v1.5: Larder's
+# batches of 100, recall over HTTP, and queries/s over HTTP from 1 and 50 connections (wrk, one thread, cycling
+# through the queries; bench/vector-query.lua) once the server is idle. Last, text embedding with bge-small-en-v1.5: Larder's
 # upsert-data and query-data over HTTP against langchain4j's in-process pipeline of the same model files
 # (EMBED_COUNT texts, 1000 unless set), and the cosine between the two's vectors.
 # Goals (issue 15): in-process recall@10 >= 0.95 at >= 1.2x hnswlib's QPS at the same recall; over HTTP at 50
@@ -28,7 +29,9 @@ trap cleanup EXIT
 echo "Building bench/vector"
 mvn -q -B -f "$ROOT/bench/vector/pom.xml" package dependency:build-classpath -Dmdep.outputFile="$WORK/classpath" >/dev/null
 CLASSPATH="$ROOT/bench/vector/target/larder-vector-benchmark-0.1.0-SNAPSHOT.jar:$(cat "$WORK/classpath")"
-run() { "$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector -Xmx6g -cp "$CLASSPATH" dev.larder.bench.VectorBenchmark "$@" 2>&1 \
+command -v wrk >/dev/null || { echo "installing wrk (apt-get install wrk), the HTTP load of the queries"; apt-get install -y wrk >/dev/null; }
+run() { "$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector -Xmx6g -Dwrk.script="$ROOT/bench/vector-query.lua" -cp "$CLASSPATH" \
+  dev.larder.bench.VectorBenchmark "$@" 2>&1 \
   | grep -v "WARNING: Using incubator modules\|^\[main\] INFO\|^SLF4J"; }
 
 echo "Starting Larder (bin/larder --daemon, HTTP on 127.0.0.1:49845)"
@@ -48,10 +51,10 @@ index() { # name, then the options of larder:vector-create: the index's URL and 
 grep -h "Vector search uses\|Vector search does not" "$WORK/data/log/larder.log" | sed 's/^.*dev.larder.vector - /Server: /'
 
 read -r url token <<<"$(index bench-128 --dimension 128 --metric COSINE)"
-run "$COUNT" 128 1000 "$url" "$token"
+run "$COUNT" 128 1000 "$url" "$token" "$(cat "$WORK/data/larder.pid")"
 echo
 read -r url token <<<"$(index bench-768 --dimension 768 --metric COSINE)"
-run $((COUNT / 5)) 768 500 "$url" "$token"
+run $((COUNT / 5)) 768 500 "$url" "$token" "$(cat "$WORK/data/larder.pid")"
 echo
 read -r url token <<<"$(index bench-text --metric COSINE --model BGE_SMALL_EN_V1_5)"
 "$JAVA_HOME/bin/java" -Xmx2g -cp "$CLASSPATH" dev.larder.bench.EmbeddingBenchmark "$url" "$token" "${EMBED_COUNT:-1000}" 2>&1 \

@@ -42,6 +42,10 @@ public final class VectorBenchmark {
     private static final int M = 16;
     private static final int EF_CONSTRUCTION = 100;
     private static final int[] BEAMS = {10, 20, 40, 80, 160};
+    /** The beam of a query over the API: topK 10 asks the graph for Namespace.MIN_CANDIDATES. */
+    private static final int HTTP_BEAM = 40;
+    private static final String WRK_SCRIPT = System.getProperty("wrk.script", "bench/vector-query.lua");
+    private static final java.util.Map<Integer, Double> inProcessQps = new java.util.HashMap<>();
 
     record Vector(String id, float[] vector) implements Item<String, float[]> {
         @Override
@@ -82,7 +86,7 @@ public final class VectorBenchmark {
         larder(data, queries, truth, dimension, true);
         hnswlib(data, queries, truth, dimension);
         if (args.length >= 5) {
-            http(args[3], args[4], data, queries, truth);
+            http(args[3], args[4], Long.parseLong(args[5]), data, queries, truth);
         }
         System.exit(0); // the HTTP clients' threads would keep the JVM up
     }
@@ -218,8 +222,11 @@ public final class VectorBenchmark {
                     }
                     recall += recall(truth[q], found);
                 }
-                row("Larder (Lucene HNSW" + (quantized ? ", 7-bit SQ" : "") + ") beam " + beam, recall / queries.length,
-                        queries.length / seconds(queryStart), build, bytes);
+                double qps = queries.length / seconds(queryStart);
+                if (!quantized) {
+                    inProcessQps.put(beam, qps);
+                }
+                row("Larder (Lucene HNSW" + (quantized ? ", 7-bit SQ" : "") + ") beam " + beam, recall / queries.length, qps, build, bytes);
             }
         } finally {
             try (var files = Files.walk(directory)) {
@@ -264,7 +271,7 @@ public final class VectorBenchmark {
     }
 
     /** Durable upserts in batches of 100, then queries over HTTP from 1 and from 50 connections. */
-    private static void http(String url, String token, float[][] data, float[][] queries, int[][] truth) throws Exception {
+    private static void http(String url, String token, long serverPid, float[][] data, float[][] queries, int[][] truth) throws Exception {
         HttpClient client = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(4)).build();
         long start = System.nanoTime();
         for (int from = 0; from < data.length; from += 100) {
@@ -279,44 +286,66 @@ public final class VectorBenchmark {
         while (!post(client, url + "/info", token, "[]").contains("\"pendingVectorCount\":0,\"indexSize\"")) {
             Thread.sleep(200); // until every upsert is searchable
         }
+        long idleAfter = System.nanoTime();
+        waitIdle(serverPid); // and the graph, written in segments while the vectors came, is merged into one
+        System.out.printf(Locale.ROOT, "Searchable at once; the server merged its graph segments in the next %.1f s%n", seconds(idleAfter));
         String[] bodies = new String[queries.length];
         for (int q = 0; q < queries.length; q++) {
             bodies[q] = "{\"vector\":" + json(queries[q]) + ",\"topK\":" + K + "}";
         }
-        for (int connections : new int[] {1, 50}) {
-            ExecutorService pool = Executors.newFixedThreadPool(connections);
-            AtomicInteger next = new AtomicInteger();
-            double[] recall = new double[1];
-            int rounds = connections == 1 ? queries.length : queries.length * 3;
-            long queryStart = System.nanoTime();
-            List<Future<?>> workers = new ArrayList<>();
-            for (int c = 0; c < connections; c++) {
-                workers.add(pool.submit(() -> {
-                    HttpClient own = HttpClient.newHttpClient();
-                    for (int n = next.getAndIncrement(); n < rounds; n = next.getAndIncrement()) {
-                        int q = n % queries.length;
-                        String answer = post(own, url + "/query", token, bodies[q]);
-                        if (n < queries.length) {
-                            Set<String> found = new HashSet<>();
-                            java.util.regex.Matcher ids = java.util.regex.Pattern.compile("\"id\":\"(\\d+)\"").matcher(answer);
-                            while (ids.find()) {
-                                found.add(ids.group(1));
-                            }
-                            synchronized (recall) {
-                                recall[0] += recall(truth[q], found);
-                            }
-                        }
-                    }
-                    return null;
-                }));
+        // recall over HTTP: every query once, on one connection; then throughput from wrk (one thread, as
+        // bench/rest-benchmark.sh), whose client costs the shared cores far less than Java's HttpClient would
+        double recall = 0;
+        for (int q = 0; q < queries.length; q++) {
+            String answer = post(client, url + "/query", token, bodies[q]);
+            Set<String> found = new HashSet<>();
+            java.util.regex.Matcher ids = java.util.regex.Pattern.compile("\"id\":\"(\\d+)\"").matcher(answer);
+            while (ids.find()) {
+                found.add(ids.group(1));
             }
-            for (Future<?> worker : workers) {
-                worker.get();
-            }
-            double qps = rounds / seconds(queryStart);
-            pool.shutdown();
-            row("Larder over HTTP, " + connections + " connection" + (connections == 1 ? "" : "s"), recall[0] / queries.length, qps, upsertSeconds, 0);
+            recall += recall(truth[q], found);
         }
+        Path bodyFile = Files.createTempFile("larder-vector-queries", ".jsonl");
+        Files.write(bodyFile, List.of(bodies));
+        for (int connections : new int[] {1, 50}) {
+            ProcessBuilder wrkCommand = new ProcessBuilder("wrk", "-t", "1", "-c", String.valueOf(connections), "-d", "10s", "-s", WRK_SCRIPT, url + "/query")
+                    .redirectErrorStream(true);
+            wrkCommand.environment().put("QUERIES", bodyFile.toString());
+            wrkCommand.environment().put("TOKEN", token);
+            Process wrk = wrkCommand.start();
+            wrk.getOutputStream().close();
+            String output = new String(wrk.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            wrk.waitFor();
+            java.util.regex.Matcher result = java.util.regex.Pattern.compile("RESULT (\\d+) ([\\d.]+) (\\d+)").matcher(output);
+            if (!result.find() || !result.group(3).equals("0")) {
+                throw new IllegalStateException("wrk failed: " + output);
+            }
+            double qps = Double.parseDouble(result.group(1));
+            row("Larder over HTTP, " + connections + " connection" + (connections == 1 ? "" : "s"), recall / queries.length, qps, upsertSeconds, 0);
+            System.out.printf(Locale.ROOT, "  p50 %s ms; %.2fx Larder in-process at the same beam (%d, the API's least)%n", result.group(2),
+                    qps / inProcessQps.get(HTTP_BEAM), HTTP_BEAM);
+        }
+        Files.delete(bodyFile);
+    }
+
+    /** Until the server's process used under a tenth of a core for a second (its CPU ticks in /proc). */
+    private static void waitIdle(long pid) throws Exception {
+        Path stat = Path.of("/proc", String.valueOf(pid), "stat");
+        long ticksPerSecond = 100;
+        long before = cpuTicks(stat);
+        while (true) {
+            Thread.sleep(1000);
+            long now = cpuTicks(stat);
+            if (now - before < ticksPerSecond / 10) {
+                return;
+            }
+            before = now;
+        }
+    }
+
+    private static long cpuTicks(Path stat) throws java.io.IOException {
+        String[] fields = Files.readString(stat).replaceFirst("^.*\\) ", "").split(" ");
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime and stime
     }
 
     private static String json(float[] vector) {

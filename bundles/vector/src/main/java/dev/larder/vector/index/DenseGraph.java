@@ -52,7 +52,14 @@ public final class DenseGraph implements Closeable {
     private final Directory directory;
     private final IndexWriter writer;
     private final SearcherManager searchers;
+    /**
+     * Writes wait here for the maintenance thread, which adds them to the graph: Lucene builds the HNSW graph as
+     * documents are added, the costliest part of a write, so requests only queue them.
+     */
+    private final java.util.concurrent.ConcurrentLinkedQueue<GraphWrite> queued = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final Object applying = new Object();
     private final AtomicLong written = new AtomicLong();
+    private volatile long applied;
     private volatile long searchable;
     private volatile long lastWriteNanos = System.nanoTime();
     /** When the oldest write not yet searchable was made; 0: none. */
@@ -107,45 +114,63 @@ public final class DenseGraph implements Closeable {
         return norm == 0 ? copy : VectorUtil.l2normalize(copy, false);
     }
 
+    /** A write of the graph, applied in the order the writes came. */
+    private interface GraphWrite {
+        void apply(IndexWriter writer) throws IOException;
+    }
+
+    /** Queued writes past which a writer applies the queue itself, so the queue's memory stays bounded. */
+    private static final int MAX_QUEUED = 20_000;
+    /** How long one maintenance call applies queued writes before it lets refreshes and other graphs have their turn. */
+    private static final long APPLY_SLICE_NANOS = 250_000_000L;
+
     /** Adds or replaces the vector of a record. */
     public void put(String id, int key, float[] vector) {
         Document document = new Document();
         document.add(new StringField(ID, id, Field.Store.NO));
         document.add(new NumericDocValuesField(KEY, key));
         document.add(new KnnFloatVectorField(VECTOR, prepared(vector), similarity()));
-        try {
-            writer.updateDocument(new Term(ID, id), document);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        wrote();
+        queue(writer -> writer.updateDocument(new Term(ID, id), document));
     }
 
     public void remove(String id) {
-        try {
-            writer.deleteDocuments(new Term(ID, id));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        wrote();
+        queue(writer -> writer.deleteDocuments(new Term(ID, id)));
     }
 
     public void clear() {
-        try {
-            writer.deleteAll();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        wrote();
+        queue(IndexWriter::deleteAll);
     }
 
-    private void wrote() {
+    private void queue(GraphWrite write) {
         long now = System.nanoTime();
         if (written.getAndIncrement() == searchable) {
             pendingSinceNanos = now;
         }
+        queued.add(write);
         lastWriteNanos = now;
         compacted = false;
+        if (written.get() - applied > MAX_QUEUED) {
+            apply(Long.MAX_VALUE); // the graph is far behind: this writer helps rather than queue more
+        }
+    }
+
+    /** Adds queued writes to the graph for at most {@code sliceNanos}; one thread at a time. */
+    private void apply(long sliceNanos) {
+        synchronized (applying) {
+            long until = System.nanoTime() + Math.min(sliceNanos, Long.MAX_VALUE / 2);
+            GraphWrite write;
+            while ((write = queued.poll()) != null) {
+                try {
+                    write.apply(writer);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                applied++;
+                if (System.nanoTime() > until) {
+                    return;
+                }
+            }
+        }
     }
 
     /**
@@ -155,6 +180,7 @@ public final class DenseGraph implements Closeable {
      * walks once instead of once per segment.
      */
     public void maintain() {
+        apply(APPLY_SLICE_NANOS);
         long now = System.nanoTime();
         long quiet = now - lastWriteNanos;
         if (pending() > 0) {
@@ -188,7 +214,8 @@ public final class DenseGraph implements Closeable {
 
     /** Makes every write so far searchable. */
     public void refresh() {
-        long upTo = written.get();
+        apply(Long.MAX_VALUE);
+        long upTo = applied;
         if (upTo == searchable) {
             return;
         }
@@ -202,13 +229,13 @@ public final class DenseGraph implements Closeable {
 
     /** Merges the graph's segments into one (one graph searches faster than several) and makes it searchable. */
     public void compact() {
+        refresh();
         try {
             writer.forceMerge(1);
+            searchers.maybeRefreshBlocking();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        written.incrementAndGet();
-        refresh();
     }
 
     /** A hit of the graph: the record's key and Lucene's score. */
