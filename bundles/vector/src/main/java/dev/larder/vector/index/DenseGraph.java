@@ -58,6 +58,7 @@ public final class DenseGraph implements Closeable {
      */
     private final java.util.concurrent.ConcurrentLinkedQueue<GraphWrite> queued = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final Object applying = new Object();
+    private final AtomicLong queuedBytes = new AtomicLong();
     private final AtomicLong written = new AtomicLong();
     private volatile long applied;
     private volatile long searchable;
@@ -119,8 +120,12 @@ public final class DenseGraph implements Closeable {
         void apply(IndexWriter writer) throws IOException;
     }
 
-    /** Queued writes past which a writer applies the queue itself, so the queue's memory stays bounded. */
-    private static final int MAX_QUEUED = 20_000;
+    /**
+     * Bytes of vectors queued past which a writer adds queued writes itself until the queue is under it again, so
+     * the queue's memory stays bounded (about 130,000 vectors of 128 dimensions) and a steady load runs at the
+     * graph's speed.
+     */
+    private static final long MAX_QUEUED_BYTES = 64L * 1024 * 1024;
     /** How long one maintenance call applies queued writes before it lets refreshes and other graphs have their turn. */
     private static final long APPLY_SLICE_NANOS = 250_000_000L;
 
@@ -130,7 +135,12 @@ public final class DenseGraph implements Closeable {
         document.add(new StringField(ID, id, Field.Store.NO));
         document.add(new NumericDocValuesField(KEY, key));
         document.add(new KnnFloatVectorField(VECTOR, prepared(vector), similarity()));
-        queue(writer -> writer.updateDocument(new Term(ID, id), document));
+        long bytes = 4L * vector.length;
+        queuedBytes.addAndGet(bytes);
+        queue(writer -> {
+            writer.updateDocument(new Term(ID, id), document);
+            queuedBytes.addAndGet(-bytes);
+        });
     }
 
     public void remove(String id) {
@@ -149,27 +159,32 @@ public final class DenseGraph implements Closeable {
         queued.add(write);
         lastWriteNanos = now;
         compacted = false;
-        if (written.get() - applied > MAX_QUEUED) {
-            apply(Long.MAX_VALUE); // the graph is far behind: this writer helps rather than queue more
+        while (queuedBytes.get() > MAX_QUEUED_BYTES && applyOne()) {
+            // the graph is far behind: this writer helps rather than queue more
         }
     }
 
-    /** Adds queued writes to the graph for at most {@code sliceNanos}; one thread at a time. */
-    private void apply(long sliceNanos) {
+    private boolean applyOne() {
         synchronized (applying) {
-            long until = System.nanoTime() + Math.min(sliceNanos, Long.MAX_VALUE / 2);
-            GraphWrite write;
-            while ((write = queued.poll()) != null) {
-                try {
-                    write.apply(writer);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-                applied++;
-                if (System.nanoTime() > until) {
-                    return;
-                }
+            GraphWrite write = queued.poll();
+            if (write == null) {
+                return false;
             }
+            try {
+                write.apply(writer);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            applied++;
+            return true;
+        }
+    }
+
+    /** Adds queued writes to the graph for at most {@code sliceNanos}, in the order they came. */
+    private void apply(long sliceNanos) {
+        long start = System.nanoTime();
+        while (applyOne() && System.nanoTime() - start < sliceNanos) {
+            // one write at a time under the lock, so that a helping writer takes turns with the maintenance thread
         }
     }
 
