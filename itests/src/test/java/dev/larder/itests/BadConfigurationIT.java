@@ -75,8 +75,20 @@ public class BadConfigurationIT {
 
     private void assertRefused(Map<String, String> badSettings, String setting, String problem) throws Exception {
         LarderRuntime.awaitService(context, StorageNode.class, 60_000);
+        // a runtime whose endpoints are still coming up (at start, or after the last test's storage came back)
+        // would report, on top, the endpoints the broken storage took with it
+        LarderRuntime.await("the RESP and REST endpoints", 120_000,
+                () -> listening(LarderRuntime.respPort(PORT_BASE)) && listening(LarderRuntime.restPort(PORT_BASE)));
         long logStart = LarderRuntime.logLines().size();
+        try {
+            assertRefusedNow(badSettings, setting, problem, logStart);
+        } finally {
+            writeStorageSettings(Map.of());
+        }
+        LarderRuntime.awaitService(context, StorageNode.class, 60_000);
+    }
 
+    private void assertRefusedNow(Map<String, String> badSettings, String setting, String problem, long logStart) throws Exception {
         writeStorageSettings(badSettings);
         String expected = "Storage node not started: Invalid setting '" + setting + "' in dev.larder.storage: ";
         LarderRuntime.await("the log line naming " + setting, 30_000,
@@ -86,9 +98,15 @@ public class BadConfigurationIT {
         List<String> errors = LarderRuntime.logLines().stream().skip(logStart).filter(line -> line.contains(" ERROR ")).collect(Collectors.toList());
         assertEquals("exactly one error line: " + errors, 1, errors.size());
         assertTrue(errors.get(0), errors.get(0).contains(expected) && errors.get(0).contains(problem));
+    }
 
-        writeStorageSettings(Map.of());
-        LarderRuntime.awaitService(context, StorageNode.class, 60_000);
+    private static boolean listening(int port) {
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 500);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static void writeStorageSettings(Map<String, String> extra) throws IOException {
