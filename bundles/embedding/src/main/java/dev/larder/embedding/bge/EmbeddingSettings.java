@@ -9,6 +9,6 @@ public @interface EmbeddingSettings {
 
     String PID = "dev.larder.embedding";
 
-    @AttributeDefinition(description = "Threads the model runs a text on; 0: one per processor.")
+    @AttributeDefinition(description = "Texts embedded at the same time, one thread each; 0: one per processor.")
     int threads() default 0;
 }
