@@ -5,8 +5,14 @@ import dev.larder.embedding.TextEmbedder;
 import dev.larder.settings.InvalidSettingException;
 import dev.larder.settings.SettingsCheck;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -37,23 +43,18 @@ public class BgeSmallEmbedder implements TextEmbedder {
      * pay (measured on 2 cores: one text at a time on two threads 89–108 texts/s and 11 ms a text; two at a time
      * on one thread each 195–213 texts/s and 9 ms a text).
      */
-    private final java.util.concurrent.ExecutorService pool;
+    private final ExecutorService pool;
 
     @Activate
     public BgeSmallEmbedder(BundleContext context, EmbeddingSettings settings, Map<String, Object> properties) throws InvalidSettingException {
-        Map<String, Object> configured = new java.util.HashMap<>(properties);
+        Map<String, Object> configured = new HashMap<>(properties);
         configured.remove(TextEmbedder.MODEL); // the component's own service property, not a setting
         SettingsCheck.check(EmbeddingSettings.PID, EmbeddingSettings.class, configured);
         if (settings.threads() < 0) {
             throw new InvalidSettingException(EmbeddingSettings.PID, "threads", "must be 0 (one per processor) or more, got " + settings.threads());
         }
         threads = settings.threads() > 0 ? settings.threads() : Runtime.getRuntime().availableProcessors();
-        java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
-        pool = java.util.concurrent.Executors.newFixedThreadPool(threads, task -> {
-            Thread thread = new Thread(task, "larder-embedding-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
+        pool = Executors.newFixedThreadPool(threads, Thread.ofPlatform().name("larder-embedding-", 1).daemon().factory());
         String data = context.getProperty("larder.data");
         nativeCache = Path.of(data != null ? data : System.getProperty("java.io.tmpdir"), "embedding");
     }
@@ -71,7 +72,7 @@ public class BgeSmallEmbedder implements TextEmbedder {
     @Override
     public float[][] embed(List<String> texts, String task) {
         BgeSmallModel loaded = loadedModel();
-        List<java.util.concurrent.Future<float[]>> running = new java.util.ArrayList<>(texts.size());
+        List<Future<float[]>> running = new ArrayList<>(texts.size());
         for (String text : texts) {
             running.add(pool.submit(() -> loaded.embed(text)));
         }
@@ -93,7 +94,7 @@ public class BgeSmallEmbedder implements TextEmbedder {
                     reported = true;
                 }
             }
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             throw new EmbeddingException("The embedding model " + BgeSmallModel.NAME + " failed: " + e.getCause().getMessage(), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -122,7 +123,7 @@ public class BgeSmallEmbedder implements TextEmbedder {
         ClassLoader previous = thread.getContextClassLoader();
         thread.setContextClassLoader(BgeSmallEmbedder.class.getClassLoader());
         try {
-            model = new BgeSmallModel(1);
+            model = new BgeSmallModel();
         } catch (Exception | LinkageError e) {
             throw new EmbeddingException("The embedding model " + BgeSmallModel.NAME + " could not be loaded: " + e, e);
         } finally {

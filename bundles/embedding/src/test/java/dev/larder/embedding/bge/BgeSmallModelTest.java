@@ -14,7 +14,7 @@ class BgeSmallModelTest {
 
     @BeforeAll
     static void load() throws Exception {
-        model = new BgeSmallModel(2);
+        model = new BgeSmallModel();
     }
 
     @AfterAll

@@ -93,8 +93,8 @@ public class VectorCommands {
                 case "--metric" -> metric = choice(Metric.class, "--metric", value);
                 case "--type" -> type = choice(IndexType.class, "--type", value);
                 case "--database" -> database = value;
-                case "--model" -> model = value.toUpperCase(Locale.ROOT);
-                case "--sparse-model" -> sparseModel = value.toUpperCase(Locale.ROOT);
+                case "--model" -> model = value; // the service reads Upstash's spellings of a model's name
+                case "--sparse-model" -> sparseModel = value;
                 default -> throw new IllegalArgumentException("unknown option " + args[i - 1]);
             }
         }

@@ -24,7 +24,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.osgi.service.component.ComponentException;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -99,12 +98,7 @@ public class VectorService implements VectorIndexes, DatabaseListener {
         registry = new IndexRegistry(storage.table(IndexRegistry.TABLE));
         graphs = graphDirectory(storage, settings);
         int threads = settings.threads() > 0 ? settings.threads() : Runtime.getRuntime().availableProcessors();
-        AtomicInteger count = new AtomicInteger();
-        workers = Executors.newFixedThreadPool(threads, task -> {
-            Thread thread = new Thread(task, "larder-vector-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
+        workers = Executors.newFixedThreadPool(threads, Thread.ofPlatform().name("larder-vector-", 1).daemon().factory());
         long started = System.nanoTime();
         long vectors = 0;
         for (VectorIndex index : registry.list()) {
@@ -112,12 +106,8 @@ public class VectorService implements VectorIndexes, DatabaseListener {
             vectors += opened.counts().values().stream().mapToLong(c -> c[0]).sum();
         }
         LOG.info("Vector loaded {} index(es), {} vectors in {} ms", open.size(), vectors, (System.nanoTime() - started) / 1_000_000);
-        refresher = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread thread = new Thread(task, "larder-vector-refresh");
-            thread.setDaemon(true);
-            return thread;
-        });
-        refresher.scheduleWithFixedDelay(this::refresh, settings.refreshMillis(), settings.refreshMillis(), TimeUnit.MILLISECONDS);
+        refresher = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("larder-vector-refresh").daemon().factory());
+        refresher.scheduleWithFixedDelay(this::maintain, settings.refreshMillis(), settings.refreshMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Says whether Lucene compares vectors with the JDK's Vector API (SIMD) or with scalar Java loops. */
@@ -171,11 +161,11 @@ public class VectorService implements VectorIndexes, DatabaseListener {
         return opened;
     }
 
-    private void refresh() {
+    private void maintain() {
         try {
             open.values().forEach(OpenIndex::maintain);
         } catch (RuntimeException e) {
-            LOG.warn("Making vector writes searchable failed", e);
+            LOG.warn("Vector graph upkeep (making writes searchable, merging segments) failed", e);
         }
     }
 
