@@ -138,13 +138,9 @@ public final class ServerProcesses {
         public Larder startTraced(Path trace) throws Exception {
             Path log = data.resolve("log").resolve("larder.log");
             Files.deleteIfExists(log);
-            ProcessBuilder builder = new ProcessBuilder("strace", "-f", "-qq", "--seccomp-bpf", "-e", "trace=connect,sendto,sendmsg,sendmmsg",
-                    "-o", trace.toString(), home.resolve("bin/larder").toString(), "--daemon").redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD);
-            builder.environment().put("LARDER_DATA", data.toString());
-            builder.environment().put("JAVA_OPTS", "-Xms128m -Xmx512m");
-            builder.environment().putAll(environment);
-            tracer = builder.start();
+            tracer = launcher("strace", "-f", "-qq", "--seccomp-bpf", "-e", "trace=connect,sendto,sendmsg,sendmmsg", "-o", trace.toString(),
+                    home.resolve("bin/larder").toString(), "--daemon").redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
             while (!(Files.exists(log) && Files.readString(log).contains("Larder ready"))) {
                 if (!tracer.isAlive() || System.nanoTime() > deadline) {
@@ -169,15 +165,20 @@ public final class ServerProcesses {
         }
 
         private void larder(String command, int timeoutSeconds) throws Exception {
-            ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/larder").toString(), command).inheritIO();
-            builder.environment().put("LARDER_DATA", data.toString());
-            builder.environment().put("JAVA_OPTS", "-Xms128m -Xmx512m");
-            builder.environment().putAll(environment);
-            Process process = builder.start();
+            Process process = launcher(home.resolve("bin/larder").toString(), command).inheritIO().start();
             if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS) || process.exitValue() != 0) {
                 process.destroyForcibly();
                 throw new IllegalStateException("bin/larder " + command + " failed; see " + data.resolve("log"));
             }
+        }
+
+        /** A command run with this server's data directory, JVM options and environment. */
+        private ProcessBuilder launcher(String... command) {
+            ProcessBuilder builder = new ProcessBuilder(command);
+            builder.environment().put("LARDER_DATA", data.toString());
+            builder.environment().put("JAVA_OPTS", "-Xms128m -Xmx512m");
+            builder.environment().putAll(environment);
+            return builder;
         }
 
         @Override

@@ -85,25 +85,26 @@ public class VectorApiIT {
         assertEquals(BASE + "/vector/console-made", made.url());
         String listed = larder.console("larder:vector-list");
         assertTrue(listed, listed.matches("(?s).*console-made +default +DENSE +EUCLIDEAN +8 +0 .*"));
-        String refused = larder.console("larder:vector-create console-made --dimension 8 --metric COSINE");
-        assertTrue(refused, refused.contains("Error: Index 'console-made' already exists"));
-        String noDimension = larder.console("larder:vector-create other --metric COSINE");
-        assertTrue(noDimension, noDimension.contains("Error: a dense index needs --dimension"));
-        String badMetric = larder.console("larder:vector-create other --dimension 3 --metric HAMMING");
-        assertTrue(badMetric, badMetric.contains("--metric must be one of COSINE, EUCLIDEAN, DOT_PRODUCT"));
-        String noModel = larder.console("larder:vector-create other --metric COSINE --model BGE_HUGE");
-        assertTrue(noModel, noModel.contains("Error: Unknown or unavailable dense embedding model 'BGE_HUGE': use one of [BGE_SMALL_EN_V1_5]"));
-        String wrongDimension = larder.console("larder:vector-create other --dimension 100 --metric COSINE --model BGE_SMALL_EN_V1_5");
-        assertTrue(wrongDimension, wrongDimension.contains("Error: The model BGE_SMALL_EN_V1_5 makes vectors of 384 dimensions"));
-        String hybridBm25 = larder.console("larder:vector-create other --type HYBRID --dimension 2 --metric COSINE --sparse-model BM25");
-        assertTrue(hybridBm25, hybridBm25.contains("A hybrid index embeds text with a dense and a sparse model together"));
-        String sparseBge = larder.console("larder:vector-create other --type SPARSE --model BGE_SMALL_EN_V1_5");
-        assertTrue(sparseBge, sparseBge.contains("A sparse index has no dense model"));
+        assertConsoleSays("larder:vector-create console-made --dimension 8 --metric COSINE", "Error: Index 'console-made' already exists");
+        assertConsoleSays("larder:vector-create other --metric COSINE", "Error: a dense index needs --dimension");
+        assertConsoleSays("larder:vector-create other --dimension 3 --metric HAMMING", "--metric must be one of COSINE, EUCLIDEAN, DOT_PRODUCT");
+        assertConsoleSays("larder:vector-create other --metric COSINE --model BGE_HUGE",
+                "Error: Unknown or unavailable dense embedding model 'BGE_HUGE': use one of [BGE_SMALL_EN_V1_5]");
+        assertConsoleSays("larder:vector-create other --dimension 100 --metric COSINE --model BGE_SMALL_EN_V1_5",
+                "Error: The model BGE_SMALL_EN_V1_5 makes vectors of 384 dimensions");
+        assertConsoleSays("larder:vector-create other --type HYBRID --dimension 2 --metric COSINE --sparse-model BM25",
+                "A hybrid index embeds text with a dense and a sparse model together");
+        assertConsoleSays("larder:vector-create other --type SPARSE --model BGE_SMALL_EN_V1_5", "A sparse index has no dense model");
         String upstashSpelling = larder.console("larder:vector-create spelled --metric COSINE --model BAAI/bge-small-en-v1.5");
         assertTrue(upstashSpelling, upstashSpelling.matches("(?s).*Type: +DENSE, 384 dimensions, COSINE.*Model: +BGE_SMALL_EN_V1_5.*"));
-        assertTrue(larder.console("larder:vector-delete spelled").contains("Deleted index 'spelled'"));
-        assertTrue(larder.console("larder:vector-delete console-made").contains("Deleted index 'console-made'"));
-        assertTrue(larder.console("larder:vector-list").contains("No vector indexes"));
+        assertConsoleSays("larder:vector-delete spelled", "Deleted index 'spelled'");
+        assertConsoleSays("larder:vector-delete console-made", "Deleted index 'console-made'");
+        assertConsoleSays("larder:vector-list", "No vector indexes");
+    }
+
+    private static void assertConsoleSays(String command, String expected) throws Exception {
+        String shown = larder.console(command);
+        assertTrue(command + " said: " + shown, shown.contains(expected));
     }
 
     @Test
