@@ -14,16 +14,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.lucene.util.VectorUtil;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -32,9 +28,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * One dataset, every engine, in one JVM: synthetic clustered vectors with exact ground truth (cosine), then
  * recall@10 against single-thread QPS for Larder's index (Lucene HNSW), hnswlib at the same degree and
  * construction beam, and exact search (a Java SIMD loop; ND4J's BLAS for batches of 100). With an index
- * URL and token, also Larder's Vector API over HTTP: durable upserts in batches of 100, and queries from
- * 1 and from 50 connections.
- * Usage: VectorBenchmark COUNT DIMENSION QUERIES [URL TOKEN]
+ * URL, token and the server's process id, also Larder's Vector API over HTTP: durable upserts in batches of 100,
+ * recall over HTTP, and queries from 1 and from 50 connections (wrk) once the server is idle.
+ * Usage: VectorBenchmark COUNT DIMENSION QUERIES [URL TOKEN SERVER_PID]
  */
 public final class VectorBenchmark {
 
@@ -45,6 +41,7 @@ public final class VectorBenchmark {
     /** The beam of a query over the API: topK 10 asks the graph for Namespace.MIN_CANDIDATES. */
     private static final int HTTP_BEAM = 40;
     private static final String WRK_SCRIPT = System.getProperty("wrk.script", "bench/vector-query.lua");
+    /** Larder's in-process queries/s (float graph) by beam, which the HTTP rows are compared with. */
     private static final java.util.Map<Integer, Double> inProcessQps = new java.util.HashMap<>();
 
     record Vector(String id, float[] vector) implements Item<String, float[]> {
@@ -85,7 +82,7 @@ public final class VectorBenchmark {
         larder(data, queries, truth, dimension, false);
         larder(data, queries, truth, dimension, true);
         hnswlib(data, queries, truth, dimension);
-        if (args.length >= 5) {
+        if (args.length >= 6) {
             http(args[3], args[4], Long.parseLong(args[5]), data, queries, truth);
         }
         System.exit(0); // the HTTP clients' threads would keep the JVM up
@@ -110,22 +107,26 @@ public final class VectorBenchmark {
 
     private static int[] exact(float[][] unit, float[] query) {
         int[] best = new int[K];
-        float[] scores = new float[K];
-        java.util.Arrays.fill(scores, Float.NEGATIVE_INFINITY);
+        float[] kept = new float[K];
+        java.util.Arrays.fill(kept, Float.NEGATIVE_INFINITY);
         for (int i = 0; i < unit.length; i++) {
-            float score = VectorUtil.dotProduct(unit[i], query);
-            if (score > scores[K - 1]) {
-                int at = K - 1;
-                while (at > 0 && scores[at - 1] < score) {
-                    scores[at] = scores[at - 1];
-                    best[at] = best[at - 1];
-                    at--;
-                }
-                scores[at] = score;
-                best[at] = i;
-            }
+            offer(best, kept, i, VectorUtil.dotProduct(unit[i], query));
         }
         return best;
+    }
+
+    /** Keeps {@code i} among the K best so far (best first) if its score earns a place. */
+    private static void offer(int[] best, float[] kept, int i, float score) {
+        if (score > kept[K - 1]) {
+            int at = K - 1;
+            while (at > 0 && kept[at - 1] < score) {
+                kept[at] = kept[at - 1];
+                best[at] = best[at - 1];
+                at--;
+            }
+            kept[at] = score;
+            best[at] = i;
+        }
     }
 
     private static double seconds(long startNanos) {
@@ -182,16 +183,7 @@ public final class VectorBenchmark {
         float[] kept = new float[K];
         java.util.Arrays.fill(kept, Float.NEGATIVE_INFINITY);
         for (int i = 0; i < scores.length; i++) {
-            if (scores[i] > kept[K - 1]) {
-                int at = K - 1;
-                while (at > 0 && kept[at - 1] < scores[i]) {
-                    kept[at] = kept[at - 1];
-                    best[at] = best[at - 1];
-                    at--;
-                }
-                kept[at] = scores[i];
-                best[at] = i;
-            }
+            offer(best, kept, i, scores[i]);
         }
         return best;
     }
