@@ -26,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import java.util.function.IntPredicate;
 
@@ -382,7 +381,7 @@ final class VectorEndpoints {
         }
     }
 
-    static ObjectNode vectorJson(Namespace.Entry entry, Include include, Float score) {
+    static ObjectNode vectorJson(Namespace ns, Namespace.Entry entry, Include include, Float score) {
         ObjectNode json = NODES.objectNode();
         VectorRecord record = entry.record();
         json.put("id", record.id());
@@ -390,9 +389,10 @@ final class VectorEndpoints {
             json.put("score", score.floatValue());
         }
         if (include.vectors()) {
-            if (record.dense() != null) {
+            float[] dense = ns.dense(entry);
+            if (dense != null) {
                 ArrayNode vector = json.putArray("vector");
-                for (float value : record.dense()) {
+                for (float value : dense) {
                     vector.add(value);
                 }
             }
@@ -434,7 +434,7 @@ final class VectorEndpoints {
             String prefix = Fields.text(body, "prefix");
             if (ns != null) {
                 for (Namespace.Entry entry : ns.withPrefix(prefix, PREFIX_FETCH_LIMIT)) {
-                    result.add(vectorJson(entry, include, null));
+                    result.add(vectorJson(ns, entry, include, null));
                 }
             }
             return result;
@@ -446,7 +446,7 @@ final class VectorEndpoints {
         }
         for (String id : ids) {
             Namespace.Entry entry = ns == null ? null : ns.get(id);
-            result.add(entry == null ? NODES.nullNode() : vectorJson(entry, include, null));
+            result.add(entry == null ? NODES.nullNode() : vectorJson(ns, entry, include, null));
         }
         return result;
     }
@@ -481,7 +481,7 @@ final class VectorEndpoints {
         if (ns != null) {
             List<Namespace.Entry> page = ns.range(cursor, limit, prefix);
             for (Namespace.Entry entry : page) {
-                vectors.add(vectorJson(entry, include, null));
+                vectors.add(vectorJson(ns, entry, include, null));
             }
             if (!page.isEmpty()) {
                 long following = ns.following(page.get(page.size() - 1), prefix);
@@ -498,11 +498,8 @@ final class VectorEndpoints {
         if (ns == null || ns.size() == 0) {
             return NODES.nullNode();
         }
-        List<Namespace.Entry> all = ns.range(0, Integer.MAX_VALUE, null);
-        if (all.isEmpty()) {
-            return NODES.nullNode();
-        }
-        return vectorJson(all.get(ThreadLocalRandom.current().nextInt(all.size())), new Include(true, true, true), null);
+        Namespace.Entry picked = ns.random();
+        return picked == null ? NODES.nullNode() : vectorJson(ns, picked, new Include(true, true, true), null);
     }
 
     JsonNode info(OpenIndex index) {
@@ -604,10 +601,11 @@ final class VectorEndpoints {
         return ns.sparseSearch(query.sparse().indices(), query.sparse().values(), query.idf(), topK, accept, exclude);
     }
 
-    static ArrayNode hitsJson(List<Namespace.Hit> hits, Include include) {
+    static ArrayNode hitsJson(OpenIndex index, String namespace, List<Namespace.Hit> hits, Include include) {
         ArrayNode array = NODES.arrayNode();
+        Namespace ns = index.namespace(namespace);
         for (Namespace.Hit hit : hits) {
-            array.add(vectorJson(hit.entry(), include, hit.score()));
+            array.add(vectorJson(ns, hit.entry(), include, hit.score()));
         }
         return array;
     }
@@ -626,16 +624,16 @@ final class VectorEndpoints {
             }
             if (queries.size() == 1) {
                 Query only = queries.get(0);
-                return hitsJson(run(index, namespace, only, only.topK(), Set.of()), only.include());
+                return hitsJson(index, namespace, run(index, namespace, only, only.topK(), Set.of()), only.include());
             }
             ArrayNode batch = NODES.arrayNode();
             for (Query query : queries) {
-                batch.add(hitsJson(run(index, namespace, query, query.topK(), Set.of()), query.include()));
+                batch.add(hitsJson(index, namespace, run(index, namespace, query, query.topK(), Set.of()), query.include()));
             }
             return batch;
         }
         Query query = parseQuery(index, body, withText);
-        return hitsJson(run(index, namespace, query, query.topK(), Set.of()), query.include());
+        return hitsJson(index, namespace, run(index, namespace, query, query.topK(), Set.of()), query.include());
     }
 
     JsonNode resumableStart(OpenIndex index, String namespace, JsonNode body, boolean withText) throws RequestException {
@@ -647,7 +645,7 @@ final class VectorEndpoints {
         String uuid = resumable.start(index, namespace, query, returned, maxIdle);
         ObjectNode result = NODES.objectNode();
         result.put("uuid", uuid);
-        result.set("scores", hitsJson(first, query.include()));
+        result.set("scores", hitsJson(index, namespace, first, query.include()));
         return result;
     }
 
@@ -662,7 +660,7 @@ final class VectorEndpoints {
         synchronized (session) {
             List<Namespace.Hit> next = run(index, session.namespace(), session.query(), additional, session.returned());
             next.forEach(hit -> session.returned().add(hit.entry().record().id()));
-            return hitsJson(next, session.query().include());
+            return hitsJson(index, session.namespace(), next, session.query().include());
         }
     }
 

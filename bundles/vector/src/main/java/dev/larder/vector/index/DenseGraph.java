@@ -19,12 +19,15 @@ import org.apache.lucene.document.Field;
 import org.apache.lucene.document.KnnFloatVectorField;
 import org.apache.lucene.document.NumericDocValuesField;
 import org.apache.lucene.document.StringField;
+import org.apache.lucene.index.FloatVectorValues;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.KnnVectorValues;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.NumericDocValues;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.index.VectorSimilarityFunction;
+import org.apache.lucene.search.AcceptDocs;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.Query;
@@ -33,17 +36,19 @@ import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.MMapDirectory;
+import org.apache.lucene.util.BytesRef;
 import org.apache.lucene.util.VectorUtil;
 
 /**
  * The dense vectors of one namespace as a Lucene HNSW graph, in a directory of its own that is derived state:
- * rebuilt from the grid's records at start. Each vector is a document with its record's id (to replace or
- * delete it) and its key (to map a hit back to the record). Writes become searchable at the next
- * {@link #refresh()}; {@link #pending()} counts those that are not yet.
+ * rebuilt from the grid's records at start. Each vector is a document with its record's key, as a term (to
+ * replace or delete it) and as a doc value (to map a hit back to the record). The graph's files are the only
+ * copy of the vectors in memory: hits come back with their vectors for exact scores. Writes become searchable
+ * at the next {@link #refresh()}; {@link #searchableWrites()} says up to which write.
  */
 public final class DenseGraph implements Closeable {
 
-    public static final String ID = "id";
+    private static final String KEY_TERM = "k";
     public static final String KEY = "key";
     private static final String VECTOR = "v";
 
@@ -129,31 +134,39 @@ public final class DenseGraph implements Closeable {
     /** How long one maintenance call applies queued writes before it lets refreshes and other graphs have their turn. */
     private static final long APPLY_SLICE_NANOS = 250_000_000L;
 
-    /** Adds or replaces the vector of a record. */
-    public void put(String id, int key, float[] vector) {
+    private static Term keyTerm(int key) {
+        return new Term(KEY_TERM, new BytesRef(new byte[] {(byte) (key >>> 24), (byte) (key >>> 16), (byte) (key >>> 8), (byte) key}));
+    }
+
+    /** Adds or replaces the vector of the record with this key; returns the write's number. */
+    public long put(int key, float[] vector) {
         Document document = new Document();
-        document.add(new StringField(ID, id, Field.Store.NO));
+        Term term = keyTerm(key);
+        document.add(new StringField(KEY_TERM, term.bytes(), Field.Store.NO));
         document.add(new NumericDocValuesField(KEY, key));
         document.add(new KnnFloatVectorField(VECTOR, prepared(vector), similarity()));
         long bytes = 4L * vector.length;
         queuedBytes.addAndGet(bytes);
-        queue(writer -> {
-            writer.updateDocument(new Term(ID, id), document);
+        return queue(writer -> {
+            writer.updateDocument(term, document);
             queuedBytes.addAndGet(-bytes);
         });
     }
 
-    public void remove(String id) {
-        queue(writer -> writer.deleteDocuments(new Term(ID, id)));
+    /** Removes the vector of the record with this key; returns the write's number. */
+    public long remove(int key) {
+        Term term = keyTerm(key);
+        return queue(writer -> writer.deleteDocuments(term));
     }
 
-    public void clear() {
-        queue(IndexWriter::deleteAll);
+    public long clear() {
+        return queue(IndexWriter::deleteAll);
     }
 
-    private void queue(GraphWrite write) {
+    private long queue(GraphWrite write) {
         long now = System.nanoTime();
-        if (written.getAndIncrement() == searchable) {
+        long number = written.getAndIncrement();
+        if (number == searchable) {
             pendingSinceNanos = now;
         }
         queued.add(write);
@@ -162,6 +175,7 @@ public final class DenseGraph implements Closeable {
         while (queuedBytes.get() > MAX_QUEUED_BYTES && applyOne()) {
             // the graph is far behind: this writer helps rather than queue more
         }
+        return number;
     }
 
     private boolean applyOne() {
@@ -227,6 +241,11 @@ public final class DenseGraph implements Closeable {
         return written.get() - searchable;
     }
 
+    /** How many writes are searchable: those numbered below this. */
+    public long searchableWrites() {
+        return searchable;
+    }
+
     /** Makes every write so far searchable. */
     public void refresh() {
         apply(Long.MAX_VALUE);
@@ -253,27 +272,41 @@ public final class DenseGraph implements Closeable {
         }
     }
 
-    /** A hit of the graph: the record's key and Lucene's score. */
-    public record Candidate(int key, float score) {
+    /** A hit of the graph: the record's key and its vector as the graph holds it (unit length for cosine). */
+    public record Candidate(int key, float[] vector) {
     }
 
     /**
      * The {@code candidates} nearest vectors by the graph (or exactly, where Lucene finds the filter selective),
-     * best first; {@code accept} (null: all) filters records by key, during the search.
+     * best first; {@code accept} (null: all) filters records by key, during the search. With {@code exact},
+     * every searchable vector is compared.
      */
-    public List<Candidate> search(float[] query, int candidates, IntPredicate accept) {
+    public List<Candidate> search(float[] query, int candidates, IntPredicate accept, boolean exact) {
         IndexSearcher searcher = null;
         try {
             searcher = searchers.acquire();
-            Query filter = accept == null ? null : new KeyFilterQuery(accept);
-            TopDocs top = searcher.search(new KnnFloatVectorQuery(VECTOR, prepared(query), candidates, filter), candidates);
-            List<Candidate> hits = new ArrayList<>(top.scoreDocs.length);
+            if (exact) {
+                // a filter that every document passes, and as many candidates: Lucene compares them all
+                candidates = Math.max(candidates, searcher.getIndexReader().numDocs());
+                accept = accept == null ? key -> true : accept;
+            }
+            if (candidates == 0) {
+                return List.of();
+            }
             List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
+            TopDocs top = accept == null ? nearest(leaves, prepared(query), candidates)
+                    : searcher.search(new KnnFloatVectorQuery(VECTOR, prepared(query), candidates, new KeyFilterQuery(accept)), candidates);
+            List<Candidate> hits = new ArrayList<>(top.scoreDocs.length);
             for (ScoreDoc hit : top.scoreDocs) {
                 LeafReaderContext leaf = leaves.get(org.apache.lucene.index.ReaderUtil.subIndex(hit.doc, leaves));
+                int doc = hit.doc - leaf.docBase;
                 NumericDocValues keys = leaf.reader().getNumericDocValues(KEY);
-                if (keys != null && keys.advanceExact(hit.doc - leaf.docBase)) {
-                    hits.add(new Candidate((int) keys.longValue(), hit.score));
+                FloatVectorValues vectors = leaf.reader().getFloatVectorValues(VECTOR);
+                if (keys != null && keys.advanceExact(doc) && vectors != null) {
+                    KnnVectorValues.DocIndexIterator position = vectors.iterator();
+                    if (position.advance(doc) == doc) {
+                        hits.add(new Candidate((int) keys.longValue(), vectors.vectorValue(position.index()).clone()));
+                    }
                 }
             }
             return hits;
@@ -282,6 +315,24 @@ public final class DenseGraph implements Closeable {
         } finally {
             release(searcher);
         }
+    }
+
+    /**
+     * An unfiltered search straight on each segment's graph, merged: what KnnFloatVectorQuery ends up doing, without
+     * its rewrite into a second query, which costs about as much as walking a small graph.
+     */
+    private static TopDocs nearest(List<LeafReaderContext> leaves, float[] query, int candidates) throws IOException {
+        TopDocs[] perLeaf = new TopDocs[leaves.size()];
+        for (int i = 0; i < perLeaf.length; i++) {
+            LeafReaderContext leaf = leaves.get(i);
+            TopDocs top = leaf.reader().searchNearestVectors(VECTOR, query, candidates,
+                    AcceptDocs.fromLiveDocs(leaf.reader().getLiveDocs(), leaf.reader().maxDoc()), Integer.MAX_VALUE);
+            for (ScoreDoc hit : top.scoreDocs) {
+                hit.doc += leaf.docBase;
+            }
+            perLeaf[i] = top;
+        }
+        return perLeaf.length == 1 ? perLeaf[0] : TopDocs.merge(candidates, perLeaf);
     }
 
     private void release(IndexSearcher searcher) {

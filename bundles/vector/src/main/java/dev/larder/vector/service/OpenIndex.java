@@ -73,7 +73,13 @@ public final class OpenIndex implements AutoCloseable {
     private synchronized Namespace newNamespace(String name) {
         Path directory = graphRoot.resolve("ns-" + graphDirectories++);
         return new Namespace(name, definition.type(), definition.metric(), directory, settings.maxConnections(),
-                settings.beamWidth(), definition.quantized());
+                settings.beamWidth(), definition.quantized(), id -> stored(name, id));
+    }
+
+    /** A record as the grid has it, or null. */
+    private VectorRecord stored(String namespaceName, String id) {
+        byte[] value = table.get(RecordCodec.slot(id, StorageNode.SLOTS), RecordCodec.key(RecordCodec.VECTOR, namespaceName, id));
+        return value == null ? null : RecordCodec.decode(id, value).record();
     }
 
     static JsonNode metadata(byte[] json) {
@@ -146,10 +152,11 @@ public final class OpenIndex implements AutoCloseable {
         }
         synchronized (namespace) {
             Namespace.Entry entry = namespace.get(id);
-            if (entry == null) {
+            VectorRecord current = entry == null ? null : stored(namespaceName, id);
+            if (current == null) {
                 return false;
             }
-            VectorRecord changed = change.apply(entry.record());
+            VectorRecord changed = change.apply(current);
             WriteBatch batch = new WriteBatch();
             batch.put(RecordCodec.slot(id, StorageNode.SLOTS), RecordCodec.key(RecordCodec.VECTOR, namespaceName, id),
                     RecordCodec.encode(entry.sequence(), changed));
@@ -239,14 +246,17 @@ public final class OpenIndex implements AutoCloseable {
         Namespace target = namespaceForWrite(to, batch);
         synchronized (source) {
             List<Namespace.Entry> entries = source.all();
+            List<VectorRecord> moved = new ArrayList<>(entries.size());
             for (Namespace.Entry entry : entries) {
                 String id = entry.record().id();
+                VectorRecord record = stored(from, id);
+                moved.add(record);
                 batch.put(RecordCodec.slot(id, StorageNode.SLOTS), RecordCodec.key(RecordCodec.VECTOR, to, id),
-                        RecordCodec.encode(entry.sequence(), entry.record()));
+                        RecordCodec.encode(entry.sequence(), record));
             }
             persist(batch);
-            for (Namespace.Entry entry : entries) {
-                target.put(entry.sequence(), entry.record(), entry.metadata());
+            for (int i = 0; i < entries.size(); i++) {
+                target.put(entries.get(i).sequence(), moved.get(i), entries.get(i).metadata());
             }
             deleteNamespace(from);
         }

@@ -1,6 +1,7 @@
 package dev.larder.vector.index;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.larder.vector.IndexType;
@@ -9,6 +10,7 @@ import dev.larder.vector.store.VectorRecord;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -21,7 +23,7 @@ class NamespaceSearchTest {
     Path graphs;
 
     private Namespace namespace(IndexType type, Metric metric) {
-        return new Namespace("", type, metric, graphs.resolve(type.name() + metric.name()), 16, 100, false);
+        return new Namespace("", type, metric, graphs.resolve(type.name() + metric.name()), 16, 100, false, id -> null);
     }
 
     private static VectorRecord sparse(String id, int[] indices, float[] values) {
@@ -76,6 +78,45 @@ class NamespaceSearchTest {
             float[] unit = {0.5f, 0.5f, 0.5f, 0.5f};
             float[] self = metric == Metric.DOT_PRODUCT ? unit : vector;
             assertEquals(1f, Scores.dense(metric, self, self.clone()), metric.name());
+        }
+    }
+
+    @Test
+    void replacedAndDeletedVectorsAreNeverFoundUnderTheirOldVector() {
+        Map<String, float[]> grid = new java.util.HashMap<>();
+        try (Namespace ns = new Namespace("", IndexType.DENSE, Metric.EUCLIDEAN, graphs.resolve("replaced"), 16, 100, false,
+                id -> grid.containsKey(id) ? new VectorRecord(id, grid.get(id), null, null, null, null) : null)) {
+            for (int i = 0; i < 3000; i++) {
+                grid.put("v" + i, new float[] {i, 0});
+                ns.put(ns.sequenceFor("v" + i), new VectorRecord("v" + i, grid.get("v" + i), null, null, null, null), null);
+            }
+            ns.refresh();
+            grid.put("v5", new float[] {-100, 0});
+            ns.put(ns.sequenceFor("v5"), new VectorRecord("v5", grid.get("v5"), null, null, null, null), null);
+            ns.remove("v7");
+            grid.remove("v7");
+            for (int i = 3000; i < 3010; i++) { // new records take keys as they come; v7's waits for the graph to drop it
+                grid.put("v" + i, new float[] {7.2f + i - 3000, 1});
+                ns.put(ns.sequenceFor("v" + i), new VectorRecord("v" + i, grid.get("v" + i), null, null, null, null), null);
+            }
+            List<String> near5 = ids(ns.denseSearch(new float[] {5, 0}, 3, null, Set.of()));
+            assertEquals(List.of("v4", "v6", "v3"), near5, "before the graph has them");
+            assertEquals(List.of("v5"), ids(ns.denseSearch(new float[] {-100, 0}, 1, null, Set.of())));
+            assertEquals("v3000", ids(ns.denseSearch(new float[] {7.2f, 1}, 1, null, Set.of())).get(0));
+            assertEquals(-100f, ns.dense(ns.get("v5"))[0]);
+            for (int round = 0; round < 2; round++) {
+                ns.refresh();
+                assertEquals(List.of("v5"), ids(ns.denseSearch(new float[] {-100, 0}, 1, null, Set.of())));
+                assertEquals("v3000", ids(ns.denseSearch(new float[] {7.2f, 1}, 1, null, Set.of())).get(0));
+                assertFalse(ids(ns.denseSearch(new float[] {7, 0}, 5, null, Set.of())).contains("v7"));
+                assertEquals(-100f, ns.dense(ns.get("v5"))[0], "from the grid once searchable");
+                for (int i = 3010; i < 3020; i++) { // takes v7's key, now free
+                    grid.put("w" + i + round, new float[] {1000 + i, 1000});
+                    ns.put(ns.sequenceFor("w" + i + round), new VectorRecord("w" + i + round, grid.get("w" + i + round), null, null, null, null), null);
+                }
+            }
+            assertEquals(3000 - 1 + 10 + 20, ns.size());
+            assertEquals(List.of("v0", "v1", "v2"), ns.range(0, 3, null).stream().map(entry -> entry.record().id()).toList());
         }
     }
 
