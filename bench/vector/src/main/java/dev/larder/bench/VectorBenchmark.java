@@ -6,6 +6,7 @@ import com.github.jelmerk.hnswlib.core.SearchResult;
 import com.github.jelmerk.hnswlib.core.hnsw.HnswIndex;
 import dev.larder.vector.IndexType;
 import dev.larder.vector.Metric;
+import dev.larder.vector.index.DenseGraph;
 import dev.larder.vector.index.Namespace;
 import dev.larder.vector.store.VectorRecord;
 import java.net.URI;
@@ -28,7 +29,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * One dataset, every engine, in one JVM: synthetic clustered vectors with exact ground truth (cosine), then
  * recall@10 against single-thread QPS for Larder's index (Lucene HNSW), hnswlib at the same degree and
  * construction beam, and exact search (a Java SIMD loop; ND4J's BLAS for batches of 100). With an index
- * URL, token and the server's process id, also Larder's Vector API over HTTP: durable upserts in batches of 100,
+ * URL, token and the server's process id, also Larder's Vector API over HTTP: durable upserts in batches of 100
+ * (timed after 20,000 that warm the server up, in a namespace dropped after),
  * recall over HTTP, and queries from 1 and from 50 connections (wrk) once the server is idle.
  * Usage: VectorBenchmark COUNT DIMENSION QUERIES [URL TOKEN SERVER_PID]
  */
@@ -81,6 +83,7 @@ public final class VectorBenchmark {
         nd4j(unit, queries, truth);
         larder(data, queries, truth, dimension, false);
         larder(data, queries, truth, dimension, true);
+        exactThreshold(data, queries, dimension);
         hnswlib(data, queries, truth, dimension);
         if (args.length >= 6) {
             http(args[3], args[4], Long.parseLong(args[5]), data, queries, truth);
@@ -241,6 +244,45 @@ public final class VectorBenchmark {
         return done / seconds(start);
     }
 
+    /**
+     * Where exact search stops paying: for namespaces of growing size (the first vectors of the set), queries/s
+     * comparing every vector (the filtered exact path of Lucene that small namespaces take) against walking the
+     * graph at the API's beam. Namespace.EXACT_SEARCH_MAX is set from this.
+     */
+    private static void exactThreshold(float[][] data, float[][] queries, int dimension) throws Exception {
+        System.out.printf(Locale.ROOT, "%nExact search against the graph (beam %d) by namespace size, queries/s, one thread:%n", HTTP_BEAM);
+        System.out.printf(Locale.ROOT, "| %-10s | %9s | %9s | %12s |%n", "vectors", "exact", "graph", "graph recall");
+        System.out.printf(Locale.ROOT, "| %-10s | %9s | %9s | %12s |%n", "---", "---", "---", "---");
+        for (int size : new int[] {250, 500, 1000, 2000, 4000, 8000}) {
+            if (size > data.length) {
+                break;
+            }
+            Path directory = Files.createTempDirectory("larder-vector-threshold");
+            try (DenseGraph graph = new DenseGraph(directory, Metric.COSINE, M, EF_CONSTRUCTION, false)) {
+                for (int i = 0; i < size; i++) {
+                    graph.put(i, data[i]);
+                }
+                graph.compact();
+                double found = 0;
+                for (float[] query : queries) {
+                    Set<Integer> exact = new HashSet<>();
+                    graph.search(query, K, null, true).subList(0, K).forEach(hit -> exact.add(hit.key()));
+                    for (DenseGraph.Candidate hit : graph.search(query, HTTP_BEAM, null, false).subList(0, K)) {
+                        found += exact.contains(hit.key()) ? 1 : 0;
+                    }
+                }
+                double exactQps = queriesPerSecond(queries, query -> graph.search(query, K, null, true));
+                double graphQps = queriesPerSecond(queries, query -> graph.search(query, HTTP_BEAM, null, false));
+                System.out.printf(Locale.ROOT, "| %-10d | %9.0f | %9.0f | %12.3f |%n", size, exactQps, graphQps, found / (queries.length * K));
+            } finally {
+                try (var files = Files.walk(directory)) {
+                    files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+                }
+            }
+        }
+        System.out.println();
+    }
+
     private static long filesBytes(Path directory) throws java.io.IOException {
         try (var files = Files.walk(directory)) {
             return files.filter(Files::isRegularFile).mapToLong(path -> path.toFile().length()).sum();
@@ -279,14 +321,12 @@ public final class VectorBenchmark {
     /** Durable upserts in batches of 100, then queries over HTTP from 1 and from 50 connections. */
     private static void http(String url, String token, long serverPid, float[][] data, float[][] queries, int[][] truth) throws Exception {
         HttpClient client = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(4)).build();
+        // warm-up: the server's request path compiled by the JIT before it is timed, in a namespace dropped after
+        upsertAll(client, url + "/upsert/warm-up", token, java.util.Arrays.copyOf(data, Math.min(data.length, 20_000)));
+        post(client, url + "/delete-namespace/warm-up", token, "");
+        waitIdle(serverPid);
         long start = System.nanoTime();
-        for (int from = 0; from < data.length; from += 100) {
-            StringBuilder batch = new StringBuilder("[");
-            for (int i = from; i < Math.min(data.length, from + 100); i++) {
-                batch.append(i == from ? "" : ",").append("{\"id\":\"").append(i).append("\",\"vector\":").append(json(data[i])).append('}');
-            }
-            post(client, url + "/upsert", token, batch.append(']').toString());
-        }
+        upsertAll(client, url + "/upsert", token, data);
         double upsertSeconds = seconds(start);
         System.out.printf(Locale.ROOT, "%nDurable upserts over HTTP (batches of 100, one connection): %.0f vectors/s%n", data.length / upsertSeconds);
         long acknowledged = System.nanoTime();
@@ -336,6 +376,17 @@ public final class VectorBenchmark {
                     qps / inProcessQps.get(HTTP_BEAM), HTTP_BEAM);
         }
         Files.delete(bodyFile);
+    }
+
+    /** Upserts the vectors in batches of 100, one batch after the other, ids their positions. */
+    private static void upsertAll(HttpClient client, String url, String token, float[][] data) {
+        for (int from = 0; from < data.length; from += 100) {
+            StringBuilder batch = new StringBuilder("[");
+            for (int i = from; i < Math.min(data.length, from + 100); i++) {
+                batch.append(i == from ? "" : ",").append("{\"id\":\"").append(i).append("\",\"vector\":").append(json(data[i])).append('}');
+            }
+            post(client, url, token, batch.append(']').toString());
+        }
     }
 
     /** Until the server's process used under a tenth of a core for a second (its CPU ticks in /proc). */

@@ -34,6 +34,7 @@ import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.search.TopKnnCollector;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.MMapDirectory;
 import org.apache.lucene.util.BytesRef;
@@ -285,16 +286,9 @@ public final class DenseGraph implements Closeable {
         IndexSearcher searcher = null;
         try {
             searcher = searchers.acquire();
-            if (exact) {
-                // a filter that every document passes, and as many candidates: Lucene compares them all
-                candidates = Math.max(candidates, searcher.getIndexReader().numDocs());
-                accept = accept == null ? key -> true : accept;
-            }
-            if (candidates == 0) {
-                return List.of();
-            }
             List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
-            TopDocs top = accept == null ? nearest(leaves, prepared(query), candidates)
+            TopDocs top = exact ? exact(leaves, prepared(query), candidates, accept)
+                    : accept == null ? nearest(leaves, prepared(query), candidates)
                     : searcher.search(new KnnFloatVectorQuery(VECTOR, prepared(query), candidates, new KeyFilterQuery(accept)), candidates);
             List<Candidate> hits = new ArrayList<>(top.scoreDocs.length);
             for (ScoreDoc hit : top.scoreDocs) {
@@ -333,6 +327,27 @@ public final class DenseGraph implements Closeable {
             perLeaf[i] = top;
         }
         return perLeaf.length == 1 ? perLeaf[0] : TopDocs.merge(candidates, perLeaf);
+    }
+
+    /** The {@code candidates} best of every live vector that {@code accept} (null: all) takes, compared one by one. */
+    private TopDocs exact(List<LeafReaderContext> leaves, float[] query, int candidates, IntPredicate accept) throws IOException {
+        TopKnnCollector best = new TopKnnCollector(candidates, Integer.MAX_VALUE);
+        VectorSimilarityFunction similarity = similarity();
+        for (LeafReaderContext leaf : leaves) {
+            FloatVectorValues vectors = leaf.reader().getFloatVectorValues(VECTOR);
+            if (vectors == null) {
+                continue;
+            }
+            org.apache.lucene.util.Bits live = leaf.reader().getLiveDocs();
+            NumericDocValues keys = accept == null ? null : org.apache.lucene.index.DocValues.getNumeric(leaf.reader(), KEY);
+            KnnVectorValues.DocIndexIterator position = vectors.iterator();
+            for (int doc = position.nextDoc(); doc != org.apache.lucene.search.DocIdSetIterator.NO_MORE_DOCS; doc = position.nextDoc()) {
+                if ((live == null || live.get(doc)) && (keys == null || keys.advanceExact(doc) && accept.test((int) keys.longValue()))) {
+                    best.collect(leaf.docBase + doc, similarity.compare(query, vectors.vectorValue(position.index())));
+                }
+            }
+        }
+        return best.topDocs();
     }
 
     private void release(IndexSearcher searcher) {

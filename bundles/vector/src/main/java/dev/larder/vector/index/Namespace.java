@@ -372,7 +372,9 @@ public final class Namespace implements AutoCloseable {
             int wanted = k + exclude.size();
             boolean exact = records.size() <= EXACT_SEARCH_MAX;
             List<Hit> hits = new ArrayList<>();
-            for (DenseGraph.Candidate candidate : graph.search(query, Math.max(wanted, candidates), accept, exact)) {
+            // an exact search also asks for the graph's vectors of records since replaced or deleted, which are passed over
+            int asked = exact ? wanted + held.size() + retired.size() : Math.max(wanted, candidates);
+            for (DenseGraph.Candidate candidate : graph.search(query, asked, accept, exact)) {
                 int key = candidate.key();
                 if (records.live(key) && !held.containsKey(key)) { // else deleted, or replaced by a vector held here
                     offer(hits, key, Scores.dense(metric, query, candidate.vector()), exclude);
