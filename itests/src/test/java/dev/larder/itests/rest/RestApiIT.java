@@ -1,11 +1,11 @@
 package dev.larder.itests.rest;
 
+import dev.larder.itests.NodeScripts;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
 import dev.larder.itests.LarderRuntime;
 import dev.larder.itests.resp.RespClient;
-import dev.larder.itests.resp.ServerProcesses;
 import dev.larder.redis.engine.CommandEngine;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -18,8 +18,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
@@ -136,21 +134,8 @@ public class RestApiIT {
 
     @Test
     public void upstashClientsRunAgainstLarder() throws Exception {
-        Path node = Paths.get("target", "node-upstash").toAbsolutePath();
-        Files.createDirectories(node);
-        Files.copy(Paths.get("src", "test", "node", "upstash-redis.mjs"), node.resolve("upstash-redis.mjs"), StandardCopyOption.REPLACE_EXISTING);
-        if (!Files.exists(node.resolve("node_modules/@upstash/lock"))) {
-            Files.writeString(node.resolve("package.json"), "{\"name\":\"larder-upstash-test\",\"private\":true}\n");
-            ServerProcesses.run(List.of("npm", "install", "--prefix", node.toString(), "--no-audit", "--no-fund",
-                    "@upstash/redis@1.39.0", "@upstash/ratelimit@2.2.0", "@upstash/lock@0.2.1"), 600);
-        }
-        Process process = new ProcessBuilder("node", node.resolve("upstash-redis.mjs").toString(), BASE + "/db/upstash", token, readOnlyToken)
-                .redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue("node did not finish", process.waitFor(300, TimeUnit.SECONDS));
-        System.out.println(output.trim());
-        assertEquals(output, 0, process.exitValue());
-        assertTrue(output, output.matches("(?s).*upstash-redis: \\d{3} checks passed, 0 failed.*"));
+        NodeScripts.run("upstash-redis.mjs", List.of("@upstash/redis@1.39.0", "@upstash/ratelimit@2.2.0", "@upstash/lock@0.2.1"), Map.of(),
+                BASE + "/db/upstash", token, readOnlyToken);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.larder.itests.vector;
 
+import dev.larder.itests.NodeScripts;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
@@ -11,11 +12,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.AfterClass;
@@ -117,19 +116,7 @@ public class VectorApiIT {
                 + ",\"bge\":" + create("client-bge --metric COSINE --model BGE_SMALL_EN_V1_5").json()
                 + ",\"hybridText\":" + create("client-hybrid-text --type HYBRID --metric COSINE --model BGE_SMALL_EN_V1_5 --sparse-model BM25").json()
                 + "}";
-        Path node = Paths.get("target", "node-upstash-vector").toAbsolutePath();
-        Files.createDirectories(node);
-        Files.copy(Paths.get("src", "test", "node", "upstash-vector.mjs"), node.resolve("upstash-vector.mjs"), StandardCopyOption.REPLACE_EXISTING);
-        if (!Files.exists(node.resolve("node_modules/@upstash/vector"))) {
-            Files.writeString(node.resolve("package.json"), "{\"name\":\"larder-upstash-vector-test\",\"private\":true}\n");
-            ServerProcesses.run(List.of("npm", "install", "--prefix", node.toString(), "--no-audit", "--no-fund", "@upstash/vector@1.2.3"), 600);
-        }
-        Process process = new ProcessBuilder("node", node.resolve("upstash-vector.mjs").toString(), config).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue("node did not finish", process.waitFor(300, TimeUnit.SECONDS));
-        System.out.println(output.trim());
-        assertEquals(output, 0, process.exitValue());
-        assertTrue(output, output.matches("(?s).*upstash-vector: \\d{3} checks passed, 0 failed.*"));
+        NodeScripts.run("upstash-vector.mjs", List.of("@upstash/vector@1.2.3"), Map.of(), config);
     }
 
     @Test

@@ -1,0 +1,75 @@
+package dev.larder.qstash.service;
+
+import dev.larder.databases.Access;
+import dev.larder.databases.Database;
+import dev.larder.databases.Databases;
+import dev.larder.qstash.delivery.Deliveries;
+import dev.larder.qstash.delivery.Destinations;
+import dev.larder.qstash.store.MessageStore;
+import dev.larder.qstash.store.SigningKeys;
+import dev.larder.storage.StorageNode;
+import java.util.Optional;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** QStash on this node: its records in the grid and the deliveries of the messages whose partitions it owns. */
+@Component(configurationPid = QStashSettings.PID, immediate = true, service = QStashService.class)
+@Designate(ocd = QStashSettings.class)
+public class QStashService {
+
+    private static final Logger LOG = LoggerFactory.getLogger("dev.larder.qstash");
+    /** The keys of QStash's dev server, which the SDKs' dev mode expects. */
+    public static final SigningKeys DEV_KEYS = new SigningKeys("sig_7kYjw48mhY7kAjqNGcy6cr29RJ6r", "sig_5ZB6DVzB1wjE8S6rZ7eenA8Pdnhs");
+
+    private final Databases databases;
+    private final QStashSettings settings;
+    private final MessageStore store;
+    private final Destinations destinations;
+    private final Deliveries deliveries;
+
+    @Activate
+    public QStashService(@Reference StorageNode storage, @Reference Databases databases, QStashSettings settings) throws Exception {
+        this.databases = databases;
+        this.settings = settings;
+        this.store = new MessageStore(storage);
+        this.destinations = new Destinations(settings.allowPrivateDestinations());
+        if (settings.devSigningKeys()) {
+            store.setSigningKeys(Database.DEFAULT_ID, DEV_KEYS);
+        }
+        this.deliveries = new Deliveries(store, destinations, database -> store.signingKeys(database).current(),
+                settings.maxConnectionsPerDestination(), settings.maxResponseBytes());
+        int resumed = deliveries.resume();
+        LOG.info("QStash ready: {} waiting message{} resumed{}", resumed, resumed == 1 ? "" : "s",
+                settings.allowPrivateDestinations() ? "; private and loopback destinations allowed" : "");
+    }
+
+    @Deactivate
+    void deactivate() throws Exception {
+        deliveries.close();
+    }
+
+    public QStashSettings settings() {
+        return settings;
+    }
+
+    public MessageStore store() {
+        return store;
+    }
+
+    public Destinations destinations() {
+        return destinations;
+    }
+
+    public Deliveries deliveries() {
+        return deliveries;
+    }
+
+    public Optional<Access> authenticate(String token) {
+        return token == null ? Optional.empty() : databases.authenticate(token);
+    }
+}

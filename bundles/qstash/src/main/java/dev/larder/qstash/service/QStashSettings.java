@@ -1,0 +1,34 @@
+package dev.larder.qstash.service;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+@ObjectClassDefinition(name = "Larder QStash", description = "QStash: HTTP messages of each database, delivered signed with retries (API under /v2).")
+public @interface QStashSettings {
+
+    String PID = "dev.larder.qstash";
+
+    @AttributeDefinition(description = "Deliver to loopback, private and link-local addresses too. Off: a publisher cannot make the server reach the network it runs in; turn it on for sinks on this machine.")
+    boolean allowPrivateDestinations() default false;
+
+    @AttributeDefinition(description = "Largest message body, in bytes (Upstash: 1 MB).")
+    int maxBodyBytes() default 1024 * 1024;
+
+    @AttributeDefinition(description = "Retries after the first attempt when a message does not say (Upstash-Retries).")
+    int defaultRetries() default 3;
+
+    @AttributeDefinition(description = "Most retries a message may ask for.")
+    int maxRetries() default 20;
+
+    @AttributeDefinition(description = "Seconds an attempt may take when the message does not say (Upstash-Timeout), and at most.")
+    int maxTimeoutSeconds() default 900;
+
+    @AttributeDefinition(description = "Connections at most to one destination (host and port) at once.")
+    int maxConnectionsPerDestination() default 64;
+
+    @AttributeDefinition(description = "Bytes of a destination's answer kept for the DLQ and logs.")
+    int maxResponseBytes() default 64 * 1024;
+
+    @AttributeDefinition(description = "Sign the default database's deliveries with the QStash dev server's keys (sig_7kYj…, sig_5ZB6…), which the SDKs' dev mode knows.")
+    boolean devSigningKeys() default false;
+}

@@ -1,0 +1,198 @@
+// @upstash/qstash against Larder: publish to a sink on 127.0.0.1 that checks every delivery's signature with the
+// client's own Receiver, retries and their delays, the dead-letter queue, messages, keys and logs.
+// Usage: node upstash-qstash.mjs '{"url":"http://127.0.0.1:PORT","token":"..."}'
+import http from "node:http";
+import { Client, Receiver } from "@upstash/qstash";
+
+const config = JSON.parse(process.argv[2]);
+let passed = 0;
+let failed = 0;
+function check(name, actual, expected) {
+  const a = JSON.stringify(actual);
+  const e = JSON.stringify(expected);
+  if (a === e) {
+    passed++;
+  } else {
+    failed++;
+    console.log(`FAIL ${name}: got ${a}, want ${e}`);
+  }
+}
+function ok(name, condition, detail = "") {
+  check(name + (condition ? "" : ` ${detail}`), !!condition, true);
+}
+async function refused(name, promise, text) {
+  try {
+    await promise;
+    ok(`${name} refused`, false);
+  } catch (e) {
+    ok(`${name}: ${e.message}`, String(e.message).includes(text), `(want ${text})`);
+  }
+}
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+async function until(name, test, ms = 15000) {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    const value = await test();
+    if (value) return value;
+    await sleep(50);
+  }
+  ok(`${name} within ${ms} ms`, false);
+  return undefined;
+}
+
+const client = new Client({ token: config.token, baseUrl: config.url });
+const keys = await (await fetch(`${config.url}/v2/keys`, { headers: { Authorization: `Bearer ${config.token}` } })).json();
+ok("signing keys look like QStash's", /^sig_\w{28}$/.test(keys.current) && /^sig_\w{28}$/.test(keys.next), JSON.stringify(keys));
+const receiver = new Receiver({ currentSigningKey: keys.current, nextSigningKey: keys.next });
+
+// the sink: every delivery's signature verified by the Receiver against the URL called and the raw body
+const deliveries = [];
+const attempts = {};
+const sink = http.createServer((request, response) => {
+  const chunks = [];
+  request.on("data", (chunk) => chunks.push(chunk));
+  request.on("end", async () => {
+    const body = Buffer.concat(chunks).toString("utf8");
+    const url = `http://127.0.0.1:${sink.address().port}${request.url}`;
+    let verified;
+    try {
+      verified = await receiver.verify({ signature: request.headers["upstash-signature"], body, url });
+    } catch (e) {
+      verified = e.message;
+    }
+    const path = request.url.split("?")[0];
+    attempts[path] = (attempts[path] ?? 0) + 1;
+    deliveries.push({ path, url, method: request.method, body, headers: request.headers, verified, at: Date.now() });
+    if (path === "/fail-twice" && attempts[path] <= 2) {
+      response.writeHead(503).end("not yet");
+    } else if (path === "/always-500") {
+      response.writeHead(500, { "X-Why": "broken" }).end("broken for good");
+    } else if (path === "/non-retryable") {
+      response.writeHead(489, { "Upstash-NonRetryable-Error": "true" }).end("do not retry");
+    } else if (path === "/retry-after" && attempts[path] === 1) {
+      response.writeHead(429, { "Retry-After": "1" }).end("slow down");
+    } else {
+      response.writeHead(200).end("ok");
+    }
+  });
+});
+await new Promise((resolve) => sink.listen(0, "127.0.0.1", resolve));
+const base = `http://127.0.0.1:${sink.address().port}`;
+const deliveredTo = (path) => deliveries.filter((d) => d.path === path);
+
+// publish: delivered once, signed, with the body and the forwarded headers
+const published = await client.publishJSON({ url: `${base}/ok?from=test`, body: { hello: "world" }, headers: { "X-Custom": "forwarded" } });
+ok("publish answers a message id", /^msg_/.test(published.messageId), JSON.stringify(published));
+check("publish answers the url", published.url, `${base}/ok?from=test`);
+const first = await until("the delivery", () => deliveredTo("/ok")[0]);
+if (first) {
+  check("the Receiver accepts the signature", first.verified, true);
+  check("the body arrives as sent", first.body, '{"hello":"world"}');
+  check("the query string is kept", first.url, `${base}/ok?from=test`);
+  check("method", first.method, "POST");
+  check("forwarded header", first.headers["x-custom"], "forwarded");
+  check("content type", first.headers["content-type"], "application/json");
+  check("Upstash-Message-Id", first.headers["upstash-message-id"], published.messageId);
+  check("Upstash-Retried", first.headers["upstash-retried"], "0");
+  check("User-Agent", first.headers["user-agent"], "Upstash-QStash");
+  ok("no Upstash-Forward- prefix left", !Object.keys(first.headers).some((h) => h.startsWith("upstash-forward")));
+}
+await sleep(300);
+check("delivered exactly once", deliveredTo("/ok").length, 1);
+await refused("a delivered message", client.messages.get(published.messageId), "not found");
+
+// raw bodies and other methods
+await client.publish({ url: `${base}/put`, body: "plain text ü", method: "PUT", headers: { "Content-Type": "text/plain" } });
+const put = await until("the PUT delivery", () => deliveredTo("/put")[0]);
+if (put) {
+  check("PUT", put.method, "PUT");
+  check("a UTF-8 body", put.body, "plain text ü");
+  check("signature over a UTF-8 body", put.verified, true);
+}
+
+// retries: two failures, then delivered on the third attempt, each after the retry-delay expression's wait
+const retried = await client.publish({ url: `${base}/fail-twice`, body: "again", retries: 3, retryDelay: "100 * (retried + 1)" });
+await until("the third attempt", () => deliveredTo("/fail-twice").length >= 3 && deliveredTo("/fail-twice")[2]);
+const tries = deliveredTo("/fail-twice");
+check("attempts", tries.length, 3);
+check("Upstash-Retried counts up", tries.map((t) => t.headers["upstash-retried"]), ["0", "1", "2"]);
+ok("the retry-delay expression spaces the attempts", tries[1].at - tries[0].at >= 90 && tries[2].at - tries[1].at >= 190,
+  `${tries[1].at - tries[0].at}, ${tries[2].at - tries[1].at} ms`);
+check("every attempt signed", tries.every((t) => t.verified === true), true);
+
+// Retry-After from the destination sets the wait
+await client.publish({ url: `${base}/retry-after`, body: "x", retries: 2 });
+await until("the retry after Retry-After", () => deliveredTo("/retry-after").length >= 2, 10000);
+const afters = deliveredTo("/retry-after");
+ok("Retry-After: 1 waited about a second", afters.length === 2 && afters[1].at - afters[0].at >= 900 && afters[1].at - afters[0].at < 5000,
+  afters.length === 2 ? `${afters[1].at - afters[0].at} ms` : "");
+
+// the DLQ: retries run out; 489 with Upstash-NonRetryable-Error goes there at once
+const broken = await client.publish({ url: `${base}/always-500`, body: "lost?", retries: 1, retryDelay: "50" });
+const refusedForGood = await client.publish({ url: `${base}/non-retryable`, body: "no", retries: 3 });
+const dlq = await until("both in the DLQ", async () => {
+  const list = await client.dlq.listMessages();
+  return list.messages.length >= 2 ? list : undefined;
+});
+if (dlq) {
+  const dead = dlq.messages.find((m) => m.messageId === broken.messageId);
+  const nonRetryable = dlq.messages.find((m) => m.messageId === refusedForGood.messageId);
+  ok("the failed message is in the DLQ", dead, JSON.stringify(dlq));
+  ok("the non-retryable one too", nonRetryable, JSON.stringify(dlq));
+  if (dead) {
+    check("its last answer's status", dead.responseStatus, 500);
+    check("its last answer's body", dead.responseBody, "broken for good");
+    check("its last answer's headers", dead.responseHeader["X-Why"], ["broken"]);
+    check("its url", dead.url, `${base}/always-500`);
+    check("its body", dead.body, "lost?");
+    check("its retries", dead.maxRetries, 1);
+    ok("a DLQ id", typeof dead.dlqId === "string" && dead.dlqId.length > 0);
+  }
+  check("500 tried twice (1 retry)", deliveredTo("/always-500").length, 2);
+  check("489 tried once", deliveredTo("/non-retryable").length, 1);
+  if (dead) {
+    await client.dlq.delete(dead.dlqId);
+    const after = await client.dlq.listMessages();
+    ok("deleted from the DLQ", !after.messages.some((m) => m.dlqId === dead.dlqId));
+    await refused("deleting it again", client.dlq.delete(dead.dlqId), "not found");
+  }
+}
+
+// messages waiting: read, then cancelled before they are due
+const later = await client.publishJSON({ url: `${base}/later`, body: { n: 1 }, delay: 60, headers: { "X-Kept": "yes" }, retries: 2 });
+const waiting = await client.messages.get(later.messageId);
+check("a waiting message's url", waiting.url, `${base}/later`);
+check("its method", waiting.method, "POST");
+check("its body", waiting.body, '{"n":1}');
+check("its retries", waiting.maxRetries, 2);
+check("its forwarded header", waiting.header["X-Kept"], ["yes"]);
+ok("not before a minute from now", waiting.notBefore >= Date.now() + 55000, `${waiting.notBefore - Date.now()} ms`);
+await client.messages.cancel(later.messageId);
+await refused("a cancelled message", client.messages.get(later.messageId), "not found");
+await sleep(200);
+check("a cancelled message is not delivered", deliveredTo("/later").length, 0);
+
+// logs
+const logs = await client.logs({ filter: { messageId: published.messageId } });
+const states = logs.logs.map((l) => l.state);
+ok("the log has CREATED and DELIVERED", states.includes("CREATED") && states.includes("DELIVERED"), JSON.stringify(states));
+
+// bad input: nothing stored
+await refused("a destination that is not http(s)", client.publish({ url: "ftp://127.0.0.1/x", body: "x" }), "invalid destination url");
+await refused("a bad retry-delay expression", client.publish({ url: `${base}/ok`, body: "x", retryDelay: "retries * 1000" }), "invalid retry delay expression");
+await refused("a bad delay", client.publish({ url: `${base}/ok`, body: "x", headers: { "Upstash-Delay": "soon" } }), "invalid Upstash-Delay");
+await refused("a wrong token", new Client({ token: "wrong", baseUrl: config.url, retry: false }).publish({ url: `${base}/ok`, body: "x" }), "Unauthorized");
+await refused("an unknown message", client.messages.get("msg_nothing"), "not found");
+
+// key rotation: the next key signs, and the Receiver that knows both keeps accepting
+const rotated = await (await fetch(`${config.url}/v2/keys/rotate`, { method: "POST", headers: { Authorization: `Bearer ${config.token}` } })).json();
+check("rotation moves next to current", rotated.current, keys.next);
+await client.publish({ url: `${base}/after-rotation`, body: "rotated" });
+const afterRotation = await until("the delivery after rotation", () => deliveredTo("/after-rotation")[0]);
+if (afterRotation) {
+  check("signed with the new current key, which the Receiver knew as next", afterRotation.verified, true);
+}
+
+sink.close();
+console.log(`upstash-qstash: ${passed} checks passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
