@@ -48,6 +48,8 @@ const receiver = new Receiver({ currentSigningKey: keys.current, nextSigningKey:
 // the sink: every delivery's signature verified by the Receiver against the URL called and the raw body
 const deliveries = [];
 const attempts = {};
+let inFlight = 0;
+let maxInFlight = 0;
 const sink = http.createServer((request, response) => {
   const chunks = [];
   request.on("data", (chunk) => chunks.push(chunk));
@@ -63,6 +65,12 @@ const sink = http.createServer((request, response) => {
     const path = request.url.split("?")[0];
     attempts[path] = (attempts[path] ?? 0) + 1;
     deliveries.push({ path, url, method: request.method, body, headers: request.headers, verified, at: Date.now() });
+    if (path === "/slow") {
+      inFlight++;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      await sleep(80);
+      inFlight--;
+    }
     if (path === "/fail-twice" && attempts[path] <= 2) {
       response.writeHead(503).end("not yet");
     } else if (path === "/always-500") {
@@ -176,6 +184,68 @@ check("a cancelled message is not delivered", deliveredTo("/later").length, 0);
 const logs = await client.logs({ filter: { messageId: published.messageId } });
 const states = logs.logs.map((l) => l.state);
 ok("the log has CREATED and DELIVERED", states.includes("CREATED") && states.includes("DELIVERED"), JSON.stringify(states));
+
+// callbacks: one after every attempt, with its answer; the failure callback once the message is dead
+const watched = await client.publish({ url: `${base}/always-500`, body: "watched", retries: 1, retryDelay: "50",
+  callback: `${base}/callback`, failureCallback: `${base}/failure-callback` });
+await until("two callbacks and a failure callback", () => deliveredTo("/callback").length >= 2 && deliveredTo("/failure-callback").length >= 1);
+const calls = deliveredTo("/callback").map((d) => JSON.parse(d.body)).filter((c) => c.sourceMessageId === watched.messageId);
+check("a callback per attempt", calls.map((c) => [c.status, c.retried, c.maxRetries]), [[500, 0, 1], [500, 1, 1]]);
+check("the callback carries the answer in base64", Buffer.from(calls[0].body, "base64").toString(), "broken for good");
+check("and the source body", Buffer.from(calls[0].sourceBody, "base64").toString(), "watched");
+check("and the source url", calls[0].url, `${base}/always-500`);
+check("callbacks are signed", deliveredTo("/callback").every((d) => d.verified === true), true);
+const failure = JSON.parse(deliveredTo("/failure-callback")[0].body);
+check("the failure callback names the message and its DLQ entry", [failure.sourceMessageId, typeof failure.dlqId], [watched.messageId, "string"]);
+const fine = await client.publish({ url: `${base}/ok`, body: "fine", callback: `${base}/callback` });
+await until("the callback of a delivered message", () => deliveredTo("/callback").some((d) => JSON.parse(d.body).sourceMessageId === fine.messageId));
+check("its status", deliveredTo("/callback").map((d) => JSON.parse(d.body)).find((c) => c.sourceMessageId === fine.messageId).status, 200);
+
+// deduplication: the same id, or the same content, within the window makes no second message
+const once = await client.publish({ url: `${base}/dedup`, body: "one", deduplicationId: "order-17" });
+const twice = await client.publish({ url: `${base}/dedup`, body: "two", deduplicationId: "order-17" });
+check("a repeated deduplication id answers the first message", [twice.messageId, twice.deduplicated], [once.messageId, true]);
+const byContent = await client.publish({ url: `${base}/dedup`, body: "same", contentBasedDeduplication: true });
+const againByContent = await client.publish({ url: `${base}/dedup`, body: "same", contentBasedDeduplication: true });
+check("the same content is deduplicated", [againByContent.messageId, againByContent.deduplicated], [byContent.messageId, true]);
+const otherContent = await client.publish({ url: `${base}/dedup`, body: "other", contentBasedDeduplication: true });
+ok("other content is not", otherContent.messageId !== byContent.messageId && !otherContent.deduplicated);
+await until("the deduplicated deliveries", () => deliveredTo("/dedup").length >= 3);
+await sleep(300);
+check("one delivery per distinct message", deliveredTo("/dedup").map((d) => d.body).sort(), ["one", "other", "same"]);
+
+// queues: one at a time in the order they came; paused holds them; parallelism lets more run at once
+const queue = client.queue({ queueName: "orders" });
+await queue.upsert({ parallelism: 1 });
+const made = await queue.get();
+check("a queue as upserted", [made.name, made.parallelism, made.paused, made.lag], ["orders", 1, false, 0]);
+for (let i = 0; i < 5; i++) {
+  await queue.enqueueJSON({ url: `${base}/slow`, body: { i } });
+}
+await until("the queue's five deliveries", () => deliveredTo("/slow").length >= 5);
+check("a queue delivers in order", deliveredTo("/slow").map((d) => JSON.parse(d.body).i), [0, 1, 2, 3, 4]);
+check("one at a time", maxInFlight, 1);
+await queue.pause();
+const held = await queue.enqueueJSON({ url: `${base}/held`, body: { held: true } });
+await sleep(400);
+check("a paused queue holds its messages", deliveredTo("/held").length, 0);
+const paused = await queue.get();
+check("paused, with one waiting", [paused.paused, paused.lag], [true, 1]);
+check("the waiting message names its queue", (await client.messages.get(held.messageId)).queueName, "orders");
+await queue.resume();
+await until("the held message after resume", () => deliveredTo("/held")[0]);
+await client.queue({ queueName: "wide" }).upsert({ parallelism: 3 });
+maxInFlight = 0;
+for (let i = 0; i < 6; i++) {
+  await client.queue({ queueName: "wide" }).enqueue({ url: `${base}/slow`, body: `wide ${i}` });
+}
+await until("the wide queue's deliveries", () => deliveredTo("/slow").length >= 11);
+ok("parallelism 3 runs up to three at once", maxInFlight >= 2 && maxInFlight <= 3, `max ${maxInFlight}`);
+const names = (await client.queue().list()).map((q) => q.name);
+check("queues listed", names, ["orders", "wide"]);
+await client.queue({ queueName: "wide" }).delete();
+await refused("a deleted queue", client.queue({ queueName: "wide" }).get(), "not found");
+await refused("a bad queue name", client.queue({ queueName: "no spaces" }).upsert({ parallelism: 1 }), "invalid queue name");
 
 // bad input: nothing stored
 await refused("a destination that is not http(s)", client.publish({ url: "ftp://127.0.0.1/x", body: "x" }), "invalid destination url");

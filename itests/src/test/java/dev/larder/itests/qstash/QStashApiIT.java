@@ -64,6 +64,16 @@ public class QStashApiIT {
         String token = field(larder.console("larder:db-create queues"), "Full token");
         String config = "{\"url\":\"" + BASE + "\",\"token\":\"" + token + "\"}";
         NodeScripts.run("upstash-qstash.mjs", List.of("@upstash/qstash@2.11.3"), Map.of("UPSTASH_DISABLE_TELEMETRY", "1"), config);
+        String queues = larder.console("larder:qstash-queues queues");
+        assertTrue(queues, queues.matches("(?s).*QUEUE +PARALLELISM +PAUSED +LAG.*orders +1 +no +0.*"));
+        String deadLetters = larder.console("larder:qstash-dlq queues");
+        assertTrue(deadLetters, deadLetters.matches("(?s).*FAILED +DLQ ID +TRIES +STATUS +URL.* 1 +489 +http://127\\.0\\.0\\.1:\\d+/non-retryable.*"));
+        String logs = larder.console("larder:qstash-logs queues --count 500");
+        assertTrue(logs, logs.contains(" DELIVERED ") && logs.contains(" RETRY ") && logs.contains(" FAILED ") && logs.contains(" CANCELLED "));
+        String keys = larder.console("larder:qstash-keys queues");
+        assertTrue(keys, keys.matches("(?s).*Current signing key: sig_\\w{28}.*Next signing key: +sig_\\w{28}.*"));
+        String unknown = larder.console("larder:qstash-dlq nosuch");
+        assertTrue(unknown, unknown.contains("Error: No database 'nosuch'"));
     }
 
     /**

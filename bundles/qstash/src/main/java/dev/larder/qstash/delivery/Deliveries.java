@@ -86,14 +86,105 @@ public final class Deliveries implements AutoCloseable {
         }
     }
 
-    /** Schedules every message of this node's partitions, as stored (at start). */
+    /** Schedules every message of this node's partitions, as stored (at start); a queue's in the order they came. */
     public int resume() {
-        int[] count = {0};
-        store.eachLocalMessage(message -> {
-            schedule(message);
-            count[0]++;
+        List<Message> waiting = new ArrayList<>();
+        store.eachLocalMessage(waiting::add);
+        waiting.sort(java.util.Comparator.comparingLong(Message::createdAt).thenComparing(Message::messageId));
+        waiting.forEach(this::schedule);
+        return waiting.size();
+    }
+
+    /** What a queue holds on this node: its messages not yet started, in order, and how many are being delivered. */
+    private static final class QueueState {
+        final java.util.ArrayDeque<Message> waiting = new java.util.ArrayDeque<>();
+        final java.util.Set<String> active = new java.util.HashSet<>();
+        int parallelism = 1;
+        boolean paused;
+    }
+
+    private final Map<String, QueueState> queues = new ConcurrentHashMap<>();
+
+    private static String queueKey(int database, String name) {
+        return database + "/" + name;
+    }
+
+    private QueueState queueState(int database, String name) {
+        return queues.computeIfAbsent(queueKey(database, name), key -> {
+            QueueState state = new QueueState();
+            dev.larder.qstash.store.Queue stored = store.queue(database, name);
+            if (stored != null) {
+                state.parallelism = stored.parallelism();
+                state.paused = stored.paused();
+            }
+            return state;
         });
-        return count[0];
+    }
+
+    /** A queue's settings changed: more may start now, or none (paused). */
+    public void queueChanged(dev.larder.qstash.store.Queue queue) {
+        QueueState state = queueState(queue.database(), queue.name());
+        synchronized (state) {
+            state.parallelism = queue.parallelism();
+            state.paused = queue.paused();
+        }
+        dispatch(state);
+    }
+
+    /** Messages of a queue not delivered yet: waiting and being delivered. */
+    public int lag(int database, String name) {
+        QueueState state = queues.get(queueKey(database, name));
+        if (state == null) {
+            return 0;
+        }
+        synchronized (state) {
+            return state.waiting.size() + state.active.size();
+        }
+    }
+
+    /** Cancels every message of a deleted queue. */
+    public void queueDeleted(int database, String name) {
+        QueueState state = queues.remove(queueKey(database, name));
+        if (state != null) {
+            List<String> doomed = new ArrayList<>();
+            synchronized (state) {
+                state.waiting.forEach(message -> doomed.add(message.messageId()));
+                doomed.addAll(state.active);
+                state.waiting.clear();
+                state.active.clear();
+            }
+            doomed.forEach(this::cancel);
+        }
+    }
+
+    /** Starts the queue's next messages while it has room. */
+    private void dispatch(QueueState state) {
+        List<Message> starting = new ArrayList<>();
+        synchronized (state) {
+            while (!state.paused && state.active.size() < state.parallelism && !state.waiting.isEmpty()) {
+                Message next = state.waiting.pollFirst();
+                state.active.add(next.messageId());
+                starting.add(next);
+            }
+        }
+        starting.forEach(this::timed);
+    }
+
+    /** A queue's message is done (delivered, dead or cancelled): its place goes to the next. */
+    private void finished(Message message) {
+        if (message.queueName() == null) {
+            return;
+        }
+        QueueState state = queues.get(queueKey(message.database(), message.queueName()));
+        if (state != null) {
+            boolean freed;
+            synchronized (state) {
+                freed = state.active.remove(message.messageId()) || state.waiting.removeIf(waiting -> waiting.messageId().equals(message.messageId()));
+            }
+            if (freed) {
+                dispatch(state);
+            }
+        }
     }
 
     /** Waiting messages scheduled on this node. */
@@ -101,8 +192,22 @@ public final class Deliveries implements AutoCloseable {
         return due.size();
     }
 
-    /** Makes the message's next attempt at its time. */
+    /** Makes the message's next attempt at its time; a queue's message waits for its turn first. */
     public void schedule(Message message) {
+        if (message.queueName() != null) {
+            QueueState state = queueState(message.database(), message.queueName());
+            synchronized (state) {
+                if (!state.active.contains(message.messageId())) {
+                    state.waiting.addLast(message);
+                }
+            }
+            dispatch(state);
+            return;
+        }
+        timed(message);
+    }
+
+    private void timed(Message message) {
         long delay = Math.max(0, message.nextDeliveryTime() - System.currentTimeMillis());
         ScheduledFuture<?> previous = due.put(message.messageId(), timer.schedule(() -> attempt(message.messageId()), delay, TimeUnit.MILLISECONDS));
         if (previous != null) {
@@ -120,6 +225,7 @@ public final class Deliveries implements AutoCloseable {
         boolean removed = store.remove(messageId);
         if (removed && message != null) {
             store.log(new Event(System.currentTimeMillis(), "CANCELLED", messageId, message.database(), message.url(), null, null, null));
+            finished(message);
         }
         return removed;
     }
@@ -128,7 +234,7 @@ public final class Deliveries implements AutoCloseable {
         Message message = store.message(messageId);
         if (message == null) {
             due.remove(messageId);
-            return; // cancelled meanwhile
+            return; // cancelled meanwhile (which freed its queue's place)
         }
         try {
             store.log(new Event(System.currentTimeMillis(), "ACTIVE", messageId, message.database(), message.url(), null, null, null));
@@ -188,6 +294,8 @@ public final class Deliveries implements AutoCloseable {
                 store.remove(message.messageId());
                 store.log(new Event(System.currentTimeMillis(), "DELIVERED", message.messageId(), message.database(), message.url(), null,
                         null, status));
+                callBack(message, message.callback(), status, headersOf(response.getHeaders()), answer, null);
+                finished(message);
                 return;
             }
             Map<String, List<String>> headers = answered ? headersOf(response.getHeaders()) : null;
@@ -209,7 +317,7 @@ public final class Deliveries implements AutoCloseable {
             failed(message, answered ? status : 0, headers, answered ? answer : null, error, asked);
         } catch (RuntimeException e) {
             LOG.error("QStash message {}: its outcome could not be stored; it is tried again", message.messageId(), e);
-            schedule(message.retriedAt(System.currentTimeMillis() + 1000));
+            timed(message.retriedAt(System.currentTimeMillis() + 1000));
         }
     }
 
@@ -218,6 +326,7 @@ public final class Deliveries implements AutoCloseable {
     }
 
     private void failed(Message message, int status, Map<String, List<String>> headers, byte[] answer, String error, Duration asked) {
+        callBack(message, message.callback(), status == 0 ? null : status, headers, answer, null);
         if (message.retried() >= message.maxRetries()) {
             deadLetter(message, status == 0 ? null : status, headers, answer, error);
             return;
@@ -230,14 +339,28 @@ public final class Deliveries implements AutoCloseable {
         store.save(List.of(retried));
         store.log(new Event(System.currentTimeMillis(), "RETRY", message.messageId(), message.database(), message.url(), next, error,
                 status == 0 ? null : status));
-        schedule(retried);
+        timed(retried); // a queue's message keeps its place while it is retried
     }
 
     private void deadLetter(Message message, Integer status, Map<String, List<String>> headers, byte[] answer, String error) {
         due.remove(message.messageId());
         long now = System.currentTimeMillis();
-        store.toDeadLetters(new DeadLetter(now + "-" + deadLetterSequence.getAndIncrement(), message, status, headers, answer, error, now));
+        String dlqId = now + "-" + deadLetterSequence.getAndIncrement();
+        store.toDeadLetters(new DeadLetter(dlqId, message, status, headers, answer, error, now));
         store.log(new Event(now, "FAILED", message.messageId(), message.database(), message.url(), null, error, status));
+        callBack(message, message.failureCallback(), status, headers, answer, dlqId);
+        finished(message);
+    }
+
+    /** Sends the attempt's outcome to a callback URL (none: nothing), as a message of its own. */
+    private void callBack(Message source, String url, Integer status, Map<String, List<String>> headers, byte[] answer, String dlqId) {
+        if (url == null) {
+            return;
+        }
+        Message callback = Callbacks.about(source, url, status, headers, answer, dlqId);
+        store.save(List.of(callback));
+        store.log(new Event(callback.createdAt(), "CREATED", callback.messageId(), callback.database(), url, null, null, null));
+        timed(callback);
     }
 
     /** Makes a dead letter's message wait for delivery again, from its first attempt. */
@@ -246,7 +369,7 @@ public final class Deliveries implements AutoCloseable {
         Message again = new Message(MessageStore.newId("msg_"), original.database(), original.url(), original.method(), original.header(),
                 original.body(), original.maxRetries(), 0, original.retryDelayExpression(), original.notBefore(), System.currentTimeMillis(),
                 original.timeoutMillis(), original.callback(), original.failureCallback(), original.labels(), original.callerIp(),
-                System.currentTimeMillis());
+                System.currentTimeMillis(), original.queueName());
         store.save(List.of(again));
         store.removeDeadLetter(letter.dlqId());
         store.log(new Event(System.currentTimeMillis(), "CREATED", again.messageId(), again.database(), again.url(), null, null, null));

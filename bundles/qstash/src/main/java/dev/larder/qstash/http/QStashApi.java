@@ -16,6 +16,7 @@ import dev.larder.qstash.service.QStashSettings;
 import dev.larder.qstash.store.DeadLetter;
 import dev.larder.qstash.store.Event;
 import dev.larder.qstash.store.Message;
+import dev.larder.qstash.store.Queue;
 import dev.larder.qstash.store.MessageStore;
 import dev.larder.qstash.store.SigningKeys;
 import java.io.IOException;
@@ -59,6 +60,8 @@ public class QStashApi implements HttpProduct {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE");
     private static final String FORWARD = "upstash-forward-";
+    private static final String KNOWN = "publish|enqueue|queues|messages|dlq|keys|events|logs";
+    private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9_.-]{1,100}");
 
     private final QStashService qstash;
     private final QStashSettings settings;
@@ -131,7 +134,38 @@ public class QStashApi implements HttpProduct {
             int database = access.database().id();
             String method = request.getMethod();
             JsonNode result = switch (segments[0] + " " + method) {
-                case "publish POST" -> publish(request, database, path.substring(path.indexOf("publish/") + "publish/".length()), body);
+                case "publish POST" -> publish(request, database, path.substring(path.indexOf("publish/") + "publish/".length()), body, null);
+                case "enqueue POST" -> {
+                    if (segments.length < 3) {
+                        throw new ApiException(400, "The path needs a queue name and a destination: /v2/enqueue/<queue>/<url>");
+                    }
+                    String queue = queueName(segments[1]);
+                    String after = "enqueue/" + segments[1] + "/";
+                    yield publish(request, database, path.substring(path.indexOf(after) + after.length()), body, queue);
+                }
+                case "queues POST" -> {
+                    if (segments.length == 1) {
+                        yield upsertQueue(database, body);
+                    }
+                    if (segments.length == 3 && (segments[2].equals("pause") || segments[2].equals("resume"))) {
+                        yield pauseQueue(database, segments[1], segments[2].equals("pause"));
+                    }
+                    throw new ApiException(404, "Not found");
+                }
+                case "queues GET" -> {
+                    if (segments.length == 1) {
+                        ArrayNode all = NODES.arrayNode();
+                        qstash.store().queuesOf(database).forEach(queue -> all.add(queueJson(queue)));
+                        yield all;
+                    }
+                    yield queueJson(ownQueue(database, segments[1]));
+                }
+                case "queues DELETE" -> {
+                    Queue queue = ownQueue(database, one(segments, "queue name"));
+                    qstash.store().removeQueue(database, queue.name());
+                    qstash.deliveries().queueDeleted(database, queue.name());
+                    yield NODES.objectNode();
+                }
                 case "messages GET" -> messageJson(ownMessage(database, one(segments, "message id")));
                 case "messages DELETE" -> cancelled(qstash.deliveries().cancel(ownMessage(database, one(segments, "message id")).messageId()) ? 1 : 0);
                 case "dlq GET" -> segments.length > 1 ? deadLetterJson(ownDeadLetter(database, segments[1])) : deadLetters(database);
@@ -148,12 +182,14 @@ public class QStashApi implements HttpProduct {
                     yield keysJson(qstash.store().rotate(database));
                 }
                 case "events GET", "logs GET" -> events(request, database, segments[0]);
-                default -> throw new ApiException(segments[0].matches("publish|messages|dlq|keys|events|logs") ? 405 : 404,
-                        segments[0].matches("publish|messages|dlq|keys|events|logs") ? "Method Not Allowed" : "Not found");
+                default -> throw new ApiException(segments[0].matches(KNOWN) ? 405 : 404, segments[0].matches(KNOWN) ? "Method Not Allowed" : "Not found");
             };
-            answer(request, response, callback, segments[0].equals("publish") ? 201 : 200, bytes(result));
+            answer(request, response, callback, segments[0].equals("publish") || segments[0].equals("enqueue") ? 201 : 200, bytes(result));
         } catch (ApiException refused) {
             answer(request, response, callback, refused.status(), errorBody(refused.status(), refused.getMessage()));
+        } catch (Deduplicated duplicate) {
+            ObjectNode result = NODES.objectNode().put("messageId", duplicate.messageId).put("url", duplicate.url).put("deduplicated", true);
+            answer(request, response, callback, 202, bytes(result));
         } catch (RuntimeException e) {
             LOG.error("QStash request {} failed", request.getHttpURI().getPath(), e);
             answer(request, response, callback, 500, errorBody(500, "Internal error: " + e));
@@ -177,7 +213,7 @@ public class QStashApi implements HttpProduct {
 
     // ---- publish
 
-    private JsonNode publish(Request request, int database, String rawDestination, byte[] body) throws ApiException {
+    private JsonNode publish(Request request, int database, String rawDestination, byte[] body, String queueName) throws ApiException {
         String destination = rawDestination + query(request);
         if (!destination.regionMatches(true, 0, "http://", 0, 7) && !destination.regionMatches(true, 0, "https://", 0, 8)) {
             if (destination.contains(":") || destination.contains(".")) {
@@ -246,9 +282,77 @@ public class QStashApi implements HttpProduct {
         List<String> labels = upstash.containsKey("upstash-label")
                 ? Arrays.stream(upstash.get("upstash-label").split(",")).map(String::trim).filter(label -> !label.isEmpty()).toList()
                 : null;
+        String deduplicationId = upstash.get("upstash-deduplication-id");
+        if (deduplicationId == null && "true".equalsIgnoreCase(upstash.getOrDefault("upstash-content-based-deduplication", "").trim())) {
+            deduplicationId = contentHash(destination, body, forwarded);
+        }
         String callerIp = HttpExchanges.peer(request).getHostAddress();
-        Message message = new Message(MessageStore.newId("msg_"), database, destination, method, forwarded, body, retries, 0, retryDelay,
-                notBefore, now, timeout, callback, failureCallback, labels == null || labels.isEmpty() ? null : labels, callerIp, notBefore);
+        if (deduplicationId != null) {
+            synchronized (deduplicationLocks[Math.floorMod(deduplicationId.hashCode(), deduplicationLocks.length)]) {
+                MessageStore.Published earlier = qstash.store().published(database, deduplicationId, now - settings.deduplicationWindowSeconds() * 1000L);
+                if (earlier != null) {
+                    throw new Deduplicated(earlier.messageId(), destination);
+                }
+                Message message = newMessage(database, destination, method, forwarded, body, retries, retryDelay, notBefore, now, timeout, callback,
+                        failureCallback, labels, callerIp, queueName);
+                JsonNode answer = published(message);
+                // after the message is on disk: a crash in between makes a publisher's retry a duplicate, never a loss
+                qstash.store().rememberPublished(database, deduplicationId, new MessageStore.Published(message.messageId(), now));
+                return answer;
+            }
+        }
+        return published(newMessage(database, destination, method, forwarded, body, retries, retryDelay, notBefore, now, timeout, callback,
+                failureCallback, labels, callerIp, queueName));
+    }
+
+    /** A publish answered with the message an earlier one made (202, {@code deduplicated: true}). */
+    private static final class Deduplicated extends RuntimeException {
+        final String messageId;
+        final String url;
+
+        Deduplicated(String messageId, String url) {
+            super(null, null, false, false);
+            this.messageId = messageId;
+            this.url = url;
+        }
+    }
+
+    private final Object[] deduplicationLocks = java.util.stream.IntStream.range(0, 64).mapToObj(i -> new Object()).toArray();
+
+    /** Upstash's content-based id: the destination, the body, its Content-Type and the forwarded headers. */
+    private static String contentHash(String destination, byte[] body, Map<String, List<String>> forwarded) {
+        try {
+            java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
+            digest.update(destination.getBytes(StandardCharsets.UTF_8));
+            digest.update((byte) 0);
+            digest.update(body);
+            new java.util.TreeMap<>(forwarded).forEach((name, values) -> {
+                digest.update((byte) 0);
+                digest.update((name + ":" + String.join(",", values)).getBytes(StandardCharsets.UTF_8));
+            });
+            return "content:" + java.util.HexFormat.of().formatHex(digest.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Message newMessage(int database, String destination, String method, Map<String, List<String>> forwarded, byte[] body, int retries,
+            String retryDelay, long notBefore, long now, long timeout, String callback, String failureCallback, List<String> labels,
+            String callerIp, String queueName) {
+        return new Message(MessageStore.newId("msg_"), database, destination, method, forwarded, body, retries, 0, retryDelay,
+                notBefore, now, timeout, callback, failureCallback, labels == null || labels.isEmpty() ? null : labels, callerIp, notBefore,
+                queueName);
+    }
+
+    /** Stores the message (on disk before the answer), logs and schedules it; the publish answer. */
+    private JsonNode published(Message message) {
+        int database = message.database();
+        String queueName = message.queueName();
+        long now = message.createdAt();
+        String destination = message.url();
+        if (queueName != null && qstash.store().queue(database, queueName) == null) {
+            qstash.store().saveQueue(new Queue(database, queueName, now, now, 1, false)); // enqueue makes the queue, as Upstash's
+        }
         qstash.store().save(List.of(message));
         qstash.store().log(new Event(now, "CREATED", message.messageId(), database, destination, null, null, null));
         qstash.deliveries().schedule(message);
@@ -296,6 +400,66 @@ public class QStashApi implements HttpProduct {
         return canonical.toString();
     }
 
+    // ---- queues
+
+    private static String queueName(String name) throws ApiException {
+        if (!NAME.matcher(name).matches()) {
+            throw new ApiException(400, "invalid queue name '" + name + "': use letters, digits, '-', '_' and '.'");
+        }
+        return name;
+    }
+
+    private Queue ownQueue(int database, String name) throws ApiException {
+        Queue queue = qstash.store().queue(database, name);
+        if (queue == null) {
+            throw new ApiException(404, "queue " + name + " not found");
+        }
+        return queue;
+    }
+
+    private JsonNode upsertQueue(int database, byte[] body) throws ApiException {
+        JsonNode json;
+        try {
+            json = JSON.readTree(body);
+        } catch (IOException e) {
+            throw new ApiException(400, "invalid JSON: " + e.getMessage());
+        }
+        if (json == null || !json.isObject() || !json.path("queueName").isTextual()) {
+            throw new ApiException(400, "the body must be a JSON object with queueName, and optionally parallelism and paused");
+        }
+        String name = queueName(json.get("queueName").textValue());
+        JsonNode parallelismNode = json.path("parallelism");
+        int parallelism = parallelismNode.isMissingNode() || parallelismNode.isNull() ? 1 : parallelismNode.asInt(-1);
+        if (!parallelismNode.isMissingNode() && !parallelismNode.isNull() && !parallelismNode.canConvertToInt() || parallelism < 1 || parallelism > 1000) {
+            throw new ApiException(400, "parallelism must be a whole number from 1 to 1000");
+        }
+        long now = System.currentTimeMillis();
+        Queue existing = qstash.store().queue(database, name);
+        Queue queue = new Queue(database, name, existing == null ? now : existing.createdAt(), now, parallelism, json.path("paused").asBoolean(false));
+        qstash.store().saveQueue(queue);
+        qstash.deliveries().queueChanged(queue);
+        return NODES.objectNode();
+    }
+
+    private JsonNode pauseQueue(int database, String name, boolean paused) throws ApiException {
+        Queue queue = ownQueue(database, name);
+        Queue changed = new Queue(database, name, queue.createdAt(), System.currentTimeMillis(), queue.parallelism(), paused);
+        qstash.store().saveQueue(changed);
+        qstash.deliveries().queueChanged(changed);
+        return NODES.objectNode();
+    }
+
+    private ObjectNode queueJson(Queue queue) {
+        ObjectNode json = NODES.objectNode();
+        json.put("name", queue.name());
+        json.put("createdAt", queue.createdAt());
+        json.put("updatedAt", queue.updatedAt());
+        json.put("parallelism", queue.parallelism());
+        json.put("lag", qstash.deliveries().lag(queue.database(), queue.name()));
+        json.put("paused", queue.paused());
+        return json;
+    }
+
     // ---- messages
 
     private Message ownMessage(int database, String id) throws ApiException {
@@ -330,6 +494,9 @@ public class QStashApi implements HttpProduct {
         }
         if (message.callerIp() != null) {
             json.put("callerIp", message.callerIp());
+        }
+        if (message.queueName() != null) {
+            json.put("queueName", message.queueName());
         }
         if (message.labels() != null) {
             json.put("label", message.labels().get(0));

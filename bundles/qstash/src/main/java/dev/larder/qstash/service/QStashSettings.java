@@ -29,6 +29,9 @@ public @interface QStashSettings {
     @AttributeDefinition(description = "Bytes of a destination's answer kept for the DLQ and logs.")
     int maxResponseBytes() default 64 * 1024;
 
+    @AttributeDefinition(description = "Seconds during which a second publish with the same Upstash-Deduplication-Id (or the same content, with Upstash-Content-Based-Deduplication) is answered with the first one's message and not delivered (Upstash: 10 minutes).")
+    int deduplicationWindowSeconds() default 600;
+
     @AttributeDefinition(description = "Sign the default database's deliveries with the QStash dev server's keys (sig_7kYj…, sig_5ZB6…), which the SDKs' dev mode knows.")
     boolean devSigningKeys() default false;
 }

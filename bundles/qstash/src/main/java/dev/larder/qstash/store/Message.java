@@ -12,14 +12,15 @@ import java.util.Map;
  * @param retried          attempts that failed so far; the next attempt sends it as {@code Upstash-Retried}
  * @param notBefore        Unix ms before which it is not delivered
  * @param nextDeliveryTime Unix ms of the next attempt
+ * @param queueName        the queue it waits in (null: none), whose messages go one after the other
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Message(String messageId, int database, String url, String method, Map<String, List<String>> header, byte[] body,
         int maxRetries, int retried, String retryDelayExpression, long notBefore, long createdAt, long timeoutMillis,
-        String callback, String failureCallback, List<String> labels, String callerIp, long nextDeliveryTime) {
+        String callback, String failureCallback, List<String> labels, String callerIp, long nextDeliveryTime, String queueName) {
 
     public Message retriedAt(long nextAttempt) {
         return new Message(messageId, database, url, method, header, body, maxRetries, retried + 1, retryDelayExpression, notBefore,
-                createdAt, timeoutMillis, callback, failureCallback, labels, callerIp, nextAttempt);
+                createdAt, timeoutMillis, callback, failureCallback, labels, callerIp, nextAttempt, queueName);
     }
 }

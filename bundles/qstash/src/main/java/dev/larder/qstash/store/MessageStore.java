@@ -33,6 +33,8 @@ public final class MessageStore {
     private final KeyValueTable deadLetters;
     private final KeyValueTable keys;
     private final KeyValueTable events;
+    private final KeyValueTable queues;
+    private final KeyValueTable deduplication;
     private final AtomicLong eventSequence = new AtomicLong(System.nanoTime());
 
     public MessageStore(StorageNode storage) {
@@ -41,6 +43,8 @@ public final class MessageStore {
         this.deadLetters = storage.table("qstash-dlq");
         this.keys = storage.table("qstash-keys");
         this.events = storage.table("qstash-events");
+        this.queues = storage.table("qstash-queues");
+        this.deduplication = storage.table("qstash-dedup");
     }
 
     /** A random id with a prefix, as QStash's ({@code msg_…}). */
@@ -151,6 +155,63 @@ public final class MessageStore {
         });
         found.sort(Comparator.comparingLong(DeadLetter::failedAt).reversed().thenComparing(DeadLetter::dlqId));
         return found;
+    }
+
+    private static String queueKey(int database, String name) {
+        return database + "/" + name;
+    }
+
+    public Queue queue(int database, String name) {
+        String id = queueKey(database, name);
+        byte[] value = queues.get(slot(id), key(id));
+        return value == null ? null : decode(value, Queue.class);
+    }
+
+    public void saveQueue(Queue queue) {
+        String id = queueKey(queue.database(), queue.name());
+        WriteBatch batch = new WriteBatch();
+        batch.put(slot(id), key(id), encode(queue));
+        durably(queues, batch);
+    }
+
+    public boolean removeQueue(int database, String name) {
+        String id = queueKey(database, name);
+        boolean removed = queues.remove(slot(id), key(id));
+        storage.syncToDisk();
+        return removed;
+    }
+
+    /** A database's queues by name. */
+    public List<Queue> queuesOf(int database) {
+        List<Queue> found = new ArrayList<>();
+        queues.scanLocal((slot, key, value) -> {
+            Queue queue = decode(value, Queue.class);
+            if (queue.database() == database) {
+                found.add(queue);
+            }
+        });
+        found.sort(Comparator.comparing(Queue::name));
+        return found;
+    }
+
+    /** A publish already made under a deduplication id: the message it made, and when. */
+    public record Published(String messageId, long at) {
+    }
+
+    /** The publish made under this deduplication id since {@code since} (Unix ms), or null. */
+    public Published published(int database, String deduplicationId, long since) {
+        String id = database + "/" + deduplicationId;
+        byte[] value = deduplication.get(slot(id), key(id));
+        Published published = value == null ? null : decode(value, Published.class);
+        return published == null || published.at() < since ? null : published;
+    }
+
+    /** Remembers the message a deduplication id made (once the message is stored). */
+    public void rememberPublished(int database, String deduplicationId, Published published) {
+        String id = database + "/" + deduplicationId;
+        WriteBatch batch = new WriteBatch();
+        batch.put(slot(id), key(id), encode(published));
+        deduplication.write(batch).toCompletableFuture().join();
     }
 
     /** A database's signing keys, made (and stored) on first use. */
