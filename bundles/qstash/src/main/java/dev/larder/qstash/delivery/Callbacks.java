@@ -2,6 +2,7 @@ package dev.larder.qstash.delivery;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.larder.qstash.store.Headers;
 import dev.larder.qstash.store.Message;
 import dev.larder.qstash.store.MessageStore;
 import java.io.IOException;
@@ -26,20 +27,14 @@ final class Callbacks {
             String dlqId) {
         ObjectNode body = JSON.createObjectNode();
         body.put("status", status == null ? 0 : status);
-        ObjectNode header = body.putObject("header");
-        if (responseHeader != null) {
-            responseHeader.forEach((name, values) -> values.forEach(header.withArray(name)::add));
-        }
+        Headers.put(body, "header", responseHeader);
         body.put("body", Base64.getEncoder().encodeToString(responseBody == null ? new byte[0] : responseBody));
         body.put("retried", source.retried());
         body.put("maxRetries", source.maxRetries());
         body.put("sourceMessageId", source.messageId());
         body.put("url", source.url());
         body.put("method", source.method());
-        ObjectNode sourceHeader = body.putObject("sourceHeader");
-        if (source.header() != null) {
-            source.header().forEach((name, values) -> values.forEach(sourceHeader.withArray(name)::add));
-        }
+        Headers.put(body, "sourceHeader", source.header());
         body.put("sourceBody", Base64.getEncoder().encodeToString(source.body() == null ? new byte[0] : source.body()));
         body.put("notBefore", source.notBefore());
         body.put("createdAt", source.createdAt());

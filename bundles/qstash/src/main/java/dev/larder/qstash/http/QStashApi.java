@@ -15,6 +15,7 @@ import dev.larder.qstash.service.QStashService;
 import dev.larder.qstash.service.QStashSettings;
 import dev.larder.qstash.store.DeadLetter;
 import dev.larder.qstash.store.Event;
+import dev.larder.qstash.store.Headers;
 import dev.larder.qstash.store.Message;
 import dev.larder.qstash.store.Queue;
 import dev.larder.qstash.store.MessageStore;
@@ -475,10 +476,7 @@ public class QStashApi implements HttpProduct {
         json.put("messageId", message.messageId());
         json.put("url", message.url());
         json.put("method", message.method());
-        ObjectNode header = json.putObject("header");
-        if (message.header() != null) {
-            message.header().forEach((name, values) -> values.forEach(header.withArray(name)::add));
-        }
+        Headers.put(json, "header", message.header());
         putBody(json, "body", message.body());
         json.put("maxRetries", message.maxRetries());
         if (message.retryDelayExpression() != null) {
@@ -535,8 +533,7 @@ public class QStashApi implements HttpProduct {
             json.put("responseStatus", letter.responseStatus());
         }
         if (letter.responseHeader() != null) {
-            ObjectNode header = json.putObject("responseHeader");
-            letter.responseHeader().forEach((name, values) -> values.forEach(header.withArray(name)::add));
+            Headers.put(json, "responseHeader", letter.responseHeader());
         }
         putBody(json, "responseBody", letter.responseBody());
         return json;

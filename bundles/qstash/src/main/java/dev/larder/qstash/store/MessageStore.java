@@ -103,7 +103,11 @@ public final class MessageStore {
 
     /** Removes a message (delivered or cancelled); whether it was there. */
     public boolean remove(String id) {
-        boolean removed = messages.remove(slot(id), key(id));
+        return removeDurably(messages, id);
+    }
+
+    private boolean removeDurably(KeyValueTable table, String id) {
+        boolean removed = table.remove(slot(id), key(id));
         storage.syncToDisk();
         return removed;
     }
@@ -139,9 +143,7 @@ public final class MessageStore {
     }
 
     public boolean removeDeadLetter(String dlqId) {
-        boolean removed = deadLetters.remove(slot(dlqId), key(dlqId));
-        storage.syncToDisk();
-        return removed;
+        return removeDurably(deadLetters, dlqId);
     }
 
     /** A database's dead letters, newest first. */
@@ -175,10 +177,7 @@ public final class MessageStore {
     }
 
     public boolean removeQueue(int database, String name) {
-        String id = queueKey(database, name);
-        boolean removed = queues.remove(slot(id), key(id));
-        storage.syncToDisk();
-        return removed;
+        return removeDurably(queues, queueKey(database, name));
     }
 
     /** A database's queues by name. */

@@ -299,14 +299,21 @@ public final class Namespace implements AutoCloseable {
         return page;
     }
 
-    /** Walks the live records in insertion order under the read lock (the log sorted first, if loading left it unsorted). */
+    /**
+     * Walks the live records in insertion order under the read lock; only when loading left the log unsorted does
+     * it take the write lock, once, to sort it.
+     */
     private void inOrder(long from, RecordTable.KeyVisitor visitor) {
-        lock.writeLock().lock();
-        try {
-            records.sortLog();
-            lock.readLock().lock();
-        } finally {
-            lock.writeLock().unlock();
+        lock.readLock().lock();
+        if (!records.logSorted()) {
+            lock.readLock().unlock();
+            lock.writeLock().lock();
+            try {
+                records.sortLog();
+                lock.readLock().lock();
+            } finally {
+                lock.writeLock().unlock();
+            }
         }
         try {
             records.inOrder(from, visitor);

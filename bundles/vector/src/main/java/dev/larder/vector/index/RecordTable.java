@@ -252,6 +252,10 @@ final class RecordTable {
         logSize = kept;
     }
 
+    boolean logSorted() {
+        return logSorted;
+    }
+
     /** Puts the log in insertion order, if loading left it otherwise. */
     void sortLog() {
         if (logSorted) {
