@@ -218,7 +218,7 @@ final class CjsonLib {
                 LuaTable object = new LuaTable();
                 while (parser.nextToken() == JsonToken.FIELD_NAME) {
                     LuaValue key = LuaValue.valueOf(parser.currentName().getBytes(StandardCharsets.UTF_8));
-                    object.rawset(key, value(parser, parser.nextToken(), depth + 1));
+                    LuaReplies.replace(object, key, value(parser, parser.nextToken(), depth + 1));
                 }
                 return object;
             }

@@ -172,7 +172,7 @@ final class CmsgpackLib {
                     LuaValue key = value(unpacker);
                     LuaValue value = value(unpacker);
                     if (!key.isnil()) {
-                        map.rawset(key, value);
+                        LuaReplies.replace(map, key, value);
                     }
                 }
                 return map;

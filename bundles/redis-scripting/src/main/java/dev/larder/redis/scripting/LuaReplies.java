@@ -163,6 +163,20 @@ final class LuaReplies {
         }
     }
 
+    /**
+     * Stores a map entry whose key may repeat (a reply's map, a decoded JSON object or msgpack map): LuaJ
+     * 3.0.1 keeps a replaced number's entry numeric when the new value is a string that reads as a number
+     * (luaj/luaj#20), so a present entry is removed first and the new one takes its value's type.
+     */
+    static void replace(LuaTable table, LuaValue key, LuaValue value) {
+        if (!table.rawget(key).isnil()) {
+            table.rawset(key, LuaValue.NIL);
+        }
+        if (!value.isnil()) {
+            table.rawset(key, value);
+        }
+    }
+
     /** Redis keeps error and status replies on one line. */
     static String oneLine(String text) {
         return text.replace('\r', ' ').replace('\n', ' ');
@@ -224,7 +238,7 @@ final class LuaReplies {
                         frame.key = value;
                         return;
                     }
-                    frame.table.rawset(frame.key, value);
+                    replace(frame.table, frame.key, value);
                     frame.key = null;
                 }
             }

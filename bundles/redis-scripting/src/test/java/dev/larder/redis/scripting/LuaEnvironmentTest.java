@@ -30,6 +30,10 @@ class LuaEnvironmentTest {
                 + "..bit.lshift(1,31)..' '..bit.bxor(5,3)..' '..bit.tohex(-1,-4)..' '..bit.arshift(-256,4)"));
         assertEquals("[1,2,3,\"a\\/b\"]", text("return cjson.encode({1,2,3,'a/b'})"));
         assertEquals("[1,2.5,\"a\",null,true,{\"k\":{}}]", text("return cjson.encode(cjson.decode('[1,2.5,\"a\",null,true,{\"k\":[]}]'))"));
+        // a repeated key keeps its last value and that value's type (LuaJ alone would keep the number)
+        assertEquals("string 10.00", text("local t = cjson.decode('{\"v\":1.5,\"v\":\"10.00\"}') return type(t.v) .. ' ' .. t.v"));
+        assertEquals("string 7", text("local t = cmsgpack.unpack('\\130\\161v\\203\\063\\248\\000\\000\\000\\000\\000\\000\\161v\\1617') "
+                + "return type(t.v) .. ' ' .. t.v"));
         assertEquals(18, run("return struct.size('>iIhd')").toint());
         assertEquals("258 -5 7", text("local a, b, n = struct.unpack('>I2i4', struct.pack('>I2i4', 258, -5)) return a..' '..b..' '..n"));
         assertEquals("\u0093\u0001\u0002\u00a1a", new String(LuaReplies.bytes(run("return cmsgpack.pack({1,2,'a'})").checkstring()),
