@@ -47,6 +47,8 @@ const receiver = new Receiver({ currentSigningKey: keys.current, nextSigningKey:
 
 // the sink: every delivery's signature verified by the Receiver against the URL called and the raw body
 const deliveries = [];
+const slowPaths = new Set();
+let onSlow = () => {};
 const attempts = {};
 let inFlight = 0;
 let maxInFlight = 0;
@@ -70,6 +72,10 @@ const sink = http.createServer((request, response) => {
       maxInFlight = Math.max(maxInFlight, inFlight);
       await sleep(80);
       inFlight--;
+    } else if (slowPaths.has(path)) {
+      onSlow(1);
+      await sleep(150);
+      onSlow(-1);
     }
     if (path === "/fail-twice" && attempts[path] <= 2) {
       response.writeHead(503).end("not yet");
@@ -253,6 +259,128 @@ await refused("a bad retry-delay expression", client.publish({ url: `${base}/ok`
 await refused("a bad delay", client.publish({ url: `${base}/ok`, body: "x", headers: { "Upstash-Delay": "soon" } }), "invalid Upstash-Delay");
 await refused("a wrong token", new Client({ token: "wrong", baseUrl: config.url, retry: false }).publish({ url: `${base}/ok`, body: "x" }), "Unauthorized");
 await refused("an unknown message", client.messages.get("msg_nothing"), "not found");
+
+// a schedule firing every minute, made first so its first firing comes while the rest runs
+const scheduled = await client.schedules.create({ destination: `${base}/scheduled`, cron: "* * * * *", body: "tick", retries: 2, delay: 0,
+  headers: { "Test-Header": "test-value" }, scheduleId: "every-minute" });
+check("a schedule keeps the id it was given", scheduled.scheduleId, "every-minute");
+const schedule = await client.schedules.get("every-minute");
+check("the schedule as stored", [schedule.cron, schedule.destination, schedule.method, schedule.retries, schedule.body, schedule.isPaused],
+  ["* * * * *", `${base}/scheduled`, "POST", 2, "tick", false]);
+check("its forwarded header", schedule.header["Test-Header"], ["test-value"]);
+ok("its next firing within a minute", schedule.nextScheduleTime > Date.now() - 1000 && schedule.nextScheduleTime <= Date.now() + 60000,
+  `${schedule.nextScheduleTime}`);
+const zoned = await client.schedules.create({ destination: `${base}/zoned`, cron: "CRON_TZ=Europe/Istanbul 0 9 * * *", body: "morning" });
+const zonedSchedule = await client.schedules.get(zoned.scheduleId);
+check("a zoned schedule fires at 09:00 Istanbul time (06:00 UTC)", new Date(zonedSchedule.nextScheduleTime).toISOString().slice(11, 16), "06:00");
+await client.schedules.pause({ schedule: zoned.scheduleId });
+check("a paused schedule", (await client.schedules.get(zoned.scheduleId)).isPaused, true);
+await client.schedules.resume({ schedule: zoned.scheduleId });
+check("resumed", (await client.schedules.get(zoned.scheduleId)).isPaused, false);
+check("schedules listed", (await client.schedules.list()).map((x) => x.scheduleId).sort(), ["every-minute", zoned.scheduleId].sort());
+await client.schedules.delete(zoned.scheduleId);
+await refused("a deleted schedule", client.schedules.get(zoned.scheduleId), "not found");
+await refused("a cron that does not parse", client.schedules.create({ destination: `${base}/x`, cron: "every day" }), "Invalid cron expression");
+await refused("an empty cron", client.schedules.create({ destination: `${base}/x`, cron: "" }), "Invalid cron expression");
+
+// URL groups: one message per endpoint, each delivered with the group's name
+await client.urlGroups.addEndpoints({ name: "fanout", endpoints: [{ name: "first", url: `${base}/g1` }, { url: `${base}/g2` }] });
+const group = await client.urlGroups.get("fanout");
+check("a URL group as made", [group.name, group.endpoints], ["fanout", [{ name: "first", url: `${base}/g1` }, { url: `${base}/g2` }]]);
+check("groups listed", (await client.urlGroups.list()).map((g) => g.name), ["fanout"]);
+const fanned = await client.publish({ urlGroup: "fanout", body: "to all" });
+check("a group publish answers one message per endpoint", fanned.map((m) => m.url).sort(), [`${base}/g1`, `${base}/g2`]);
+const g1 = await until("the first endpoint's delivery", () => deliveredTo("/g1")[0]);
+await until("the second endpoint's delivery", () => deliveredTo("/g2")[0]);
+if (g1) {
+  check("delivered with Upstash-Topic-Name", g1.headers["upstash-topic-name"], "fanout");
+  check("and signed", g1.verified, true);
+}
+await client.urlGroups.removeEndpoints({ name: "fanout", endpoints: [{ url: `${base}/g2` }] });
+check("an endpoint removed", (await client.urlGroups.get("fanout")).endpoints, [{ name: "first", url: `${base}/g1` }]);
+await client.urlGroups.delete("fanout");
+await refused("a deleted group", client.urlGroups.get("fanout"), "not found");
+await refused("publish to an unknown group", client.publish({ urlGroup: "nothing-here", body: "x" }), "not found");
+
+// batch: each entry a publish of its own, to a URL or a queue
+const batched = await client.batchJSON([
+  { url: `${base}/batch`, body: { n: 1 } },
+  { url: `${base}/batch`, body: { n: 2 }, queueName: "batched", headers: { "X-Entry": "two" } },
+]);
+check("a batch answers each entry", batched.length, 2);
+await until("both batch entries delivered", () => deliveredTo("/batch").length >= 2);
+check("batch bodies", deliveredTo("/batch").map((d) => JSON.parse(d.body).n).sort(), [1, 2]);
+check("a batch entry's forwarded header", deliveredTo("/batch").find((d) => JSON.parse(d.body).n === 2)?.headers["x-entry"], "two");
+await refused("a batch with a bad entry", client.batch([{ url: `${base}/batch`, body: "ok" }, { url: "ftp://x/y", body: "bad" }]),
+  "invalid destination url");
+check("a refused batch stores nothing", deliveredTo("/batch").length, 2);
+
+// bulk cancel by label, and all
+for (let i = 0; i < 3; i++) {
+  await client.publish({ url: `${base}/bulk`, body: `b${i}`, delay: 600, label: "bulk" });
+}
+await client.publish({ url: `${base}/bulk`, body: "other", delay: 600, label: "keep" });
+check("cancel by label", (await client.messages.cancel({ filter: { label: "bulk" } })).cancelled, 3);
+check("cancel the rest", (await client.messages.cancel({ all: true })).cancelled >= 1, true);
+
+// the DLQ's filters and pages
+for (let i = 0; i < 3; i++) {
+  await client.publish({ url: `${base}/non-retryable`, body: `dead ${i}`, label: "paged" });
+}
+await until("three more dead letters", async () => (await client.dlq.listMessages({ filter: { label: "paged" } })).messages.length === 3);
+const firstPage = await client.dlq.listMessages({ filter: { label: "paged" }, count: 2 });
+check("a page of two, with a cursor", [firstPage.messages.length, typeof firstPage.cursor], [2, "string"]);
+const secondPage = await client.dlq.listMessages({ filter: { label: "paged" }, count: 2, cursor: firstPage.cursor });
+check("the last page, without a cursor", [secondPage.messages.length, secondPage.cursor], [1, undefined]);
+check("pages do not repeat", new Set([...firstPage.messages, ...secondPage.messages].map((m) => m.dlqId)).size, 3);
+check("by response status", (await client.dlq.listMessages({ filter: { responseStatus: 489, label: "paged" } })).messages.length, 3);
+const retriedOne = await client.dlq.retry({ dlqIds: [secondPage.messages[0].dlqId] });
+check("retry one by id", retriedOne.responses.length, 1);
+check("delete by filter", (await client.dlq.delete({ filter: { label: "paged" } })).deleted, 2);
+await refused("an unknown filter", fetch(`${config.url}/v2/dlq?labeel=x`, { method: "DELETE", headers: { Authorization: `Bearer ${config.token}` } })
+  .then(async (r) => { if (!r.ok) throw new Error(await r.text()); }), "unknown query parameter labeel");
+
+// flow control: at most two at once for a key, across URLs
+let flowInFlight = 0;
+let flowMax = 0;
+slowPaths.add("/flow-a");
+slowPaths.add("/flow-b");
+onSlow = (delta) => { flowInFlight += delta; flowMax = Math.max(flowMax, flowInFlight); };
+for (let i = 0; i < 6; i++) {
+  await client.publish({ url: `${base}/flow-${i % 2 === 0 ? "a" : "b"}`, body: `f${i}`, flowControl: { key: "tenant-1", parallelism: 2 } });
+}
+const flowInfo = await client.flowControl.get("tenant-1");
+check("the key's limit", [flowInfo.flowControlKey, flowInfo.parallelismMax], ["tenant-1", 2]);
+await until("the flow-controlled deliveries", () => deliveredTo("/flow-a").length + deliveredTo("/flow-b").length >= 6);
+ok("never more than two at once", flowMax >= 1 && flowMax <= 2, `max ${flowMax}`);
+await client.flowControl.pause("tenant-1");
+check("a paused key", (await client.flowControl.get("tenant-1")).isPaused, true);
+await client.flowControl.resume("tenant-1");
+await refused("an unknown key", client.flowControl.get("no-such-key"), "not found");
+const global = await client.flowControl.getGlobalParallelism();
+check("global parallelism", [typeof global.parallelismMax, typeof global.parallelismCount], ["number", "number"]);
+
+// the log, filtered and paged
+const delivered = await client.logs({ filter: { state: "DELIVERED", url: `${base}/batch` } });
+check("the log filtered by state and url", delivered.events.map((e) => [e.state, e.url]), [["DELIVERED", `${base}/batch`], ["DELIVERED", `${base}/batch`]]);
+const logPage = await client.logs({ count: 3 });
+check("a page of the log", [logPage.events.length, typeof logPage.cursor], [3, "string"]);
+const nextLogPage = await client.logs({ count: 3, cursor: logPage.cursor });
+ok("the next page is older", nextLogPage.events[0].time <= logPage.events[2].time);
+
+// the schedule's first firing (cron fires on the minute)
+const tick = await until("the schedule's first firing", () => deliveredTo("/scheduled")[0], 65000);
+if (tick) {
+  check("a scheduled delivery's Upstash-Schedule-Id", tick.headers["upstash-schedule-id"], "every-minute");
+  check("its body and header", [tick.body, tick.headers["test-header"]], ["tick", "test-value"]);
+  check("and signature", tick.verified, true);
+  const fired = await until("the schedule's state", async () => {
+    const s = await client.schedules.get("every-minute");
+    return s.lastScheduleStates && Object.values(s.lastScheduleStates).includes("SUCCESS") ? s : undefined;
+  });
+  ok("the schedule shows its last firing", fired && fired.lastScheduleTime > 0 && fired.nextScheduleTime > fired.lastScheduleTime);
+}
+await client.schedules.delete("every-minute");
 
 // key rotation: the next key signs, and the Receiver that knows both keeps accepting
 const rotated = await (await fetch(`${config.url}/v2/keys/rotate`, { method: "POST", headers: { Authorization: `Bearer ${config.token}` } })).json();

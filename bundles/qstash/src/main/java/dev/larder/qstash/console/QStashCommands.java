@@ -93,7 +93,7 @@ public class QStashCommands {
     }
 
     private String deadLetters(Database database) {
-        List<DeadLetter> letters = qstash.store().deadLettersOf(database.id());
+        List<DeadLetter> letters = qstash.store().deadLettersOf(database.id(), letter -> true);
         if (letters.isEmpty()) {
             return "The dead-letter queue of database '" + database.name() + "' is empty";
         }
@@ -109,7 +109,7 @@ public class QStashCommands {
     }
 
     private String logs(Database database, int count) {
-        List<Event> events = qstash.store().eventsOf(database.id(), event -> true, count);
+        List<Event> events = qstash.store().eventsOf(database.id(), event -> true, count, null).items();
         if (events.isEmpty()) {
             return "No QStash events in database '" + database.name() + "'";
         }

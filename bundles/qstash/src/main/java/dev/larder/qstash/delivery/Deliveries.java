@@ -4,6 +4,10 @@ import dev.larder.qstash.store.DeadLetter;
 import dev.larder.qstash.store.Event;
 import dev.larder.qstash.store.Message;
 import dev.larder.qstash.store.MessageStore;
+import dev.larder.qstash.store.Publication;
+import dev.larder.qstash.store.Publication.Target;
+import dev.larder.qstash.store.Queue;
+import dev.larder.qstash.store.UrlGroup;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -16,9 +20,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 import java.util.function.IntFunction;
 import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.HttpClient;
@@ -35,9 +39,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Delivers the messages of this node's partitions: each is due at its {@code nextDeliveryTime}, sent by Jetty's
- * non-blocking HTTP client (no thread waits on a destination; connections reused, a bound per destination),
- * signed with its database's current key. The outcome is stored before the next step: a delivered message is
+ * Delivers the messages of this node's partitions: each is due at its {@code nextDeliveryTime} (a queue's when its
+ * turn comes, a flow-control key's when the key has room), sent by Jetty's non-blocking HTTP client (no thread
+ * waits on a destination; connections reused, a bound per destination), signed with its database's current key. The outcome is stored before the next step: a delivered message is
  * removed, a failed attempt stores its next attempt's time (the message's retry-delay expression, the wait the
  * destination asked for, or Upstash's backoff), the last failure moves it to the dead-letter queue. A crash
  * between an attempt and its outcome's write means the attempt is made again: at least once.
@@ -52,18 +56,30 @@ public final class Deliveries implements AutoCloseable {
     private final IntFunction<String> signingKey;
     private final int maxResponseBytes;
     private final HttpClient client;
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().name("qstash-timer").daemon().factory());
-    private final ExecutorService outcomes = Executors.newFixedThreadPool(2, Thread.ofPlatform().name("qstash-outcome-", 0).daemon().factory());
-    private final Map<String, ScheduledFuture<?>> due = new ConcurrentHashMap<>();
+    private final Timeline timeline = new Timeline(this::due);
+    private final ExecutorService starts = Executors.newFixedThreadPool(2, Thread.ofPlatform().name("qstash-start-", 0).daemon().factory());
+    // outcomes wait for the write-ahead log's fsync, which the threads waiting together share
+    private final ExecutorService outcomes = Executors.newFixedThreadPool(32, Thread.ofPlatform().name("qstash-outcome-", 0).daemon().factory());
+    private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("qstash-flow-control").daemon().factory());
+    private final FlowControls flows = new FlowControls();
+    private final Map<String, QueueState> queues = new ConcurrentHashMap<>();
     private final AtomicLong deadLetterSequence = new AtomicLong();
+    private final int globalParallelism;
+    private final java.util.ArrayDeque<Message> globalWaiting = new java.util.ArrayDeque<>();
+    private int globalInFlight;
+    private volatile BiConsumer<Message, String> finalStates = (message, state) -> { };
 
-    /** @param signingKey the current signing key of a database, by its id */
+    /**
+     * @param signingKey        the current signing key of a database, by its id
+     * @param globalParallelism the most deliveries in flight at once on this node (0: no limit)
+     */
     public Deliveries(MessageStore store, Destinations destinations, IntFunction<String> signingKey, int maxConnectionsPerDestination,
-            int maxResponseBytes) throws Exception {
+            int maxResponseBytes, int globalParallelism) throws Exception {
         this.store = store;
         this.signingKey = signingKey;
         this.maxResponseBytes = maxResponseBytes;
+        this.globalParallelism = globalParallelism;
         QueuedThreadPool threads = new QueuedThreadPool(16, 2);
         threads.setName("qstash-http");
         threads.setDaemon(true);
@@ -84,6 +100,23 @@ public final class Deliveries implements AutoCloseable {
         } finally {
             thread.setContextClassLoader(before);
         }
+        ticker.scheduleWithFixedDelay(() -> flows.startable().forEach(this::startAdmitted), 50, 50, TimeUnit.MILLISECONDS);
+    }
+
+    /** Told of each message that ends: {@code DELIVERED}, {@code FAILED} or {@code CANCELLED}. */
+    public void onFinalState(BiConsumer<Message, String> listener) {
+        finalStates = listener;
+    }
+
+    public FlowControls flowControls() {
+        return flows;
+    }
+
+    /** Deliveries in flight on this node, and the most there may be (0: no limit). */
+    public int[] globalParallelism() {
+        synchronized (globalWaiting) {
+            return new int[] {globalParallelism, globalInFlight};
+        }
     }
 
     /** Schedules every message of this node's partitions, as stored (at start); a queue's in the order they came. */
@@ -95,15 +128,17 @@ public final class Deliveries implements AutoCloseable {
         return waiting.size();
     }
 
+    /** A queue's message waiting for its turn: its id and when it is due. */
+    private record Turn(String messageId, long at) {
+    }
+
     /** What a queue holds on this node: its messages not yet started, in order, and how many are being delivered. */
     private static final class QueueState {
-        final java.util.ArrayDeque<Message> waiting = new java.util.ArrayDeque<>();
+        final java.util.ArrayDeque<Turn> waiting = new java.util.ArrayDeque<>();
         final java.util.Set<String> active = new java.util.HashSet<>();
         int parallelism = 1;
         boolean paused;
     }
-
-    private final Map<String, QueueState> queues = new ConcurrentHashMap<>();
 
     private static String queueKey(int database, String name) {
         return database + "/" + name;
@@ -112,7 +147,7 @@ public final class Deliveries implements AutoCloseable {
     private QueueState queueState(int database, String name) {
         return queues.computeIfAbsent(queueKey(database, name), key -> {
             QueueState state = new QueueState();
-            dev.larder.qstash.store.Queue stored = store.queue(database, name);
+            Queue stored = store.queue(database, name);
             if (stored != null) {
                 state.parallelism = stored.parallelism();
                 state.paused = stored.paused();
@@ -122,7 +157,7 @@ public final class Deliveries implements AutoCloseable {
     }
 
     /** A queue's settings changed: more may start now, or none (paused). */
-    public void queueChanged(dev.larder.qstash.store.Queue queue) {
+    public void queueChanged(Queue queue) {
         QueueState state = queueState(queue.database(), queue.name());
         synchronized (state) {
             state.parallelism = queue.parallelism();
@@ -148,7 +183,7 @@ public final class Deliveries implements AutoCloseable {
         if (state != null) {
             List<String> doomed = new ArrayList<>();
             synchronized (state) {
-                state.waiting.forEach(message -> doomed.add(message.messageId()));
+                state.waiting.forEach(turn -> doomed.add(turn.messageId()));
                 doomed.addAll(state.active);
                 state.waiting.clear();
                 state.active.clear();
@@ -159,37 +194,38 @@ public final class Deliveries implements AutoCloseable {
 
     /** Starts the queue's next messages while it has room. */
     private void dispatch(QueueState state) {
-        List<Message> starting = new ArrayList<>();
+        List<Turn> starting = new ArrayList<>();
         synchronized (state) {
             while (!state.paused && state.active.size() < state.parallelism && !state.waiting.isEmpty()) {
-                Message next = state.waiting.pollFirst();
+                Turn next = state.waiting.pollFirst();
                 state.active.add(next.messageId());
                 starting.add(next);
             }
         }
-        starting.forEach(this::timed);
+        starting.forEach(turn -> timeline.at(turn.messageId(), turn.at()));
     }
 
-    /** A queue's message is done (delivered, dead or cancelled): its place goes to the next. */
+    /** A message is done (delivered, dead or cancelled): its queue's place and its flow-control key's room go to the next. */
     private void finished(Message message) {
-        if (message.queueName() == null) {
-            return;
-        }
-        QueueState state = queues.get(queueKey(message.database(), message.queueName()));
-        if (state != null) {
-            boolean freed;
-            synchronized (state) {
-                freed = state.active.remove(message.messageId()) || state.waiting.removeIf(waiting -> waiting.messageId().equals(message.messageId()));
-            }
-            if (freed) {
-                dispatch(state);
+        Publication publication = message.publication();
+        if (publication.queueName() != null) {
+            QueueState state = queues.get(queueKey(message.database(), publication.queueName()));
+            if (state != null) {
+                boolean freed;
+                synchronized (state) {
+                    freed = state.active.remove(message.messageId())
+                            || state.waiting.removeIf(turn -> turn.messageId().equals(message.messageId()));
+                }
+                if (freed) {
+                    dispatch(state);
+                }
             }
         }
     }
 
     /** Waiting messages scheduled on this node. */
     public int pending() {
-        return due.size();
+        return timeline.size();
     }
 
     /** Makes the message's next attempt at its time; a queue's message waits for its turn first. */
@@ -198,52 +234,144 @@ public final class Deliveries implements AutoCloseable {
             QueueState state = queueState(message.database(), message.queueName());
             synchronized (state) {
                 if (!state.active.contains(message.messageId())) {
-                    state.waiting.addLast(message);
+                    state.waiting.addLast(new Turn(message.messageId(), message.nextDeliveryTime()));
                 }
             }
             dispatch(state);
             return;
         }
-        timed(message);
+        timeline.at(message.messageId(), message.nextDeliveryTime());
     }
 
-    private void timed(Message message) {
-        long delay = Math.max(0, message.nextDeliveryTime() - System.currentTimeMillis());
-        ScheduledFuture<?> previous = due.put(message.messageId(), timer.schedule(() -> attempt(message.messageId()), delay, TimeUnit.MILLISECONDS));
-        if (previous != null) {
-            previous.cancel(false);
+    /** Whether a destination is a URL (else it names a URL group). */
+    public static boolean isUrl(String destination) {
+        return destination.regionMatches(true, 0, "http://", 0, 7) || destination.regionMatches(true, 0, "https://", 0, 8);
+    }
+
+    /**
+     * Makes the messages of a publication: one to its URL, or one per endpoint of the URL group it names
+     * (NoSuchElementException when there is no such group); stored (on disk) before they are scheduled.
+     */
+    public List<Message> publish(int database, Publication publication, long notBefore) {
+        long now = System.currentTimeMillis();
+        List<Message> made = new ArrayList<>();
+        if (isUrl(publication.url())) {
+            made.add(Message.of(database, publication, notBefore, now));
+        } else {
+            UrlGroup group = store.group(database, publication.url());
+            if (group == null) {
+                throw new java.util.NoSuchElementException("URL group " + publication.url() + " not found");
+            }
+            for (UrlGroup.Endpoint endpoint : group.endpoints()) {
+                made.add(Message.of(database, publication.toEndpoint(endpoint.url(), group.name(), endpoint.name()), notBefore, now));
+            }
+        }
+        accept(made);
+        return made;
+    }
+
+    /** Stores new messages (on disk when it returns), logs and schedules them; a queue they name is made if missing. */
+    public void accept(List<Message> made) {
+        for (Message message : made) {
+            String queueName = message.queueName();
+            if (queueName != null && store.queue(message.database(), queueName) == null) {
+                store.saveQueue(new Queue(message.database(), queueName, message.createdAt(), message.createdAt(), 1, false));
+            }
+        }
+        store.save(made);
+        for (Message message : made) {
+            store.log(Event.of(message, "CREATED"));
+            schedule(message);
         }
     }
 
     /** Cancels a waiting message; whether it was waiting. */
     public boolean cancel(String messageId) {
-        ScheduledFuture<?> scheduled = due.remove(messageId);
-        if (scheduled != null) {
-            scheduled.cancel(false);
-        }
+        timeline.remove(messageId);
         Message message = store.message(messageId);
         boolean removed = store.remove(messageId);
         if (removed && message != null) {
-            store.log(new Event(System.currentTimeMillis(), "CANCELLED", messageId, message.database(), message.url(), null, null, null));
+            store.log(Event.of(message, "CANCELLED"));
+            Publication.FlowControl flow = message.publication().flowControl();
+            if (flow != null) {
+                flows.forget(message.database(), flow.key(), messageId);
+            }
             finished(message);
+            finalStates.accept(message, "CANCELLED");
         }
         return removed;
     }
 
-    private void attempt(String messageId) {
-        Message message = store.message(messageId);
-        if (message == null) {
-            due.remove(messageId);
-            return; // cancelled meanwhile (which freed its queue's place)
+    /** The timeline's thread: the message is due (read from the grid off this thread). */
+    private void due(String messageId) {
+        starts.execute(() -> {
+            Message message = store.message(messageId);
+            if (message == null) {
+                return; // cancelled meanwhile (which freed its queue's place)
+            }
+            Publication.FlowControl flow = message.publication().flowControl();
+            if (flow == null || flows.admit(message.database(), flow, messageId)) {
+                admitted(message);
+            }
+        });
+    }
+
+    /** A message its flow-control key let start (already counted as in flight there). */
+    private void startAdmitted(FlowControls.Started started) {
+        starts.execute(() -> {
+            Message message = store.message(started.messageId());
+            if (message == null) { // cancelled as it left the key's list: its place goes to the next
+                flows.finished(started.database(), started.key()).forEach(this::startAdmitted);
+                return;
+            }
+            admitted(message);
+        });
+    }
+
+    /** Sends the message now, unless the node's global parallelism is reached: then it waits for a free place. */
+    private void admitted(Message message) {
+        synchronized (globalWaiting) {
+            if (globalParallelism > 0 && globalInFlight >= globalParallelism) {
+                globalWaiting.addLast(message);
+                return;
+            }
+            globalInFlight++;
         }
+        attempt(message);
+    }
+
+    /** A delivery ended (whatever its outcome): its flow-control key and the node's global parallelism have room again. */
+    private void released(Message message) {
+        Publication.FlowControl flow = message.publication().flowControl();
+        if (flow != null) {
+            flows.finished(message.database(), flow.key()).forEach(this::startAdmitted);
+        }
+        Message next;
+        synchronized (globalWaiting) {
+            globalInFlight--;
+            next = globalWaiting.pollFirst();
+            if (next != null) {
+                globalInFlight++;
+            }
+        }
+        if (next != null) {
+            Message waiting = next;
+            starts.execute(() -> attempt(waiting));
+        }
+    }
+
+    private void attempt(Message message) {
+        String messageId = message.messageId();
+        Publication publication = message.publication();
         try {
-            store.log(new Event(System.currentTimeMillis(), "ACTIVE", messageId, message.database(), message.url(), null, null, null));
-            byte[] body = message.body() == null ? new byte[0] : message.body();
-            Request request = client.newRequest(message.url()).method(message.method()).timeout(message.timeoutMillis(), TimeUnit.MILLISECONDS);
+            store.log(Event.of(message, "ACTIVE"));
+            byte[] body = publication.body() == null ? new byte[0] : publication.body();
+            Request request = client.newRequest(publication.url()).method(publication.method())
+                    .timeout(publication.timeoutMillis(), TimeUnit.MILLISECONDS);
             String contentType = null;
             HttpFields.Mutable headers = HttpFields.build();
-            if (message.header() != null) {
-                for (Map.Entry<String, List<String>> header : message.header().entrySet()) {
+            if (publication.header() != null) {
+                for (Map.Entry<String, List<String>> header : publication.header().entrySet()) {
                     if (header.getKey().equalsIgnoreCase("Content-Type")) {
                         contentType = header.getValue().isEmpty() ? null : header.getValue().get(0);
                     } else {
@@ -253,10 +381,16 @@ public final class Deliveries implements AutoCloseable {
             }
             headers.put("Upstash-Message-Id", messageId);
             headers.put("Upstash-Retried", Integer.toString(message.retried()));
-            if (message.callerIp() != null) {
-                headers.put("Upstash-Caller-Ip", message.callerIp());
+            if (publication.scheduleId() != null) {
+                headers.put("Upstash-Schedule-Id", publication.scheduleId());
             }
-            headers.put("Upstash-Signature", Signer.sign(signingKey.apply(message.database()), message.url(), body, Instant.now()));
+            if (publication.topicName() != null) {
+                headers.put("Upstash-Topic-Name", publication.topicName());
+            }
+            if (publication.callerIp() != null) {
+                headers.put("Upstash-Caller-Ip", publication.callerIp());
+            }
+            headers.put("Upstash-Signature", Signer.sign(signingKey.apply(message.database()), publication.url(), body, Instant.now()));
             request.headers(mutable -> mutable.add(headers));
             if (body.length > 0 || contentType != null) {
                 request.body(new BytesRequestContent(contentType, body));
@@ -279,8 +413,14 @@ public final class Deliveries implements AutoCloseable {
                 }
             });
         } catch (RuntimeException e) {
-            LOG.warn("QStash message {} to {} could not be sent: {}", messageId, message.url(), e.toString());
-            outcomes.execute(() -> failed(message, 0, null, null, e.getMessage()));
+            LOG.warn("QStash message {} to {} could not be sent: {}", messageId, publication.url(), e.toString());
+            outcomes.execute(() -> {
+                try {
+                    failed(message, 0, null, null, e.getMessage(), null);
+                } finally {
+                    released(message);
+                }
+            });
         }
     }
 
@@ -290,12 +430,11 @@ public final class Deliveries implements AutoCloseable {
             int status = response == null ? 0 : response.getStatus();
             boolean answered = status > 0 && result.getResponseFailure() == null && result.getRequestFailure() == null;
             if (answered && status >= 200 && status < 300) {
-                due.remove(message.messageId());
                 store.remove(message.messageId());
-                store.log(new Event(System.currentTimeMillis(), "DELIVERED", message.messageId(), message.database(), message.url(), null,
-                        null, status));
-                callBack(message, message.callback(), status, headersOf(response.getHeaders()), answer, null);
+                store.log(Event.of(message, "DELIVERED", null, null, status));
+                callBack(message, message.publication().callback(), status, headersOf(response.getHeaders()), answer, null);
                 finished(message);
+                finalStates.accept(message, "DELIVERED");
                 return;
             }
             Map<String, List<String>> headers = answered ? headersOf(response.getHeaders()) : null;
@@ -317,62 +456,58 @@ public final class Deliveries implements AutoCloseable {
             failed(message, answered ? status : 0, headers, answered ? answer : null, error, asked);
         } catch (RuntimeException e) {
             LOG.error("QStash message {}: its outcome could not be stored; it is tried again", message.messageId(), e);
-            timed(message.retriedAt(System.currentTimeMillis() + 1000));
+            timeline.at(message.messageId(), System.currentTimeMillis() + 1000);
+        } finally {
+            released(message);
         }
-    }
-
-    private void failed(Message message, int status, Map<String, List<String>> headers, byte[] answer, String error) {
-        failed(message, status, headers, answer, error, null);
     }
 
     private void failed(Message message, int status, Map<String, List<String>> headers, byte[] answer, String error, Duration asked) {
-        callBack(message, message.callback(), status == 0 ? null : status, headers, answer, null);
-        if (message.retried() >= message.maxRetries()) {
+        Publication publication = message.publication();
+        callBack(message, publication.callback(), status == 0 ? null : status, headers, answer, null);
+        if (message.retried() >= publication.maxRetries()) {
             deadLetter(message, status == 0 ? null : status, headers, answer, error);
             return;
         }
-        Duration wait = message.retryDelayExpression() != null && asked == null
-                ? RetryDelay.parse(message.retryDelayExpression()).after(message.retried())
+        Duration wait = publication.retryDelayExpression() != null && asked == null
+                ? RetryDelay.parse(publication.retryDelayExpression()).after(message.retried())
                 : Backoff.retryDelay(asked, message.retried() + 1);
         long next = System.currentTimeMillis() + wait.toMillis();
         Message retried = message.retriedAt(next);
         store.save(List.of(retried));
-        store.log(new Event(System.currentTimeMillis(), "RETRY", message.messageId(), message.database(), message.url(), next, error,
-                status == 0 ? null : status));
-        timed(retried); // a queue's message keeps its place while it is retried
+        store.log(Event.of(message, "RETRY", next, error, status == 0 ? null : status));
+        timeline.at(retried.messageId(), next); // a queue's message keeps its place while it is retried
     }
 
     private void deadLetter(Message message, Integer status, Map<String, List<String>> headers, byte[] answer, String error) {
-        due.remove(message.messageId());
         long now = System.currentTimeMillis();
         String dlqId = now + "-" + deadLetterSequence.getAndIncrement();
         store.toDeadLetters(new DeadLetter(dlqId, message, status, headers, answer, error, now));
-        store.log(new Event(now, "FAILED", message.messageId(), message.database(), message.url(), null, error, status));
-        callBack(message, message.failureCallback(), status, headers, answer, dlqId);
+        store.log(Event.of(message, "FAILED", null, error, status));
+        callBack(message, message.publication().failureCallback(), status, headers, answer, dlqId);
         finished(message);
+        finalStates.accept(message, "FAILED");
     }
 
     /** Sends the attempt's outcome to a callback URL (none: nothing), as a message of its own. */
-    private void callBack(Message source, String url, Integer status, Map<String, List<String>> headers, byte[] answer, String dlqId) {
-        if (url == null) {
+    private void callBack(Message source, Target target, Integer status, Map<String, List<String>> headers, byte[] answer, String dlqId) {
+        if (target == null) {
             return;
         }
-        Message callback = Callbacks.about(source, url, status, headers, answer, dlqId);
+        Message callback = Callbacks.about(source, target, status, headers, answer, dlqId);
         store.save(List.of(callback));
-        store.log(new Event(callback.createdAt(), "CREATED", callback.messageId(), callback.database(), url, null, null, null));
-        timed(callback);
+        store.log(Event.of(callback, "CREATED"));
+        timeline.at(callback.messageId(), callback.nextDeliveryTime());
     }
 
     /** Makes a dead letter's message wait for delivery again, from its first attempt. */
     public Message retry(DeadLetter letter) {
         Message original = letter.message();
-        Message again = new Message(MessageStore.newId("msg_"), original.database(), original.url(), original.method(), original.header(),
-                original.body(), original.maxRetries(), 0, original.retryDelayExpression(), original.notBefore(), System.currentTimeMillis(),
-                original.timeoutMillis(), original.callback(), original.failureCallback(), original.labels(), original.callerIp(),
-                System.currentTimeMillis(), original.queueName());
+        long now = System.currentTimeMillis();
+        Message again = new Message(MessageStore.newId("msg_"), original.database(), original.publication(), original.notBefore(), now, 0, now);
         store.save(List.of(again));
         store.removeDeadLetter(letter.dlqId());
-        store.log(new Event(System.currentTimeMillis(), "CREATED", again.messageId(), again.database(), again.url(), null, null, null));
+        store.log(Event.of(again, "CREATED"));
         schedule(again);
         return again;
     }
@@ -387,7 +522,9 @@ public final class Deliveries implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        timer.shutdownNow();
+        timeline.close();
+        ticker.shutdownNow();
+        starts.shutdownNow();
         client.stop();
         outcomes.shutdown();
         outcomes.awaitTermination(5, TimeUnit.SECONDS);

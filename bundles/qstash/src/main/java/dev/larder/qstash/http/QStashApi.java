@@ -9,17 +9,18 @@ import dev.larder.databases.Access;
 import dev.larder.http.HttpError;
 import dev.larder.http.HttpExchanges;
 import dev.larder.http.HttpProduct;
-import dev.larder.qstash.delivery.Durations;
-import dev.larder.qstash.delivery.RetryDelay;
+import dev.larder.qstash.delivery.Crons;
+import dev.larder.qstash.delivery.FlowControls;
 import dev.larder.qstash.service.QStashService;
 import dev.larder.qstash.service.QStashSettings;
 import dev.larder.qstash.store.DeadLetter;
 import dev.larder.qstash.store.Event;
-import dev.larder.qstash.store.Headers;
 import dev.larder.qstash.store.Message;
 import dev.larder.qstash.store.Queue;
 import dev.larder.qstash.store.MessageStore;
+import dev.larder.qstash.store.Schedule;
 import dev.larder.qstash.store.SigningKeys;
+import dev.larder.qstash.store.UrlGroup;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URLDecoder;
@@ -49,8 +50,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * QStash's v2 API on the shared HTTP server, at {@code /v2} as Upstash serves it (so {@code QSTASH_URL} is the
- * server's address, and the SDKs' dev mode finds it): publish to a URL, messages, the dead-letter queue, signing
- * keys and the log. A database's full token authenticates (Bearer, or {@code qstash_token}); requests run on
+ * server's address, and the SDKs' dev mode finds it): publish (to a URL or a URL group), enqueue, batch, messages,
+ * queues, schedules, URL groups, the dead-letter queue, flow control, signing keys and the log. A database's full token authenticates (Bearer, or {@code qstash_token}); requests run on
  * QStash's threads, never on the server's selectors.
  */
 @Component(service = HttpProduct.class)
@@ -58,14 +59,13 @@ public class QStashApi implements HttpProduct {
 
     private static final Logger LOG = LoggerFactory.getLogger("dev.larder.qstash");
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-    private static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE");
-    private static final String FORWARD = "upstash-forward-";
-    private static final String KNOWN = "publish|enqueue|queues|messages|dlq|keys|events|logs";
+    private static final JsonNodeFactory NODES = Shapes.NODES;
+    private static final String KNOWN = "publish|enqueue|batch|queues|messages|schedules|topics|dlq|keys|events|logs|flowControl|globalParallelism";
     private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9_.-]{1,100}");
 
     private final QStashService qstash;
     private final QStashSettings settings;
+    private final PublishRequests publishRequests;
     private final ExecutorService workers = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
             Thread.ofPlatform().name("qstash-api-", 0).daemon().factory());
 
@@ -73,6 +73,7 @@ public class QStashApi implements HttpProduct {
     public QStashApi(@Reference QStashService qstash) {
         this.qstash = qstash;
         this.settings = qstash.settings();
+        this.publishRequests = new PublishRequests(settings, qstash.destinations()::check);
     }
 
     @Deactivate
@@ -133,16 +134,26 @@ public class QStashApi implements HttpProduct {
                 throw new ApiException(404, "Not found");
             }
             int database = access.database().id();
+            Filters query = Filters.of(request.getHttpURI().getQuery());
             String method = request.getMethod();
+            int status = 200;
             JsonNode result = switch (segments[0] + " " + method) {
-                case "publish POST" -> publish(request, database, path.substring(path.indexOf("publish/") + "publish/".length()), body, null);
+                case "publish POST" -> {
+                    status = 201;
+                    yield publish(request, database, path.substring(path.indexOf("publish/") + "publish/".length()), body, null);
+                }
                 case "enqueue POST" -> {
                     if (segments.length < 3) {
                         throw new ApiException(400, "The path needs a queue name and a destination: /v2/enqueue/<queue>/<url>");
                     }
-                    String queue = queueName(segments[1]);
+                    String queue = name(segments[1], "queue name");
                     String after = "enqueue/" + segments[1] + "/";
+                    status = 201;
                     yield publish(request, database, path.substring(path.indexOf(after) + after.length()), body, queue);
+                }
+                case "batch POST" -> {
+                    status = 201;
+                    yield batch(request, database, body);
                 }
                 case "queues POST" -> {
                     if (segments.length == 1) {
@@ -167,14 +178,63 @@ public class QStashApi implements HttpProduct {
                     qstash.deliveries().queueDeleted(database, queue.name());
                     yield NODES.objectNode();
                 }
-                case "messages GET" -> messageJson(ownMessage(database, one(segments, "message id")));
-                case "messages DELETE" -> cancelled(qstash.deliveries().cancel(ownMessage(database, one(segments, "message id")).messageId()) ? 1 : 0);
-                case "dlq GET" -> segments.length > 1 ? deadLetterJson(ownDeadLetter(database, segments[1])) : deadLetters(database);
+                case "messages GET" -> Shapes.message(ownMessage(database, one(segments, "message id")));
+                case "messages DELETE" -> segments.length == 1 ? cancelMany(database, query)
+                        : cancelled(qstash.deliveries().cancel(ownMessage(database, one(segments, "message id")).messageId()) ? 1 : 0);
+                case "schedules POST" -> {
+                    if (segments.length == 3 && (segments[2].equals("pause") || segments[2].equals("resume"))) {
+                        yield pauseSchedule(database, segments[1], segments[2].equals("pause"));
+                    }
+                    if (segments.length < 2) {
+                        throw new ApiException(400, "The path needs a destination: /v2/schedules/<url or URL group>");
+                    }
+                    yield createSchedule(request, database, path.substring(path.indexOf("schedules/") + "schedules/".length()), body);
+                }
+                case "schedules PATCH" -> {
+                    if (segments.length != 3 || !(segments[2].equals("pause") || segments[2].equals("resume"))) {
+                        throw new ApiException(404, "Not found");
+                    }
+                    yield pauseSchedule(database, segments[1], segments[2].equals("pause"));
+                }
+                case "schedules GET" -> {
+                    if (segments.length == 1) {
+                        ArrayNode all = NODES.arrayNode();
+                        qstash.store().schedules(schedule -> schedule.database() == database).forEach(schedule -> all.add(Shapes.schedule(schedule)));
+                        yield all;
+                    }
+                    yield Shapes.schedule(ownSchedule(database, one(segments, "schedule id")));
+                }
+                case "schedules DELETE" -> {
+                    qstash.scheduler().remove(ownSchedule(database, one(segments, "schedule id")).scheduleId());
+                    yield NODES.objectNode();
+                }
+                case "topics GET" -> {
+                    if (segments.length == 1) {
+                        ArrayNode all = NODES.arrayNode();
+                        qstash.store().groupsOf(database).forEach(group -> all.add(Shapes.group(group)));
+                        yield all;
+                    }
+                    yield Shapes.group(ownGroup(database, one(segments, "URL group name")));
+                }
+                case "topics POST", "topics DELETE" -> {
+                    if (segments.length == 3 && segments[2].equals("endpoints")) {
+                        yield endpoints(database, segments[1], body, method.equals("POST"));
+                    }
+                    if (method.equals("DELETE") && segments.length == 2) {
+                        qstash.store().removeGroup(database, ownGroup(database, segments[1]).name());
+                        yield NODES.objectNode();
+                    }
+                    throw new ApiException(404, "Not found");
+                }
+                case "dlq GET" -> segments.length > 1 ? Shapes.deadLetter(ownDeadLetter(database, segments[1])) : deadLetters(database, query);
                 case "dlq DELETE" -> {
+                    if (segments.length == 1) {
+                        yield deleteDeadLetters(database, query);
+                    }
                     qstash.store().removeDeadLetter(ownDeadLetter(database, one(segments, "DLQ id")).dlqId());
                     yield NODES.objectNode().put("deleted", 1);
                 }
-                case "dlq POST" -> retry(request, database, segments);
+                case "dlq POST" -> retry(database, segments, query);
                 case "keys GET" -> keysJson(qstash.store().signingKeys(database));
                 case "keys POST" -> {
                     if (segments.length != 2 || !segments[1].equals("rotate")) {
@@ -182,23 +242,31 @@ public class QStashApi implements HttpProduct {
                     }
                     yield keysJson(qstash.store().rotate(database));
                 }
-                case "events GET", "logs GET" -> events(request, database, segments[0]);
+                case "events GET", "logs GET" -> events(database, segments[0], query);
+                case "flowControl GET" -> {
+                    if (segments.length == 1) {
+                        ArrayNode all = NODES.arrayNode();
+                        qstash.deliveries().flowControls().infos(database, query.first("search")).forEach(info -> all.add(Shapes.flowControl(info)));
+                        yield all;
+                    }
+                    yield Shapes.flowControl(ownFlow(database, one(segments, "flow-control key")));
+                }
+                case "flowControl POST" -> flowControl(database, segments, query);
+                case "globalParallelism GET" -> {
+                    int[] global = qstash.deliveries().globalParallelism();
+                    yield NODES.objectNode().put("parallelismMax", global[0]).put("parallelismCount", global[1]);
+                }
                 default -> throw new ApiException(segments[0].matches(KNOWN) ? 405 : 404, segments[0].matches(KNOWN) ? "Method Not Allowed" : "Not found");
             };
-            answer(request, response, callback, segments[0].equals("publish") || segments[0].equals("enqueue") ? 201 : 200, bytes(result));
+            answer(request, response, callback, status, bytes(result));
         } catch (ApiException refused) {
             answer(request, response, callback, refused.status(), errorBody(refused.status(), refused.getMessage()));
         } catch (Deduplicated duplicate) {
-            ObjectNode result = NODES.objectNode().put("messageId", duplicate.messageId).put("url", duplicate.url).put("deduplicated", true);
-            answer(request, response, callback, 202, bytes(result));
+            answer(request, response, callback, 202, bytes(duplicate.answer));
         } catch (RuntimeException e) {
             LOG.error("QStash request {} failed", request.getHttpURI().getPath(), e);
             answer(request, response, callback, 500, errorBody(500, "Internal error: " + e));
         }
-    }
-
-    private static void answer(Request request, Response response, Callback callback, int status, byte[] body) {
-        HttpExchanges.send(request, response, callback, status, HttpExchanges.JSON, body);
     }
 
     private static String one(String[] segments, String what) throws ApiException {
@@ -212,155 +280,137 @@ public class QStashApi implements HttpProduct {
         return NODES.objectNode().put("cancelled", count);
     }
 
-    // ---- publish
-
-    private JsonNode publish(Request request, int database, String rawDestination, byte[] body, String queueName) throws ApiException {
-        String destination = rawDestination + query(request);
-        if (!destination.regionMatches(true, 0, "http://", 0, 7) && !destination.regionMatches(true, 0, "https://", 0, 8)) {
-            if (destination.contains(":") || destination.contains(".")) {
-                throw new ApiException(400, "invalid destination url: endpoint has invalid scheme, add http:// or https://");
-            }
-            throw new ApiException(404, "URL group " + rawDestination + " not found");
+    private static String name(String name, String what) throws ApiException {
+        if (!NAME.matcher(name).matches()) {
+            throw new ApiException(400, "invalid " + what + " '" + name + "': use letters, digits, '-', '_' and '.'");
         }
-        checked(destination);
-        Map<String, String> upstash = new LinkedHashMap<>();
-        Map<String, List<String>> forwarded = new LinkedHashMap<>();
-        for (HttpField field : request.getHeaders()) {
-            String name = field.getName().toLowerCase(Locale.ROOT);
-            if (name.startsWith(FORWARD)) {
-                forwarded.computeIfAbsent(canonical(field.getName().substring(FORWARD.length())), key -> new ArrayList<>()).add(field.getValue());
-            } else if (name.startsWith("upstash-")) {
-                upstash.put(name, field.getValue());
-            } else if (name.equals("content-type")) {
-                forwarded.computeIfAbsent("Content-Type", key -> new ArrayList<>()).add(field.getValue());
-            }
-        }
-        String method = upstash.getOrDefault("upstash-method", "POST").trim().toUpperCase(Locale.ROOT);
-        if (!METHODS.contains(method)) {
-            throw new ApiException(400, "invalid Upstash-Method " + method + ": use GET, POST, PUT, PATCH or DELETE");
-        }
-        int retries = settings.defaultRetries();
-        if (upstash.containsKey("upstash-retries")) {
-            try {
-                retries = Integer.parseInt(upstash.get("upstash-retries").trim());
-            } catch (NumberFormatException e) {
-                throw new ApiException(400, "invalid Upstash-Retries: " + upstash.get("upstash-retries"));
-            }
-            if (retries < 0 || retries > settings.maxRetries()) {
-                throw new ApiException(400, "invalid Upstash-Retries " + retries + ": at most " + settings.maxRetries());
-            }
-        }
-        String retryDelay = upstash.get("upstash-retry-delay");
-        if (retryDelay != null) {
-            try {
-                RetryDelay.parse(retryDelay);
-            } catch (IllegalArgumentException e) {
-                throw new ApiException(400, e.getMessage());
-            }
-        }
-        long now = System.currentTimeMillis();
-        long notBefore = now;
-        if (upstash.containsKey("upstash-not-before")) {
-            try {
-                notBefore = Long.parseLong(upstash.get("upstash-not-before").trim()) * 1000;
-            } catch (NumberFormatException e) {
-                throw new ApiException(400, "invalid Upstash-Not-Before: Unix seconds expected, got " + upstash.get("upstash-not-before"));
-            }
-        } else if (upstash.containsKey("upstash-delay")) {
-            notBefore = now + duration(upstash.get("upstash-delay"), "Upstash-Delay");
-        }
-        long timeout = settings.maxTimeoutSeconds() * 1000L;
-        if (upstash.containsKey("upstash-timeout")) {
-            timeout = Math.min(timeout, Math.max(1, duration(upstash.get("upstash-timeout"), "Upstash-Timeout")));
-        }
-        String callback = upstash.get("upstash-callback");
-        String failureCallback = upstash.get("upstash-failure-callback");
-        for (String url : new String[] {callback, failureCallback}) {
-            if (url != null) {
-                checked(url);
-            }
-        }
-        List<String> labels = upstash.containsKey("upstash-label")
-                ? Arrays.stream(upstash.get("upstash-label").split(",")).map(String::trim).filter(label -> !label.isEmpty()).toList()
-                : null;
-        String deduplicationId = upstash.get("upstash-deduplication-id");
-        if (deduplicationId == null && "true".equalsIgnoreCase(upstash.getOrDefault("upstash-content-based-deduplication", "").trim())) {
-            deduplicationId = contentHash(destination, body, forwarded);
-        }
-        String callerIp = HttpExchanges.peer(request).getHostAddress();
-        if (deduplicationId != null) {
-            synchronized (deduplicationLocks[Math.floorMod(deduplicationId.hashCode(), deduplicationLocks.length)]) {
-                MessageStore.Published earlier = qstash.store().published(database, deduplicationId, now - settings.deduplicationWindowSeconds() * 1000L);
-                if (earlier != null) {
-                    throw new Deduplicated(earlier.messageId(), destination);
-                }
-                Message message = newMessage(database, destination, method, forwarded, body, retries, retryDelay, notBefore, now, timeout, callback,
-                        failureCallback, labels, callerIp, queueName);
-                JsonNode answer = published(message);
-                // after the message is on disk: a crash in between makes a publisher's retry a duplicate, never a loss
-                qstash.store().rememberPublished(database, deduplicationId, new MessageStore.Published(message.messageId(), now));
-                return answer;
-            }
-        }
-        return published(newMessage(database, destination, method, forwarded, body, retries, retryDelay, notBefore, now, timeout, callback,
-                failureCallback, labels, callerIp, queueName));
+        return name;
     }
 
-    /** A publish answered with the message an earlier one made (202, {@code deduplicated: true}). */
-    private static final class Deduplicated extends RuntimeException {
-        final String messageId;
-        final String url;
+    // ---- publish, enqueue, batch
 
-        Deduplicated(String messageId, String url) {
+    /** A request's headers in lower case, with {@code upstash-*} query parameters as headers (as Upstash takes them). */
+    private static Map<String, List<String>> headersOf(Request request) {
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        for (HttpField field : request.getHeaders()) {
+            headers.computeIfAbsent(field.getName().toLowerCase(Locale.ROOT), key -> new ArrayList<>()).add(field.getValue());
+        }
+        Filters.of(request.getHttpURI().getQuery()).names().stream().filter(name -> name.toLowerCase(Locale.ROOT).startsWith("upstash-"))
+                .forEach(name -> headers.putIfAbsent(name.toLowerCase(Locale.ROOT), Filters.of(request.getHttpURI().getQuery()).values(name)));
+        return headers;
+    }
+
+    private JsonNode publish(Request request, int database, String rawDestination, byte[] body, String queueName) throws ApiException {
+        String destination = PublishRequests.isUrl(rawDestination) ? rawDestination + query(request) : rawDestination;
+        PublishRequests.Parsed parsed = parsed(headersOf(request), destination, body, HttpExchanges.peer(request).getHostAddress(), queueName);
+        return published(database, parsed, !PublishRequests.isUrl(destination));
+    }
+
+    private PublishRequests.Parsed parsed(Map<String, List<String>> headers, String destination, byte[] body, String callerIp, String queueName)
+            throws ApiException {
+        if (!PublishRequests.isUrl(destination) && (destination.contains(":") || destination.contains(".") && destination.contains("/")
+                || !NAME.matcher(destination).matches())) {
+            throw new ApiException(400, "invalid destination url: endpoint has invalid scheme, add http:// or https://");
+        }
+        return publishRequests.parse(headers, destination, body, callerIp, queueName, System.currentTimeMillis());
+    }
+
+    /** Stores the messages of a parsed publish (unless its deduplication id was used within the window); the answer. */
+    private JsonNode published(int database, PublishRequests.Parsed parsed, boolean group) throws ApiException {
+        if (group && qstash.store().group(database, parsed.publication().url()) == null) {
+            throw new ApiException(404, "URL group " + parsed.publication().url() + " not found");
+        }
+        String deduplicationId = parsed.deduplicationId();
+        if (deduplicationId == null) {
+            return answerOf(qstash.deliveries().publish(database, parsed.publication(), parsed.notBefore()), group, false);
+        }
+        synchronized (deduplicationLocks[Math.floorMod(deduplicationId.hashCode(), deduplicationLocks.length)]) {
+            long now = System.currentTimeMillis();
+            MessageStore.Published earlier = qstash.store().published(database, deduplicationId, now - settings.deduplicationWindowSeconds() * 1000L);
+            if (earlier != null) {
+                ArrayNode answers = NODES.arrayNode();
+                for (int i = 0; i < earlier.messageIds().size(); i++) {
+                    answers.addObject().put("messageId", earlier.messageIds().get(i)).put("url", earlier.urls().get(i)).put("deduplicated", true);
+                }
+                throw new Deduplicated(group ? answers : answers.get(0));
+            }
+            List<Message> made = qstash.deliveries().publish(database, parsed.publication(), parsed.notBefore());
+            // after the messages are on disk: a crash in between makes a publisher's retry a duplicate, never a loss
+            qstash.store().rememberPublished(database, deduplicationId, new MessageStore.Published(
+                    made.stream().map(Message::messageId).toList(), made.stream().map(Message::url).toList(), now));
+            return answerOf(made, group, false);
+        }
+    }
+
+    private static JsonNode answerOf(List<Message> made, boolean group, boolean deduplicated) {
+        ArrayNode answers = NODES.arrayNode();
+        for (Message message : made) {
+            ObjectNode answer = answers.addObject().put("messageId", message.messageId()).put("url", message.url());
+            if (deduplicated) {
+                answer.put("deduplicated", true);
+            }
+        }
+        return group ? answers : answers.get(0);
+    }
+
+    /** A publish answered with the messages an earlier one made (202, {@code deduplicated: true}). */
+    private static final class Deduplicated extends RuntimeException {
+        final JsonNode answer;
+
+        Deduplicated(JsonNode answer) {
             super(null, null, false, false);
-            this.messageId = messageId;
-            this.url = url;
+            this.answer = answer;
         }
     }
 
     private final Object[] deduplicationLocks = java.util.stream.IntStream.range(0, 64).mapToObj(i -> new Object()).toArray();
 
-    /** Upstash's content-based id: the destination, the body, its Content-Type and the forwarded headers. */
-    private static String contentHash(String destination, byte[] body, Map<String, List<String>> forwarded) {
-        try {
-            java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
-            digest.update(destination.getBytes(StandardCharsets.UTF_8));
-            digest.update((byte) 0);
-            digest.update(body);
-            new java.util.TreeMap<>(forwarded).forEach((name, values) -> {
-                digest.update((byte) 0);
-                digest.update((name + ":" + String.join(",", values)).getBytes(StandardCharsets.UTF_8));
-            });
-            return "content:" + java.util.HexFormat.of().formatHex(digest.digest());
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+    /**
+     * {@code POST /v2/batch}: an array of {@code {destination, headers, body, queue}}, each a publish; every entry
+     * is read before any is stored, so a bad one stores nothing.
+     */
+    private JsonNode batch(Request request, int database, byte[] body) throws ApiException {
+        JsonNode entries = json(body);
+        if (!entries.isArray()) {
+            throw new ApiException(400, "the body must be a JSON array of {destination, headers, body, queue}");
         }
-    }
-
-    private Message newMessage(int database, String destination, String method, Map<String, List<String>> forwarded, byte[] body, int retries,
-            String retryDelay, long notBefore, long now, long timeout, String callback, String failureCallback, List<String> labels,
-            String callerIp, String queueName) {
-        return new Message(MessageStore.newId("msg_"), database, destination, method, forwarded, body, retries, 0, retryDelay,
-                notBefore, now, timeout, callback, failureCallback, labels == null || labels.isEmpty() ? null : labels, callerIp, notBefore,
-                queueName);
-    }
-
-    /** Stores the message (on disk before the answer), logs and schedules it; the publish answer. */
-    private JsonNode published(Message message) {
-        int database = message.database();
-        String queueName = message.queueName();
-        long now = message.createdAt();
-        String destination = message.url();
-        if (queueName != null && qstash.store().queue(database, queueName) == null) {
-            qstash.store().saveQueue(new Queue(database, queueName, now, now, 1, false)); // enqueue makes the queue, as Upstash's
+        String callerIp = HttpExchanges.peer(request).getHostAddress();
+        record Entry(PublishRequests.Parsed parsed, boolean group) {
         }
-        qstash.store().save(List.of(message));
-        qstash.store().log(new Event(now, "CREATED", message.messageId(), database, destination, null, null, null));
-        qstash.deliveries().schedule(message);
-        ObjectNode result = NODES.objectNode();
-        result.put("messageId", message.messageId());
-        result.put("url", destination);
-        return result;
+        List<Entry> parsed = new ArrayList<>();
+        for (JsonNode entry : entries) {
+            if (!entry.isObject() || !entry.path("destination").isTextual()) {
+                throw new ApiException(400, "each batch entry needs a destination (a URL or a URL group)");
+            }
+            Map<String, List<String>> headers = new LinkedHashMap<>();
+            JsonNode given = entry.path("headers");
+            if (!given.isMissingNode() && !given.isNull() && !given.isObject()) {
+                throw new ApiException(400, "a batch entry's headers must be an object of strings");
+            }
+            given.fields().forEachRemaining(field -> headers.computeIfAbsent(field.getKey().toLowerCase(Locale.ROOT), key -> new ArrayList<>())
+                    .add(field.getValue().isTextual() ? field.getValue().textValue() : field.getValue().toString()));
+            String queue = entry.path("queue").isTextual() ? name(entry.get("queue").textValue(), "queue name") : null;
+            byte[] entryBody = entry.path("body").isTextual() ? entry.get("body").textValue().getBytes(StandardCharsets.UTF_8) : new byte[0];
+            if (entryBody.length > settings.maxBodyBytes()) {
+                throw new ApiException(413, "a batch entry's body is over " + settings.maxBodyBytes() + " bytes");
+            }
+            String destination = entry.get("destination").textValue();
+            boolean group = !PublishRequests.isUrl(destination);
+            Entry one = new Entry(parsed(headers, destination, entryBody, callerIp, queue), group);
+            if (group && qstash.store().group(database, destination) == null) {
+                throw new ApiException(404, "URL group " + destination + " not found");
+            }
+            parsed.add(one);
+        }
+        ArrayNode answers = NODES.arrayNode();
+        for (Entry entry : parsed) {
+            try {
+                answers.add(published(database, entry.parsed(), entry.group()));
+            } catch (Deduplicated duplicate) {
+                answers.add(duplicate.answer);
+            }
+        }
+        return answers;
     }
 
     /** The request's query minus the parameters meant for QStash, to append to the destination. */
@@ -374,41 +424,44 @@ public class QStashApi implements HttpProduct {
         return kept.isEmpty() ? "" : "?" + kept;
     }
 
-    private void checked(String url) throws ApiException {
+    private static JsonNode json(byte[] body) throws ApiException {
         try {
-            qstash.destinations().check(url);
-        } catch (IllegalArgumentException refused) {
-            throw new ApiException(400, refused.getMessage());
+            JsonNode json = JSON.readTree(body);
+            if (json == null) {
+                throw new ApiException(400, "the body must be JSON");
+            }
+            return json;
+        } catch (IOException e) {
+            throw new ApiException(400, "invalid JSON: " + e.getMessage());
         }
     }
 
-    private static long duration(String value, String header) throws ApiException {
-        try {
-            return Durations.parse(value).toMillis();
-        } catch (IllegalArgumentException | ArithmeticException e) {
-            throw new ApiException(400, "invalid " + header + " '" + value + "': use a number with a unit, as 10s, 5m, 1h or 1d");
+    // ---- messages
+
+    private Message ownMessage(int database, String id) throws ApiException {
+        Message message = qstash.store().message(id);
+        if (message == null || message.database() != database) {
+            throw new ApiException(404, "message " + id + " not found");
         }
+        return message;
     }
 
-    /** {@code x-my-header} as {@code X-My-Header}, as QStash stores header names. */
-    private static String canonical(String name) {
-        StringBuilder canonical = new StringBuilder(name.length());
-        boolean upper = true;
-        for (char c : name.toCharArray()) {
-            canonical.append(upper ? Character.toUpperCase(c) : Character.toLowerCase(c));
-            upper = c == '-';
+    /**
+     * {@code DELETE /v2/messages}: the messages named ({@code messageIds}), or all those the filters take (none:
+     * all); {@code count} is ignored, as Upstash's bulk cancel does.
+     */
+    private JsonNode cancelMany(int database, Filters query) throws ApiException {
+        java.util.function.Predicate<Message> matching = query.messages();
+        int count = 0;
+        for (Message message : qstash.store().messagesOf(database, matching)) {
+            if (qstash.deliveries().cancel(message.messageId())) {
+                count++;
+            }
         }
-        return canonical.toString();
+        return cancelled(count);
     }
 
     // ---- queues
-
-    private static String queueName(String name) throws ApiException {
-        if (!NAME.matcher(name).matches()) {
-            throw new ApiException(400, "invalid queue name '" + name + "': use letters, digits, '-', '_' and '.'");
-        }
-        return name;
-    }
 
     private Queue ownQueue(int database, String name) throws ApiException {
         Queue queue = qstash.store().queue(database, name);
@@ -419,16 +472,11 @@ public class QStashApi implements HttpProduct {
     }
 
     private JsonNode upsertQueue(int database, byte[] body) throws ApiException {
-        JsonNode json;
-        try {
-            json = JSON.readTree(body);
-        } catch (IOException e) {
-            throw new ApiException(400, "invalid JSON: " + e.getMessage());
-        }
-        if (json == null || !json.isObject() || !json.path("queueName").isTextual()) {
+        JsonNode json = json(body);
+        if (!json.isObject() || !json.path("queueName").isTextual()) {
             throw new ApiException(400, "the body must be a JSON object with queueName, and optionally parallelism and paused");
         }
-        String name = queueName(json.get("queueName").textValue());
+        String name = name(json.get("queueName").textValue(), "queue name");
         JsonNode parallelismNode = json.path("parallelism");
         int parallelism = parallelismNode.isMissingNode() || parallelismNode.isNull() ? 1 : parallelismNode.asInt(-1);
         if (!parallelismNode.isMissingNode() && !parallelismNode.isNull() && !parallelismNode.canConvertToInt() || parallelism < 1 || parallelism > 1000) {
@@ -461,59 +509,111 @@ public class QStashApi implements HttpProduct {
         return json;
     }
 
-    // ---- messages
+    // ---- schedules
 
-    private Message ownMessage(int database, String id) throws ApiException {
-        Message message = qstash.store().message(id);
-        if (message == null || message.database() != database) {
-            throw new ApiException(404, "message " + id + " not found");
+    private Schedule ownSchedule(int database, String id) throws ApiException {
+        Schedule schedule = qstash.store().schedule(id);
+        if (schedule == null || schedule.database() != database) {
+            throw new ApiException(404, "schedule " + id + " not found");
         }
-        return message;
+        return schedule;
     }
 
-    private static ObjectNode messageJson(Message message) {
-        ObjectNode json = NODES.objectNode();
-        json.put("messageId", message.messageId());
-        json.put("url", message.url());
-        json.put("method", message.method());
-        Headers.put(json, "header", message.header());
-        putBody(json, "body", message.body());
-        json.put("maxRetries", message.maxRetries());
-        if (message.retryDelayExpression() != null) {
-            json.put("retryDelayExpression", message.retryDelayExpression());
+    /** {@code POST /v2/schedules/<destination>} with {@code Upstash-Cron}: a new schedule, or a replaced one (same id). */
+    private JsonNode createSchedule(Request request, int database, String rawDestination, byte[] body) throws ApiException {
+        Map<String, List<String>> headers = headersOf(request);
+        String cronText = headers.containsKey("upstash-cron") ? String.join(",", headers.get("upstash-cron")) : null;
+        if (cronText == null) {
+            throw new ApiException(400, "Upstash-Cron header is required: a cron expression, e.g. */5 * * * *");
         }
-        json.put("notBefore", message.notBefore());
-        json.put("createdAt", message.createdAt());
-        if (message.callback() != null) {
-            json.put("callback", message.callback());
-        }
-        if (message.failureCallback() != null) {
-            json.put("failureCallback", message.failureCallback());
-        }
-        if (message.callerIp() != null) {
-            json.put("callerIp", message.callerIp());
-        }
-        if (message.queueName() != null) {
-            json.put("queueName", message.queueName());
-        }
-        if (message.labels() != null) {
-            json.put("label", message.labels().get(0));
-            ArrayNode labels = json.putArray("labels");
-            message.labels().forEach(labels::add);
-        }
-        return json;
-    }
-
-    /** A body as UTF-8 text under {@code name}, or base64 under {@code nameBase64} when it is not UTF-8. */
-    private static void putBody(ObjectNode json, String name, byte[] body) {
-        if (body == null || body.length == 0) {
-            return;
-        }
+        Crons.Cron cron;
         try {
-            json.put(name, StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(body)).toString());
-        } catch (CharacterCodingException binary) {
-            json.put(name + "Base64", java.util.Base64.getEncoder().encodeToString(body));
+            cron = Crons.parse(cronText);
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(400, e.getMessage());
         }
+        String id = headers.containsKey("upstash-schedule-id") ? name(headers.get("upstash-schedule-id").get(0).trim(), "schedule id")
+                : MessageStore.newId("scd_");
+        String queue = headers.containsKey("upstash-queue-name") ? name(headers.get("upstash-queue-name").get(0).trim(), "queue name") : null;
+        String destination = PublishRequests.isUrl(rawDestination) ? rawDestination + query(request) : rawDestination;
+        Map<String, List<String>> publishHeaders = new LinkedHashMap<>(headers);
+        publishHeaders.remove("upstash-delay");
+        publishHeaders.remove("upstash-not-before");
+        PublishRequests.Parsed parsed = parsed(publishHeaders, destination, body, HttpExchanges.peer(request).getHostAddress(), queue);
+        if (!PublishRequests.isUrl(destination) && qstash.store().group(database, destination) == null) {
+            throw new ApiException(404, "URL group " + destination + " not found");
+        }
+        long delay = headers.containsKey("upstash-delay") ? PublishRequests.duration(headers.get("upstash-delay").get(0), "Upstash-Delay") : 0;
+        Schedule existing = qstash.store().schedule(id);
+        if (existing != null && existing.database() != database) {
+            throw new ApiException(400, "schedule id " + id + " is taken");
+        }
+        long now = System.currentTimeMillis();
+        qstash.scheduler().upsert(new Schedule(id, database, cron.text(), parsed.publication(), delay, false,
+                existing == null ? now : existing.createdAt(), existing == null ? null : existing.lastScheduleTime(), cron.nextAfter(now),
+                existing == null ? null : existing.lastScheduleStates()));
+        return NODES.objectNode().put("scheduleId", id);
+    }
+
+    private JsonNode pauseSchedule(int database, String id, boolean paused) throws ApiException {
+        qstash.scheduler().pause(ownSchedule(database, id), paused);
+        return NODES.objectNode();
+    }
+
+    // ---- URL groups
+
+    private UrlGroup ownGroup(int database, String name) throws ApiException {
+        UrlGroup group = qstash.store().group(database, name);
+        if (group == null) {
+            throw new ApiException(404, "URL group " + name + " not found");
+        }
+        return group;
+    }
+
+    /** Adds endpoints to a group (made if missing), or removes them (by name or URL; the group goes with its last). */
+    private JsonNode endpoints(int database, String groupName, byte[] body, boolean add) throws ApiException {
+        String name = name(groupName, "URL group name");
+        JsonNode json = json(body);
+        if (!json.path("endpoints").isArray() || json.get("endpoints").isEmpty()) {
+            throw new ApiException(400, "the body must be {\"endpoints\": [{\"name\": ..., \"url\": ...}]} with at least one endpoint");
+        }
+        List<UrlGroup.Endpoint> given = new ArrayList<>();
+        for (JsonNode endpoint : json.get("endpoints")) {
+            String url = endpoint.path("url").isTextual() ? endpoint.get("url").textValue() : null;
+            String endpointName = endpoint.path("name").isTextual() ? endpoint.get("name").textValue() : null;
+            if (add) {
+                if (url == null || !PublishRequests.isUrl(url)) {
+                    throw new ApiException(400, "invalid endpoint url " + url + ": endpoint has invalid scheme, add http:// or https://");
+                }
+                try {
+                    qstash.destinations().check(url);
+                } catch (IllegalArgumentException refused) {
+                    throw new ApiException(400, refused.getMessage());
+                }
+            } else if (url == null && endpointName == null) {
+                throw new ApiException(400, "an endpoint to remove needs its name or its url");
+            }
+            given.add(new UrlGroup.Endpoint(endpointName, url));
+        }
+        long now = System.currentTimeMillis();
+        UrlGroup existing = qstash.store().group(database, name);
+        if (!add && existing == null) {
+            throw new ApiException(404, "URL group " + name + " not found");
+        }
+        List<UrlGroup.Endpoint> endpoints = new ArrayList<>(existing == null ? List.of() : existing.endpoints());
+        for (UrlGroup.Endpoint endpoint : given) {
+            endpoints.removeIf(kept -> endpoint.url() != null && endpoint.url().equals(kept.url())
+                    || endpoint.name() != null && endpoint.name().equals(kept.name()));
+            if (add) {
+                endpoints.add(endpoint);
+            }
+        }
+        if (endpoints.isEmpty()) {
+            qstash.store().removeGroup(database, name);
+        } else {
+            qstash.store().saveGroup(new UrlGroup(database, name, existing == null ? now : existing.createdAt(), now, endpoints));
+        }
+        return NODES.objectNode();
     }
 
     // ---- dead letters
@@ -526,60 +626,142 @@ public class QStashApi implements HttpProduct {
         return letter;
     }
 
-    private static ObjectNode deadLetterJson(DeadLetter letter) {
-        ObjectNode json = messageJson(letter.message());
-        json.put("dlqId", letter.dlqId());
-        if (letter.responseStatus() != null) {
-            json.put("responseStatus", letter.responseStatus());
+    /** A page of the dead letters the query filters, newest first, after its cursor (the last DLQ id of the page before). */
+    private MessageStore.Page<DeadLetter> deadLetterPage(int database, Filters query, int fallbackCount) throws ApiException {
+        java.util.function.Predicate<DeadLetter> matching = query.deadLetters();
+        String cursor = query.first("cursor");
+        java.util.function.Predicate<DeadLetter> after = letter -> true;
+        if (cursor != null) {
+            long[] at;
+            try {
+                at = MessageStore.cursorParts(cursor);
+            } catch (IllegalArgumentException e) {
+                throw new ApiException(400, e.getMessage());
+            }
+            after = letter -> {
+                long[] own = MessageStore.cursorParts(letter.dlqId());
+                return own[0] < at[0] || own[0] == at[0] && own[1] > at[1];
+            };
         }
-        if (letter.responseHeader() != null) {
-            Headers.put(json, "responseHeader", letter.responseHeader());
+        List<DeadLetter> letters = qstash.store().deadLettersOf(database, matching.and(after));
+        letters.sort(java.util.Comparator.comparingLong((DeadLetter letter) -> -MessageStore.cursorParts(letter.dlqId())[0])
+                .thenComparingLong(letter -> MessageStore.cursorParts(letter.dlqId())[1]));
+        int count = query.count(fallbackCount, fallbackCount == Integer.MAX_VALUE ? Integer.MAX_VALUE : 1000);
+        if (letters.size() <= count) {
+            return new MessageStore.Page<>(letters, null);
         }
-        putBody(json, "responseBody", letter.responseBody());
-        return json;
+        return new MessageStore.Page<>(letters.subList(0, count), letters.get(count - 1).dlqId());
     }
 
-    private JsonNode deadLetters(int database) {
+    private JsonNode deadLetters(int database, Filters query) throws ApiException {
+        MessageStore.Page<DeadLetter> page = deadLetterPage(database, query, 100);
         ObjectNode result = NODES.objectNode();
         ArrayNode messages = result.putArray("messages");
-        qstash.store().deadLettersOf(database).forEach(letter -> messages.add(deadLetterJson(letter)));
+        page.items().forEach(letter -> messages.add(Shapes.deadLetter(letter)));
+        if (page.cursor() != null) {
+            result.put("cursor", page.cursor());
+        }
         return result;
     }
 
-    private JsonNode retry(Request request, int database, String[] segments) throws ApiException {
+    /** Targets of a bulk DLQ call: {@code dlqIds}, or those the filters take (none: all), a page of {@code count} when given. */
+    private MessageStore.Page<DeadLetter> bulkTargets(int database, Filters query) throws ApiException {
+        return deadLetterPage(database, query, query.has("count") ? 100 : Integer.MAX_VALUE);
+    }
+
+    private JsonNode deleteDeadLetters(int database, Filters query) throws ApiException {
+        MessageStore.Page<DeadLetter> page = bulkTargets(database, query);
+        int deleted = 0;
+        for (DeadLetter letter : page.items()) {
+            if (qstash.store().removeDeadLetter(letter.dlqId())) {
+                deleted++;
+            }
+        }
+        ObjectNode result = NODES.objectNode().put("deleted", deleted);
+        if (page.cursor() != null) {
+            result.put("cursor", page.cursor());
+        }
+        return result;
+    }
+
+    private JsonNode retry(int database, String[] segments, Filters query) throws ApiException {
         if (segments.length < 2 || !segments[1].equals("retry")) {
             throw new ApiException(404, "Not found");
         }
-        List<String> ids = new ArrayList<>(parameters(request, "dlqIds"));
+        List<DeadLetter> letters;
+        String cursor = null;
         if (segments.length == 3) {
-            ids.add(segments[2]);
-        }
-        if (ids.isEmpty()) {
-            throw new ApiException(400, "dlqIds: give the DLQ ids of the messages to retry");
+            letters = List.of(ownDeadLetter(database, segments[2]));
+        } else {
+            for (String id : query.values("dlqIds")) {
+                ownDeadLetter(database, id); // an unknown id is refused, not skipped
+            }
+            MessageStore.Page<DeadLetter> page = bulkTargets(database, query);
+            letters = page.items();
+            cursor = page.cursor();
         }
         ObjectNode result = NODES.objectNode();
         ArrayNode responses = result.putArray("responses");
-        for (String id : ids) {
-            responses.addObject().put("messageId", qstash.deliveries().retry(ownDeadLetter(database, id)).messageId());
+        for (DeadLetter letter : letters) {
+            responses.addObject().put("messageId", qstash.deliveries().retry(letter).messageId());
+        }
+        if (cursor != null) {
+            result.put("cursor", cursor);
         }
         return result;
     }
 
-    private static List<String> parameters(Request request, String name) {
-        String query = request.getHttpURI().getQuery();
-        List<String> values = new ArrayList<>();
-        if (query != null) {
-            for (String parameter : query.split("&")) {
-                if (parameter.startsWith(name + "=")) {
-                    for (String value : URLDecoder.decode(parameter.substring(name.length() + 1), StandardCharsets.UTF_8).split(",")) {
-                        if (!value.isBlank()) {
-                            values.add(value.trim());
-                        }
-                    }
-                }
-            }
+    // ---- flow control
+
+    private FlowControls.Info ownFlow(int database, String key) throws ApiException {
+        FlowControls.Info info = qstash.deliveries().flowControls().info(database, key);
+        if (info == null) {
+            throw new ApiException(404, "flow-control key " + key + " not found");
         }
-        return values;
+        return info;
+    }
+
+    private JsonNode flowControl(int database, String[] segments, Filters query) throws ApiException {
+        if (segments.length != 3) {
+            throw new ApiException(404, "Not found");
+        }
+        String key = segments[1];
+        FlowControls flows = qstash.deliveries().flowControls();
+        ownFlow(database, key);
+        switch (segments[2]) {
+            case "pause" -> flows.pause(database, key, true);
+            case "resume" -> flows.pause(database, key, false);
+            case "resetRate", "reset" -> flows.resetRate(database, key);
+            case "pin" -> {
+                Integer parallelism = number(query.first("parallelism"), "parallelism");
+                Integer rate = number(query.first("rate"), "rate");
+                Integer period = query.first("period") == null ? null
+                        : (int) (query.first("period").matches("\\d+") ? Long.parseLong(query.first("period"))
+                                : PublishRequests.duration(query.first("period"), "period") / 1000);
+                if (parallelism == null && rate == null) {
+                    throw new ApiException(400, "pin needs parallelism or rate");
+                }
+                flows.pin(database, key, parallelism, rate, period);
+            }
+            case "unpin" -> flows.unpin(database, key, "true".equals(query.first("parallelism")), "true".equals(query.first("rate")));
+            default -> throw new ApiException(404, "Not found");
+        }
+        return NODES.objectNode();
+    }
+
+    private static Integer number(String value, String name) throws ApiException {
+        if (value == null) {
+            return null;
+        }
+        try {
+            int number = Integer.parseInt(value);
+            if (number >= 0) {
+                return number;
+            }
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw new ApiException(400, name + " must be a whole number, got " + value);
     }
 
     // ---- keys and events
@@ -588,39 +770,25 @@ public class QStashApi implements HttpProduct {
         return NODES.objectNode().put("current", keys.current()).put("next", keys.next());
     }
 
-    private JsonNode events(Request request, int database, String what) throws ApiException {
-        List<String> messageIds = parameters(request, "messageId");
-        messageIds.addAll(parameters(request, "messageIds"));
-        List<String> states = parameters(request, "state");
-        int count = 100;
-        List<String> counts = parameters(request, "count");
-        if (!counts.isEmpty()) {
-            try {
-                count = Math.max(1, Math.min(1000, Integer.parseInt(counts.get(0))));
-            } catch (NumberFormatException e) {
-                throw new ApiException(400, "count must be a number, got " + counts.get(0));
-            }
+    private JsonNode events(int database, String what, Filters query) throws ApiException {
+        java.util.function.Predicate<Event> matching = query.events();
+        int count = query.count(100, 1000);
+        MessageStore.Page<Event> page;
+        try {
+            page = qstash.store().eventsOf(database, matching, count, query.first("cursor"));
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(400, e.getMessage());
         }
-        List<Event> found = qstash.store().eventsOf(database,
-                event -> (messageIds.isEmpty() || messageIds.contains(event.messageId())) && (states.isEmpty() || states.contains(event.state())), count);
         ObjectNode result = NODES.objectNode();
         ArrayNode events = result.putArray(what);
-        for (Event event : found) {
-            ObjectNode json = events.addObject();
-            json.put("time", event.time());
-            json.put("state", event.state());
-            json.put("messageId", event.messageId());
-            json.put("url", event.url());
-            if (event.nextDeliveryTime() != null) {
-                json.put("nextDeliveryTime", event.nextDeliveryTime());
-            }
-            if (event.error() != null) {
-                json.put("error", event.error());
-            }
-            if (event.responseStatus() != null) {
-                json.put("responseStatus", event.responseStatus());
-            }
+        page.items().forEach(event -> events.add(Shapes.event(event)));
+        if (page.cursor() != null) {
+            result.put("cursor", page.cursor());
         }
         return result;
+    }
+
+    private static void answer(Request request, Response response, Callback callback, int status, byte[] body) {
+        HttpExchanges.send(request, response, callback, status, HttpExchanges.JSON, body);
     }
 }

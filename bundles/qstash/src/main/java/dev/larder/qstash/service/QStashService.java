@@ -5,6 +5,7 @@ import dev.larder.databases.Database;
 import dev.larder.databases.Databases;
 import dev.larder.qstash.delivery.Deliveries;
 import dev.larder.qstash.delivery.Destinations;
+import dev.larder.qstash.delivery.Scheduler;
 import dev.larder.qstash.store.MessageStore;
 import dev.larder.qstash.store.SigningKeys;
 import dev.larder.storage.StorageNode;
@@ -31,6 +32,9 @@ public class QStashService {
     private final MessageStore store;
     private final Destinations destinations;
     private final Deliveries deliveries;
+    private final Scheduler scheduler;
+    private final java.util.concurrent.ScheduledExecutorService upkeep = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("qstash-upkeep").daemon().factory());
 
     @Activate
     public QStashService(@Reference StorageNode storage, @Reference Databases databases, QStashSettings settings) throws Exception {
@@ -42,15 +46,38 @@ public class QStashService {
             store.setSigningKeys(Database.DEFAULT_ID, DEV_KEYS);
         }
         this.deliveries = new Deliveries(store, destinations, database -> store.signingKeys(database).current(),
-                settings.maxConnectionsPerDestination(), settings.maxResponseBytes());
+                settings.maxConnectionsPerDestination(), settings.maxResponseBytes(), settings.globalParallelism());
+        this.scheduler = new Scheduler(store, deliveries);
         int resumed = deliveries.resume();
-        LOG.info("QStash ready: {} waiting message{} resumed{}", resumed, resumed == 1 ? "" : "s",
-                settings.allowPrivateDestinations() ? "; private and loopback destinations allowed" : "");
+        int schedules = scheduler.start();
+        upkeep.scheduleWithFixedDelay(this::prune, 1, 60, java.util.concurrent.TimeUnit.MINUTES);
+        LOG.info("QStash ready: {} waiting message{} resumed, {} schedule{}{}", resumed, resumed == 1 ? "" : "s", schedules,
+                schedules == 1 ? "" : "s", settings.allowPrivateDestinations() ? "; private and loopback destinations allowed" : "");
+    }
+
+    /** Drops log events past their retention and deduplication ids past their window. */
+    private void prune() {
+        try {
+            long now = System.currentTimeMillis();
+            int events = store.pruneEvents(now - settings.eventRetentionHours() * 3_600_000L);
+            int ids = store.pruneDeduplication(now - settings.deduplicationWindowSeconds() * 1000L);
+            if (events + ids > 0) {
+                LOG.info("QStash upkeep: {} old log events and {} spent deduplication ids dropped", events, ids);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("QStash upkeep failed; tried again in an hour", e);
+        }
     }
 
     @Deactivate
     void deactivate() throws Exception {
+        upkeep.shutdownNow();
+        scheduler.close();
         deliveries.close();
+    }
+
+    public Scheduler scheduler() {
+        return scheduler;
     }
 
     public QStashSettings settings() {

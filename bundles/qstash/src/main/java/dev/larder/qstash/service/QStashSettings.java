@@ -32,6 +32,12 @@ public @interface QStashSettings {
     @AttributeDefinition(description = "Seconds during which a second publish with the same Upstash-Deduplication-Id (or the same content, with Upstash-Content-Based-Deduplication) is answered with the first one's message and not delivered (Upstash: 10 minutes).")
     int deduplicationWindowSeconds() default 600;
 
+    @AttributeDefinition(description = "Deliveries in flight at once on this node, over all databases (0: no limit), as GET /v2/globalParallelism shows it.")
+    int globalParallelism() default 0;
+
+    @AttributeDefinition(description = "Hours the log (GET /v2/events) keeps a message's events.")
+    int eventRetentionHours() default 72;
+
     @AttributeDefinition(description = "Sign the default database's deliveries with the QStash dev server's keys (sig_7kYj…, sig_5ZB6…), which the SDKs' dev mode knows.")
     boolean devSigningKeys() default false;
 }

@@ -35,6 +35,9 @@ public final class MessageStore {
     private final KeyValueTable events;
     private final KeyValueTable queues;
     private final KeyValueTable deduplication;
+    private final KeyValueTable schedules;
+    private final KeyValueTable groups;
+    private final GroupCommit commit;
     private final AtomicLong eventSequence = new AtomicLong(System.nanoTime());
 
     public MessageStore(StorageNode storage) {
@@ -45,6 +48,9 @@ public final class MessageStore {
         this.events = storage.table("qstash-events");
         this.queues = storage.table("qstash-queues");
         this.deduplication = storage.table("qstash-dedup");
+        this.schedules = storage.table("qstash-schedules");
+        this.groups = storage.table("qstash-groups");
+        this.commit = new GroupCommit(storage);
     }
 
     /** A random id with a prefix, as QStash's ({@code msg_…}). */
@@ -86,7 +92,31 @@ public final class MessageStore {
 
     private void durably(KeyValueTable table, WriteBatch batch) {
         table.write(batch).toCompletableFuture().join();
-        storage.syncToDisk();
+        commit.sync();
+    }
+
+    private void putDurably(KeyValueTable table, String id, Object record) {
+        WriteBatch batch = new WriteBatch();
+        batch.put(slot(id), key(id), encode(record));
+        durably(table, batch);
+    }
+
+    private <T> T read(KeyValueTable table, String id, Class<T> type) {
+        byte[] value = table.get(slot(id), key(id));
+        return value == null ? null : decode(value, type);
+    }
+
+    /** The records of this node's partitions that {@code matching} takes, in {@code order}. */
+    private <T> List<T> list(KeyValueTable table, Class<T> type, Predicate<T> matching, Comparator<T> order) {
+        List<T> found = new ArrayList<>();
+        table.scanLocal((slot, key, value) -> {
+            T record = decode(value, type);
+            if (matching.test(record)) {
+                found.add(record);
+            }
+        });
+        found.sort(order);
+        return found;
     }
 
     /** Stores messages (new, or with a new attempt due); returns once they are on disk. */
@@ -97,8 +127,7 @@ public final class MessageStore {
     }
 
     public Message message(String id) {
-        byte[] value = messages.get(slot(id), key(id));
-        return value == null ? null : decode(value, Message.class);
+        return read(messages, id, Message.class);
     }
 
     /** Removes a message (delivered or cancelled); whether it was there. */
@@ -108,7 +137,7 @@ public final class MessageStore {
 
     private boolean removeDurably(KeyValueTable table, String id) {
         boolean removed = table.remove(slot(id), key(id));
-        storage.syncToDisk();
+        commit.sync();
         return removed;
     }
 
@@ -118,7 +147,7 @@ public final class MessageStore {
         batch.put(slot(letter.dlqId()), key(letter.dlqId()), encode(letter));
         deadLetters.write(batch).toCompletableFuture().join();
         messages.remove(slot(letter.message().messageId()), key(letter.message().messageId()));
-        storage.syncToDisk();
+        commit.sync();
     }
 
     /** The messages whose partitions this node owns, for their deliveries to be scheduled at start. */
@@ -127,19 +156,12 @@ public final class MessageStore {
     }
 
     public List<Message> messagesOf(int database, Predicate<Message> matching) {
-        List<Message> found = new ArrayList<>();
-        eachLocalMessage(message -> {
-            if (message.database() == database && matching.test(message)) {
-                found.add(message);
-            }
-        });
-        found.sort(Comparator.comparingLong(Message::createdAt));
-        return found;
+        return list(messages, Message.class, message -> message.database() == database && matching.test(message),
+                Comparator.comparingLong(Message::createdAt).thenComparing(Message::messageId));
     }
 
     public DeadLetter deadLetter(String dlqId) {
-        byte[] value = deadLetters.get(slot(dlqId), key(dlqId));
-        return value == null ? null : decode(value, DeadLetter.class);
+        return read(deadLetters, dlqId, DeadLetter.class);
     }
 
     public boolean removeDeadLetter(String dlqId) {
@@ -147,16 +169,9 @@ public final class MessageStore {
     }
 
     /** A database's dead letters, newest first. */
-    public List<DeadLetter> deadLettersOf(int database) {
-        List<DeadLetter> found = new ArrayList<>();
-        deadLetters.scanLocal((slot, key, value) -> {
-            DeadLetter letter = decode(value, DeadLetter.class);
-            if (letter.message().database() == database) {
-                found.add(letter);
-            }
-        });
-        found.sort(Comparator.comparingLong(DeadLetter::failedAt).reversed().thenComparing(DeadLetter::dlqId));
-        return found;
+    public List<DeadLetter> deadLettersOf(int database, Predicate<DeadLetter> matching) {
+        return list(deadLetters, DeadLetter.class, letter -> letter.message().database() == database && matching.test(letter),
+                Comparator.comparingLong(DeadLetter::failedAt).reversed().thenComparing(DeadLetter::dlqId));
     }
 
     private static String queueKey(int database, String name) {
@@ -164,16 +179,11 @@ public final class MessageStore {
     }
 
     public Queue queue(int database, String name) {
-        String id = queueKey(database, name);
-        byte[] value = queues.get(slot(id), key(id));
-        return value == null ? null : decode(value, Queue.class);
+        return read(queues, queueKey(database, name), Queue.class);
     }
 
     public void saveQueue(Queue queue) {
-        String id = queueKey(queue.database(), queue.name());
-        WriteBatch batch = new WriteBatch();
-        batch.put(slot(id), key(id), encode(queue));
-        durably(queues, batch);
+        putDurably(queues, queueKey(queue.database(), queue.name()), queue);
     }
 
     public boolean removeQueue(int database, String name) {
@@ -182,26 +192,49 @@ public final class MessageStore {
 
     /** A database's queues by name. */
     public List<Queue> queuesOf(int database) {
-        List<Queue> found = new ArrayList<>();
-        queues.scanLocal((slot, key, value) -> {
-            Queue queue = decode(value, Queue.class);
-            if (queue.database() == database) {
-                found.add(queue);
-            }
-        });
-        found.sort(Comparator.comparing(Queue::name));
-        return found;
+        return list(queues, Queue.class, queue -> queue.database() == database, Comparator.comparing(Queue::name));
     }
 
-    /** A publish already made under a deduplication id: the message it made, and when. */
-    public record Published(String messageId, long at) {
+    public Schedule schedule(String id) {
+        return read(schedules, id, Schedule.class);
+    }
+
+    public void saveSchedule(Schedule schedule) {
+        putDurably(schedules, schedule.scheduleId(), schedule);
+    }
+
+    public boolean removeSchedule(String id) {
+        return removeDurably(schedules, id);
+    }
+
+    /** The schedules of this node's partitions that {@code matching} takes, oldest first. */
+    public List<Schedule> schedules(Predicate<Schedule> matching) {
+        return list(schedules, Schedule.class, matching, Comparator.comparingLong(Schedule::createdAt).thenComparing(Schedule::scheduleId));
+    }
+
+    public UrlGroup group(int database, String name) {
+        return read(groups, queueKey(database, name), UrlGroup.class);
+    }
+
+    public void saveGroup(UrlGroup group) {
+        putDurably(groups, queueKey(group.database(), group.name()), group);
+    }
+
+    public boolean removeGroup(int database, String name) {
+        return removeDurably(groups, queueKey(database, name));
+    }
+
+    public List<UrlGroup> groupsOf(int database) {
+        return list(groups, UrlGroup.class, group -> group.database() == database, Comparator.comparing(UrlGroup::name));
+    }
+
+    /** A publish already made under a deduplication id: the messages it made (one per URL), and when. */
+    public record Published(List<String> messageIds, List<String> urls, long at) {
     }
 
     /** The publish made under this deduplication id since {@code since} (Unix ms), or null. */
     public Published published(int database, String deduplicationId, long since) {
-        String id = database + "/" + deduplicationId;
-        byte[] value = deduplication.get(slot(id), key(id));
-        Published published = value == null ? null : decode(value, Published.class);
+        Published published = read(deduplication, database + "/" + deduplicationId, Published.class);
         return published == null || published.at() < since ? null : published;
     }
 
@@ -215,31 +248,24 @@ public final class MessageStore {
 
     /** A database's signing keys, made (and stored) on first use. */
     public synchronized SigningKeys signingKeys(int database) {
-        String id = "db-" + database;
-        byte[] value = keys.get(slot(id), key(id));
-        if (value != null) {
-            return decode(value, SigningKeys.class);
+        SigningKeys stored = read(keys, "db-" + database, SigningKeys.class);
+        if (stored != null) {
+            return stored;
         }
         SigningKeys made = new SigningKeys(newKey(), newKey());
-        saveKeys(id, made);
+        putDurably(keys, "db-" + database, made);
         return made;
     }
 
     /** The next key becomes the current one and a new next key is made. */
     public synchronized SigningKeys rotate(int database) {
         SigningKeys rotated = new SigningKeys(signingKeys(database).next(), newKey());
-        saveKeys("db-" + database, rotated);
+        putDurably(keys, "db-" + database, rotated);
         return rotated;
     }
 
     public synchronized void setSigningKeys(int database, SigningKeys given) {
-        saveKeys("db-" + database, given);
-    }
-
-    private void saveKeys(String id, SigningKeys signingKeys) {
-        WriteBatch batch = new WriteBatch();
-        batch.put(slot(id), key(id), encode(signingKeys));
-        durably(keys, batch);
+        putDurably(keys, "db-" + database, given);
     }
 
     /** QStash's key form: {@code sig_} and 28 letters and digits (a 256-bit HMAC secret as UTF-8). */
@@ -255,18 +281,74 @@ public final class MessageStore {
         events.write(batch);
     }
 
-    /** A database's events, newest first, at most {@code limit}, that {@code matching} takes. */
-    public List<Event> eventsOf(int database, Predicate<Event> matching, int limit) {
-        List<Event> found = new ArrayList<>();
+    /** A page of a listing and the cursor of the next one (null: this was the last). */
+    public record Page<T>(List<T> items, String cursor) {
+    }
+
+    /**
+     * A database's events that {@code matching} takes, newest first, at most {@code limit}, after the one the
+     * cursor names (null: from the newest); the cursor is the last event's time and sequence.
+     */
+    public Page<Event> eventsOf(int database, Predicate<Event> matching, int limit, String cursor) {
+        long[] after = cursor == null ? null : cursorParts(cursor);
+        record Found(long time, long sequence, Event event) {
+        }
+        List<Found> found = new ArrayList<>();
         events.scanLocal((slot, key, value) -> {
-            if (ByteBuffer.wrap(key).getInt() == database) {
-                Event event = decode(value, Event.class);
-                if (matching.test(event)) {
-                    found.add(event);
-                }
+            ByteBuffer parts = ByteBuffer.wrap(key);
+            if (parts.getInt() != database) {
+                return;
+            }
+            long time = parts.getLong();
+            long sequence = parts.getLong();
+            if (after != null && (time > after[0] || time == after[0] && sequence >= after[1])) {
+                return;
+            }
+            Event event = decode(value, Event.class);
+            if (matching.test(event)) {
+                found.add(new Found(time, sequence, event));
             }
         });
-        found.sort(Comparator.comparingLong(Event::time).reversed());
-        return found.size() > limit ? new ArrayList<>(found.subList(0, limit)) : found;
+        found.sort(Comparator.comparingLong(Found::time).thenComparingLong(Found::sequence).reversed());
+        if (found.size() <= limit) {
+            return new Page<>(found.stream().map(Found::event).toList(), null);
+        }
+        Found last = found.get(limit - 1);
+        return new Page<>(found.subList(0, limit).stream().map(Found::event).toList(), last.time() + "-" + last.sequence());
+    }
+
+    /** A cursor ({@code <ms>-<sequence>}, as event cursors and DLQ ids are) as its two numbers. */
+    public static long[] cursorParts(String cursor) {
+        int dash = cursor.indexOf('-');
+        try {
+            return new long[] {Long.parseLong(cursor.substring(0, dash)), Long.parseLong(cursor.substring(dash + 1))};
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("invalid cursor " + cursor);
+        }
+    }
+
+    /** Drops the events older than {@code before} (Unix ms); how many. */
+    public int pruneEvents(long before) {
+        return prune(events, (key, value) -> ByteBuffer.wrap(key, 4, 8).getLong() < before);
+    }
+
+    /** Forgets the deduplication ids used before {@code before} (Unix ms); how many. */
+    public int pruneDeduplication(long before) {
+        return prune(deduplication, (key, value) -> decode(value, Published.class).at() < before);
+    }
+
+    private int prune(KeyValueTable table, java.util.function.BiPredicate<byte[], byte[]> old) {
+        WriteBatch batch = new WriteBatch();
+        int[] count = {0};
+        table.scanLocal((slot, key, value) -> {
+            if (old.test(key, value)) {
+                batch.remove(slot, key);
+                count[0]++;
+            }
+        });
+        if (count[0] > 0) {
+            table.write(batch).toCompletableFuture().join();
+        }
+        return count[0];
     }
 }

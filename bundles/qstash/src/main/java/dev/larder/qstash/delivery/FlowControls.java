@@ -1,0 +1,224 @@
+package dev.larder.qstash.delivery;
+
+import dev.larder.qstash.store.Publication.FlowControl;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Upstash's flow control on this node: the messages of a key (across URLs) are delivered at most
+ * {@code parallelism} at once and at most {@code rate} starts a period; a due message beyond that waits in the
+ * key's list, in the order it came due. A key takes the limits of its latest message unless they are pinned;
+ * a paused key starts nothing (its period keeps running).
+ */
+public final class FlowControls {
+
+    /** A key's state, as {@code GET /v2/flowControl/<key>} shows it. */
+    public record Info(String key, int waitListSize, int parallelismMax, int parallelismCount, int rateMax, int rateCount, int ratePeriod,
+            long ratePeriodStart, boolean paused, boolean pinnedParallelism, boolean pinnedRate) {
+    }
+
+    /** A waiting message its key let start now (counted as in flight there). */
+    public record Started(int database, String key, String messageId) {
+    }
+
+    private static final class Key {
+        final int database;
+        final String name;
+        final ArrayDeque<String> waiting = new ArrayDeque<>();
+        int parallelism;
+        int rate;
+        int periodSeconds = 1;
+        int inFlight;
+        int started;
+        long periodStart = System.currentTimeMillis();
+        boolean paused;
+        boolean pinnedParallelism;
+        boolean pinnedRate;
+
+        Key(int database, String name) {
+            this.database = database;
+            this.name = name;
+        }
+
+        void roll(long now) {
+            if (now - periodStart >= periodSeconds * 1000L) {
+                periodStart = now - (now - periodStart) % (periodSeconds * 1000L);
+                started = 0;
+            }
+        }
+
+        boolean room(long now) {
+            roll(now);
+            return !paused && (parallelism <= 0 || inFlight < parallelism) && (rate <= 0 || started < rate);
+        }
+    }
+
+    private final Map<String, Key> keys = new ConcurrentHashMap<>();
+
+    private static String id(int database, String key) {
+        return database + "/" + key;
+    }
+
+    private Key key(int database, String name) {
+        return keys.computeIfAbsent(id(database, name), id -> new Key(database, name));
+    }
+
+    /**
+     * A due message of a key: whether it may start now (counted as started and in flight), else it waits in the
+     * key's list. The message's limits become the key's unless pinned.
+     */
+    public boolean admit(int database, FlowControl flow, String messageId) {
+        Key key = key(database, flow.key());
+        synchronized (key) {
+            if (!key.pinnedParallelism && flow.parallelism() != null) {
+                key.parallelism = flow.parallelism();
+            }
+            if (!key.pinnedRate && flow.rate() != null) {
+                key.rate = flow.rate();
+                key.periodSeconds = flow.periodSeconds() == null ? 1 : Math.max(1, flow.periodSeconds());
+            }
+            if (key.waiting.isEmpty() && key.room(System.currentTimeMillis())) {
+                key.inFlight++;
+                key.started++;
+                return true;
+            }
+            key.waiting.addLast(messageId);
+            return false;
+        }
+    }
+
+    /** A message of the key is done; the waiting ones that may start now (already counted). */
+    public List<Started> finished(int database, String name) {
+        Key key = keys.get(id(database, name));
+        if (key == null) {
+            return List.of();
+        }
+        synchronized (key) {
+            key.inFlight = Math.max(0, key.inFlight - 1);
+            return startable(key);
+        }
+    }
+
+    /** The waiting messages that may start now, over all keys (a new rate period, a resumed key). */
+    public List<Started> startable() {
+        List<Started> all = new ArrayList<>();
+        for (Key key : keys.values()) {
+            synchronized (key) {
+                if (!key.waiting.isEmpty()) {
+                    all.addAll(startable(key));
+                }
+            }
+        }
+        return all;
+    }
+
+    private static List<Started> startable(Key key) {
+        List<Started> starting = new ArrayList<>();
+        long now = System.currentTimeMillis();
+        while (!key.waiting.isEmpty() && key.room(now)) {
+            starting.add(new Started(key.database, key.name, key.waiting.pollFirst()));
+            key.inFlight++;
+            key.started++;
+        }
+        return starting;
+    }
+
+    /** Drops a cancelled message from its key's list. */
+    public void forget(int database, String name, String messageId) {
+        Key key = keys.get(id(database, name));
+        if (key != null) {
+            synchronized (key) {
+                key.waiting.remove(messageId);
+            }
+        }
+    }
+
+    public Info info(int database, String name) {
+        Key key = keys.get(id(database, name));
+        if (key == null) {
+            return null;
+        }
+        synchronized (key) {
+            key.roll(System.currentTimeMillis());
+            return new Info(key.name, key.waiting.size(), key.parallelism, key.inFlight, key.rate, key.started, key.periodSeconds,
+                    key.periodStart / 1000, key.paused, key.pinnedParallelism, key.pinnedRate);
+        }
+    }
+
+    public List<Info> infos(int database, String search) {
+        List<Info> all = new ArrayList<>();
+        String prefix = database + "/";
+        keys.forEach((id, key) -> {
+            if (id.startsWith(prefix) && (search == null || key.name.contains(search))) {
+                all.add(info(database, key.name));
+            }
+        });
+        all.sort(java.util.Comparator.comparing(Info::key));
+        return all;
+    }
+
+    /** Pauses or resumes a key; false when it is unknown. */
+    public boolean pause(int database, String name, boolean paused) {
+        Key key = keys.get(id(database, name));
+        if (key == null) {
+            return false;
+        }
+        synchronized (key) {
+            key.paused = paused;
+        }
+        return true;
+    }
+
+    /** A new rate period now, with nothing started in it; false when the key is unknown. */
+    public boolean resetRate(int database, String name) {
+        Key key = keys.get(id(database, name));
+        if (key == null) {
+            return false;
+        }
+        synchronized (key) {
+            key.started = 0;
+            key.periodStart = System.currentTimeMillis();
+        }
+        return true;
+    }
+
+    /** Fixes limits (null: leave that one), ignoring the messages' own until unpinned; resets the rate. */
+    public boolean pin(int database, String name, Integer parallelism, Integer rate, Integer periodSeconds) {
+        Key key = keys.get(id(database, name));
+        if (key == null) {
+            return false;
+        }
+        synchronized (key) {
+            if (parallelism != null) {
+                key.parallelism = parallelism;
+                key.pinnedParallelism = true;
+            }
+            if (rate != null) {
+                key.rate = rate;
+                key.pinnedRate = true;
+            }
+            if (periodSeconds != null) {
+                key.periodSeconds = Math.max(1, periodSeconds);
+            }
+            key.started = 0;
+            key.periodStart = System.currentTimeMillis();
+        }
+        return true;
+    }
+
+    /** Lets messages set the limit again (it keeps its value until one does). */
+    public boolean unpin(int database, String name, boolean parallelism, boolean rate) {
+        Key key = keys.get(id(database, name));
+        if (key == null) {
+            return false;
+        }
+        synchronized (key) {
+            key.pinnedParallelism &= !parallelism;
+            key.pinnedRate &= !rate;
+        }
+        return true;
+    }
+}

@@ -1,0 +1,73 @@
+package dev.larder.qstash.delivery;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.larder.qstash.store.Publication.FlowControl;
+import java.time.ZonedDateTime;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Cron with time zones and flow control's limits, as Upstash documents them. */
+class SchedulingRulesTest {
+
+    private static long at(String time) {
+        return ZonedDateTime.parse(time).toInstant().toEpochMilli();
+    }
+
+    @Test
+    void cronFiresInUtcOrInTheZoneItNames() {
+        assertEquals(at("2026-03-01T09:00:00Z"), Crons.parse("0 9 * * *").nextAfter(at("2026-03-01T08:59:59Z")));
+        assertEquals(at("2026-03-01T09:05:00Z"), Crons.parse("*/5 * * * *").nextAfter(at("2026-03-01T09:00:00Z")));
+        // 09:00 in Istanbul (UTC+3) is 06:00 UTC
+        assertEquals(at("2026-03-02T06:00:00Z"), Crons.parse("CRON_TZ=Europe/Istanbul 0 9 * * *").nextAfter(at("2026-03-01T07:00:00Z")));
+        // New York moves its clocks on 2026-03-08: 09:00 is 14:00 UTC before, 13:00 UTC after
+        Crons.Cron newYork = Crons.parse("CRON_TZ=America/New_York 0 9 * * *");
+        assertEquals(at("2026-03-07T14:00:00Z"), newYork.nextAfter(at("2026-03-07T00:00:00Z")));
+        assertEquals(at("2026-03-09T13:00:00Z"), newYork.nextAfter(at("2026-03-08T14:00:00Z")));
+        assertEquals(at("2026-03-02T09:00:00Z"), Crons.parse("0 9 * * 1").nextAfter(at("2026-02-28T00:00:00Z")), "Monday");
+    }
+
+    @Test
+    void aCronThatDoesNotParseIsRefusedWithWhatIsWrong() {
+        assertEquals("Invalid cron expression empty spec string", assertThrows(IllegalArgumentException.class, () -> Crons.parse(" ")).getMessage());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Crons.parse("* * *")).getMessage().contains("expected exactly 5 fields"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Crons.parse("61 * * * *")).getMessage().startsWith("Invalid cron expression"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Crons.parse("CRON_TZ=Mars/Olympus 0 9 * * *")).getMessage()
+                .contains("unknown time zone Mars/Olympus"));
+    }
+
+    @Test
+    void flowControlHoldsParallelismAndRateAndReleasesInOrder() {
+        FlowControls flows = new FlowControls();
+        FlowControl twoAtOnce = new FlowControl("k", 2, null, null);
+        assertTrue(flows.admit(1, twoAtOnce, "a"));
+        assertTrue(flows.admit(1, twoAtOnce, "b"));
+        assertFalse(flows.admit(1, twoAtOnce, "c"));
+        assertFalse(flows.admit(1, twoAtOnce, "d"));
+        assertTrue(flows.admit(2, twoAtOnce, "other database"), "keys are per database");
+        assertEquals(List.of("c"), flows.finished(1, "k").stream().map(FlowControls.Started::messageId).toList());
+        FlowControls.Info info = flows.info(1, "k");
+        assertEquals(List.of(1, 2, 2), List.of(info.waitListSize(), info.parallelismMax(), info.parallelismCount()));
+        flows.pause(1, "k", true);
+        assertEquals(List.of(), flows.finished(1, "k"), "a paused key starts nothing");
+        flows.pause(1, "k", false);
+        assertEquals(List.of("d"), flows.startable().stream().map(FlowControls.Started::messageId).toList());
+
+        FlowControl threeAMinute = new FlowControl("r", null, 3, 60);
+        for (String id : List.of("1", "2", "3")) {
+            assertTrue(flows.admit(1, threeAMinute, id));
+        }
+        assertFalse(flows.admit(1, threeAMinute, "4"), "the fourth start in the period waits");
+        flows.finished(1, "r");
+        assertEquals(List.of(), flows.startable(), "finishing frees no rate");
+        flows.resetRate(1, "r");
+        assertEquals(List.of("4"), flows.startable().stream().map(FlowControls.Started::messageId).toList());
+        flows.pin(1, "r", null, 1, null);
+        assertTrue(flows.admit(1, new FlowControl("r", null, 100, 60), "5"), "pinning starts a new period");
+        assertFalse(flows.admit(1, new FlowControl("r", null, 100, 60), "6"), "a pinned rate ignores the message's own");
+        assertEquals(1, flows.info(1, "r").rateMax());
+    }
+}
