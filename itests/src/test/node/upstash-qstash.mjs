@@ -381,6 +381,10 @@ if (tick) {
   ok("the schedule shows its last firing", fired && fired.lastScheduleTime > 0 && fired.nextScheduleTime > fired.lastScheduleTime);
 }
 await client.schedules.delete("every-minute");
+// left for the console to show: a paused nightly schedule and a group
+await client.schedules.create({ destination: `${base}/nightly`, cron: "CRON_TZ=Europe/Berlin 0 3 * * *", scheduleId: "nightly" });
+await client.schedules.pause({ schedule: "nightly" });
+await client.urlGroups.addEndpoints({ name: "kept", endpoints: [{ name: "audit", url: `${base}/audit` }] });
 
 // key rotation: the next key signs, and the Receiver that knows both keeps accepting
 const rotated = await (await fetch(`${config.url}/v2/keys/rotate`, { method: "POST", headers: { Authorization: `Bearer ${config.token}` } })).json();

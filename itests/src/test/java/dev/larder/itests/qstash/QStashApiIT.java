@@ -66,6 +66,10 @@ public class QStashApiIT {
         NodeScripts.run("upstash-qstash.mjs", List.of("@upstash/qstash@2.11.3"), Map.of("UPSTASH_DISABLE_TELEMETRY", "1"), config);
         String queues = larder.console("larder:qstash-queues queues");
         assertTrue(queues, queues.matches("(?s).*QUEUE +PARALLELISM +PAUSED +LAG.*orders +1 +no +0.*"));
+        String schedules = larder.console("larder:qstash-schedules queues");
+        assertTrue(schedules, schedules.matches("(?s).*SCHEDULE +CRON +LAST +NEXT +PAUSED +DESTINATION.*nightly +CRON_TZ=Europe/Berlin 0 3 \\* \\* \\* +- +- +yes +http://127\\.0\\.0\\.1:\\d+/nightly.*"));
+        String groups = larder.console("larder:qstash-groups queues");
+        assertTrue(groups, groups.matches("(?s).*URL GROUP +ENDPOINT +URL.*kept +audit +http://127\\.0\\.0\\.1:\\d+/audit.*"));
         String deadLetters = larder.console("larder:qstash-dlq queues");
         assertTrue(deadLetters, deadLetters.matches("(?s).*FAILED +DLQ ID +TRIES +STATUS +URL.* 1 +489 +http://127\\.0\\.0\\.1:\\d+/non-retryable.*"));
         String logs = larder.console("larder:qstash-logs queues --count 500");

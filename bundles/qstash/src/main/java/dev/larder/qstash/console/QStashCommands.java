@@ -6,7 +6,9 @@ import dev.larder.qstash.service.QStashService;
 import dev.larder.qstash.store.DeadLetter;
 import dev.larder.qstash.store.Event;
 import dev.larder.qstash.store.Queue;
+import dev.larder.qstash.store.Schedule;
 import dev.larder.qstash.store.SigningKeys;
+import dev.larder.qstash.store.UrlGroup;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -22,6 +24,8 @@ import org.osgi.service.component.annotations.Reference;
 @Component(service = QStashCommands.class, property = {
         "osgi.command.scope=larder",
         "osgi.command.function=qstash-queues",
+        "osgi.command.function=qstash-schedules",
+        "osgi.command.function=qstash-groups",
         "osgi.command.function=qstash-dlq",
         "osgi.command.function=qstash-logs",
         "osgi.command.function=qstash-keys"})
@@ -29,6 +33,8 @@ public class QStashCommands {
 
     private static final String USAGE = """
             larder:qstash-queues [DB]             a database's queues: parallelism, paused, messages not yet delivered
+            larder:qstash-schedules [DB]          its schedules: cron, destination, last and next firing, paused
+            larder:qstash-groups [DB]             its URL groups and their endpoints
             larder:qstash-dlq [DB]                its dead letters, newest first: where they went and the last answer
             larder:qstash-logs [DB] [--count N]   its latest message events (50 unless --count)
             larder:qstash-keys [DB]               its signing keys (for the receivers' QSTASH_*_SIGNING_KEY)""";
@@ -44,6 +50,8 @@ public class QStashCommands {
         try {
             return switch (function) {
                 case "qstash-queues" -> queues(database(args));
+                case "qstash-schedules" -> schedules(database(args));
+                case "qstash-groups" -> groups(database(args));
                 case "qstash-dlq" -> deadLetters(database(args));
                 case "qstash-logs" -> logs(database(args), count(args));
                 case "qstash-keys" -> keys(database(args));
@@ -88,6 +96,36 @@ public class QStashCommands {
         for (Queue queue : queues) {
             out.append(String.format(Locale.ROOT, "%-30s %11d %-6s %8d%n", queue.name(), queue.parallelism(), queue.paused() ? "yes" : "no",
                     qstash.deliveries().lag(database.id(), queue.name())));
+        }
+        return out.toString().stripTrailing();
+    }
+
+    private String schedules(Database database) {
+        List<Schedule> schedules = qstash.store().schedules(schedule -> schedule.database() == database.id());
+        if (schedules.isEmpty()) {
+            return "No schedules in database '" + database.name() + "'";
+        }
+        StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "%-28s %-36s %-24s %-24s %-6s %s%n", "SCHEDULE", "CRON", "LAST",
+                "NEXT", "PAUSED", "DESTINATION"));
+        for (Schedule schedule : schedules) {
+            out.append(String.format(Locale.ROOT, "%-28s %-36s %-24s %-24s %-6s %s%n", schedule.scheduleId(), schedule.cron(),
+                    schedule.lastScheduleTime() == null ? "-" : TIME.format(Instant.ofEpochMilli(schedule.lastScheduleTime())),
+                    schedule.paused() ? "-" : TIME.format(Instant.ofEpochMilli(schedule.nextScheduleTime())), schedule.paused() ? "yes" : "no",
+                    schedule.publication().url()));
+        }
+        return out.toString().stripTrailing();
+    }
+
+    private String groups(Database database) {
+        List<UrlGroup> groups = qstash.store().groupsOf(database.id());
+        if (groups.isEmpty()) {
+            return "No URL groups in database '" + database.name() + "'";
+        }
+        StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "%-30s %-20s %s%n", "URL GROUP", "ENDPOINT", "URL"));
+        for (UrlGroup group : groups) {
+            for (UrlGroup.Endpoint endpoint : group.endpoints()) {
+                out.append(String.format(Locale.ROOT, "%-30s %-20s %s%n", group.name(), endpoint.name() == null ? "-" : endpoint.name(), endpoint.url()));
+            }
         }
         return out.toString().stripTrailing();
     }

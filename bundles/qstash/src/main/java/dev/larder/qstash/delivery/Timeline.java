@@ -20,6 +20,8 @@ final class Timeline implements AutoCloseable {
         }
     }
 
+    private static final Entry LOWEST = new Entry(Long.MIN_VALUE, Long.MIN_VALUE, "");
+
     private final ConcurrentSkipListSet<Entry> order = new ConcurrentSkipListSet<>();
     private final Map<String, Entry> byId = new ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicLong sequence = new java.util.concurrent.atomic.AtomicLong();
@@ -38,7 +40,7 @@ final class Timeline implements AutoCloseable {
             order.remove(previous);
         }
         order.add(entry);
-        if (order.first() == entry) {
+        if (first() == entry) {
             LockSupport.unpark(thread);
         }
     }
@@ -57,9 +59,14 @@ final class Timeline implements AutoCloseable {
         return byId.size();
     }
 
+    /** The earliest entry, or null (the set may empty itself between a check and first()). */
+    private Entry first() {
+        return order.ceiling(LOWEST);
+    }
+
     private void run(Consumer<String> due) {
         while (!closed) {
-            Entry first = order.isEmpty() ? null : order.first();
+            Entry first = first();
             long now = System.currentTimeMillis();
             if (first == null) {
                 LockSupport.parkNanos(this, 1_000_000_000L);

@@ -66,8 +66,8 @@ public class QStashApi implements HttpProduct {
     private final QStashService qstash;
     private final QStashSettings settings;
     private final PublishRequests publishRequests;
-    private final ExecutorService workers = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
-            Thread.ofPlatform().name("qstash-api-", 0).daemon().factory());
+    // a publish waits for the write-ahead log's fsync; the requests waiting together share one
+    private final ExecutorService workers = Executors.newFixedThreadPool(64, Thread.ofPlatform().name("qstash-api-", 0).daemon().factory());
 
     @Activate
     public QStashApi(@Reference QStashService qstash) {

@@ -1,0 +1,169 @@
+package dev.larder.bench;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.client.BytesRequestContent;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * QStash deliveries side by side with their physical limit, in one run: a sink on 127.0.0.1 (Jetty) that notes
+ * when each body arrives; the limit is Jetty's client (the one Larder delivers with) posting the same bodies to it
+ * straight, with as many connections as Larder uses, no queue, no persistence. Then Larder: messages published
+ * (acknowledged once durable) and delivered to the same sink, deliveries per second from the first arrival to the
+ * last; then publish-to-delivery latency at a low, steady rate.
+ *
+ * Arguments: Larder's URL, a database's token, messages, connections, the low rate (messages per second).
+ */
+public final class QStashBenchmark {
+
+    private static final ConcurrentHashMap<String, Long> ARRIVED = new ConcurrentHashMap<>();
+    private static volatile CountDownLatch expected = new CountDownLatch(0);
+
+    public static void main(String[] args) throws Exception {
+        String larder = args[0];
+        String token = args[1];
+        int count = Integer.parseInt(args[2]);
+        int connections = Integer.parseInt(args[3]);
+        int rate = Integer.parseInt(args[4]);
+        Server sink = new Server();
+        ServerConnector connector = new ServerConnector(sink);
+        connector.setHost("127.0.0.1");
+        sink.addConnector(connector);
+        sink.setHandler(new Handler.Abstract() {
+            @Override
+            public boolean handle(org.eclipse.jetty.server.Request request, org.eclipse.jetty.server.Response response, Callback callback) {
+                Content.Source.asString(request, StandardCharsets.UTF_8, new org.eclipse.jetty.util.Promise<>() {
+                    @Override
+                    public void succeeded(String body) {
+                        if (ARRIVED.putIfAbsent(body, System.nanoTime()) == null) {
+                            expected.countDown();
+                        }
+                        response.setStatus(200);
+                        response.write(true, null, callback);
+                    }
+
+                    @Override
+                    public void failed(Throwable failure) {
+                        callback.failed(failure);
+                    }
+                });
+                return true;
+            }
+        });
+        sink.start();
+        String sinkUrl = "http://127.0.0.1:" + connector.getLocalPort() + "/sink";
+        HttpClient client = new HttpClient();
+        client.setMaxConnectionsPerDestination(connections);
+        client.setMaxRequestsQueuedPerDestination(Integer.MAX_VALUE);
+        client.start();
+
+        // the physical limit: the same bodies straight to the sink
+        post(client, sinkUrl, null, count / 10, connections, "warm"); // the JIT's warm-up
+        ARRIVED.clear();
+        expected = new CountDownLatch(count);
+        long rawStart = System.nanoTime();
+        post(client, sinkUrl, null, count, connections, "raw");
+        expected.await(5, TimeUnit.MINUTES);
+        double raw = count / ((System.nanoTime() - rawStart) / 1e9);
+
+        // Larder: publish (each acknowledged once durable), delivered to the sink
+        String publish = larder + "/v2/publish/" + sinkUrl;
+        ARRIVED.clear();
+        expected = new CountDownLatch(count / 10);
+        post(client, publish, token, count / 10, connections, "warm");
+        expected.await(5, TimeUnit.MINUTES);
+        ARRIVED.clear();
+        expected = new CountDownLatch(count);
+        long publishStart = System.nanoTime();
+        post(client, publish, token, count, connections, "larder");
+        double published = count / ((System.nanoTime() - publishStart) / 1e9);
+        boolean all = expected.await(10, TimeUnit.MINUTES);
+        long first = ARRIVED.values().stream().mapToLong(Long::longValue).min().orElse(publishStart);
+        long last = ARRIVED.values().stream().mapToLong(Long::longValue).max().orElse(publishStart);
+        double delivered = ARRIVED.size() / ((last - first) / 1e9);
+        double endToEnd = ARRIVED.size() / ((last - publishStart) / 1e9);
+
+        // publish-to-delivery latency at a low steady rate, one publisher
+        int samples = rate * 10;
+        long[] latencies = new long[samples];
+        ARRIVED.clear();
+        expected = new CountDownLatch(samples);
+        long[] sent = new long[samples];
+        long period = 1_000_000_000L / rate;
+        long start = System.nanoTime();
+        for (int i = 0; i < samples; i++) {
+            long due = start + i * period;
+            while (System.nanoTime() < due) {
+                Thread.onSpinWait();
+            }
+            sent[i] = System.nanoTime();
+            client.newRequest(publish).method("POST").headers(h -> h.put("Authorization", "Bearer " + token))
+                    .body(new BytesRequestContent(("low " + i).getBytes(StandardCharsets.UTF_8))).send(result -> { });
+        }
+        expected.await(1, TimeUnit.MINUTES);
+        int arrived = 0;
+        for (int i = 0; i < samples; i++) {
+            Long at = ARRIVED.get("low " + i);
+            if (at != null) {
+                latencies[arrived++] = at - sent[i];
+            }
+        }
+        long[] measured = Arrays.copyOf(latencies, arrived);
+        Arrays.sort(measured);
+
+        System.out.printf(Locale.ROOT, "%-58s %12s%n", "QStash, " + count + " messages of 1-10 bytes, " + connections + " connections", "per second");
+        System.out.printf(Locale.ROOT, "%-58s %,12.0f%n", "physical limit: Jetty's client posting to the sink", raw);
+        System.out.printf(Locale.ROOT, "%-58s %,12.0f%n", "Larder: publishes acknowledged (durable)", published);
+        System.out.printf(Locale.ROOT, "%-58s %,12.0f   %.2fx the limit%s%n", "Larder: deliveries (first to last arrival)", delivered,
+                delivered / raw, all ? "" : "  (" + ARRIVED.size() + " of " + count + " arrived)");
+        System.out.printf(Locale.ROOT, "%-58s %,12.0f%n", "Larder: publish start to last delivery", endToEnd);
+        if (measured.length > 0) {
+            System.out.printf(Locale.ROOT, "publish-to-delivery at %d messages/s (%d of %d arrived): p50 %.2f ms, p99 %.2f ms%n", rate,
+                    measured.length, samples, measured[measured.length / 2] / 1e6, measured[(int) (measured.length * 0.99)] / 1e6);
+        }
+        client.stop();
+        sink.stop();
+    }
+
+    /** Posts bodies {@code <tag> <i>} for i below count, at most {@code connections} in flight; returns when all were answered. */
+    private static void post(HttpClient client, String url, String token, int count, int connections, String tag) throws InterruptedException {
+        Semaphore inFlight = new Semaphore(connections);
+        AtomicInteger failures = new AtomicInteger();
+        List<String> firstErrors = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            inFlight.acquire();
+            var request = client.newRequest(url).method("POST").body(new BytesRequestContent((tag + " " + i).getBytes(StandardCharsets.UTF_8)));
+            if (token != null) {
+                request.headers(h -> h.put("Authorization", "Bearer " + token));
+            }
+            request.send(result -> {
+                if (result.isFailed() || result.getResponse().getStatus() >= 300) {
+                    if (failures.incrementAndGet() <= 3) {
+                        synchronized (firstErrors) {
+                            firstErrors.add(result.isFailed() ? String.valueOf(result.getFailure()) : "HTTP " + result.getResponse().getStatus());
+                        }
+                    }
+                }
+                inFlight.release();
+            });
+        }
+        inFlight.acquire(connections);
+        inFlight.release(connections);
+        if (failures.get() > 0) {
+            System.out.println(tag + ": " + failures.get() + " requests failed, first: " + firstErrors);
+        }
+    }
+}
