@@ -8,6 +8,7 @@ DIST=$ROOT/distribution/target/larder
 [[ -x "$DIST/bin/larder" ]] || { echo "build first: mvn -B install -DskipTests" >&2; exit 1; }
 command -v redis-benchmark >/dev/null || { echo "needs redis-server and redis-tools (apt-get install redis-server redis-tools)" >&2; exit 1; }
 
+source "$ROOT/bench/install-larder.sh"
 LARDER_PORT=49740
 LARDER_REST_PORT=49745
 REDIS_PORT=49799
@@ -21,9 +22,8 @@ cleanup() {
 trap cleanup EXIT
 
 start_servers() {
-  cp -r "$DIST" "$WORK/larder"
+  install_larder "$WORK/larder" 49700 49720 $LARDER_PORT $LARDER_REST_PORT 49781
   local cfg=$WORK/larder/config
-  sed -i 's/^discoveryPort=.*/discoveryPort=49700/; s/^communicationPort=.*/communicationPort=49720/; s/^discoveryAddresses=.*/discoveryAddresses=127.0.0.1:49700..49709/' "$cfg/dev.larder.storage.cfg"
   DURABILITY=${LARDER_DURABILITY:-EVERYSEC}
   sed -i "s/^durability=.*/durability=$DURABILITY/" "$cfg/dev.larder.redis.cfg"
   case $DURABILITY in
@@ -31,10 +31,6 @@ start_servers() {
     ALWAYS) REDIS_PERSISTENCE=(--appendonly yes --appendfsync always --dir "$WORK") ;;
     *) REDIS_PERSISTENCE=(--appendonly yes --appendfsync everysec --dir "$WORK") ;;
   esac
-  sed -i "s/^port=.*/port=$LARDER_PORT/" "$cfg/dev.larder.resp.cfg"
-  sed -i "s/^port=.*/port=$LARDER_REST_PORT/" "$cfg/dev.larder.http.cfg"
-  sed -i 's/^org.osgi.service.http.port=.*/org.osgi.service.http.port=49781/; s/^org.apache.felix.http.host=.*/org.apache.felix.http.host=127.0.0.1/' \
-    "$cfg/org.apache.felix.http.cfg" "$cfg/framework.properties"
   echo "Starting Larder (bin/larder --daemon, durability $DURABILITY${JAVA_OPTS:+, JAVA_OPTS $JAVA_OPTS}) and redis-server $(redis-server --version | grep -o 'v=[0-9.]*') (${REDIS_PERSISTENCE[*]})"
   LARDER_DATA=$WORK/data JAVA_OPTS="${JAVA_OPTS:-}" "$WORK/larder/bin/larder" --daemon >/dev/null
   LARDER_PID=$(cat "$WORK/data/larder.pid")

@@ -28,14 +28,9 @@ mvn -q -B -f "$ROOT/bench/qstash/pom.xml" package dependency:build-classpath -Dm
 CLASSPATH="$ROOT/bench/qstash/target/larder-qstash-benchmark-0.1.0-SNAPSHOT.jar:$(cat "$WORK/classpath")"
 
 echo "Starting Larder (bin/larder --daemon, HTTP on 127.0.0.1:49845)"
-cp -r "$DIST" "$WORK/larder"
-cfg=$WORK/larder/config
-sed -i 's/^discoveryPort=.*/discoveryPort=49900/; s/^communicationPort=.*/communicationPort=49920/; s/^discoveryAddresses=.*/discoveryAddresses=127.0.0.1:49900..49909/' "$cfg/dev.larder.storage.cfg"
-sed -i 's/^port=.*/port=49840/' "$cfg/dev.larder.resp.cfg"
-sed -i 's/^port=.*/port=49845/' "$cfg/dev.larder.http.cfg"
-sed -i 's/^org.osgi.service.http.port=.*/org.osgi.service.http.port=49881/; s/^org.apache.felix.http.host=.*/org.apache.felix.http.host=127.0.0.1/' \
-  "$cfg/org.apache.felix.http.cfg" "$cfg/framework.properties"
-printf 'allowPrivateDestinations=true\nmaxConnectionsPerDestination=%s\n' "$CONNECTIONS" > "$cfg/dev.larder.qstash.cfg"
+source "$ROOT/bench/install-larder.sh"
+install_larder "$WORK/larder" 49900 49920 49840 49845 49881
+printf 'allowPrivateDestinations=true\nmaxConnectionsPerDestination=%s\n' "$CONNECTIONS" > "$WORK/larder/config/dev.larder.qstash.cfg"
 LARDER_DATA=$WORK/data JAVA_OPTS="${JAVA_OPTS:--Xms1g -Xmx3g}" "$WORK/larder/bin/larder" --daemon >/dev/null
 token=$(LARDER_DATA=$WORK/data "$WORK/larder/bin/larder" console larder:db-create qstash-bench | awk '/^Full token/ {print $NF}')
 

@@ -35,13 +35,8 @@ run() { "$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector -Xmx6g -Dwrk.sc
   | grep -v "WARNING: Using incubator modules\|^\[main\] INFO\|^SLF4J"; }
 
 echo "Starting Larder (bin/larder --daemon, HTTP on 127.0.0.1:49845)"
-cp -r "$DIST" "$WORK/larder"
-cfg=$WORK/larder/config
-sed -i 's/^discoveryPort=.*/discoveryPort=49900/; s/^communicationPort=.*/communicationPort=49920/; s/^discoveryAddresses=.*/discoveryAddresses=127.0.0.1:49900..49909/' "$cfg/dev.larder.storage.cfg"
-sed -i 's/^port=.*/port=49840/' "$cfg/dev.larder.resp.cfg"
-sed -i 's/^port=.*/port=49845/' "$cfg/dev.larder.http.cfg"
-sed -i 's/^org.osgi.service.http.port=.*/org.osgi.service.http.port=49881/; s/^org.apache.felix.http.host=.*/org.apache.felix.http.host=127.0.0.1/' \
-  "$cfg/org.apache.felix.http.cfg" "$cfg/framework.properties"
+source "$ROOT/bench/install-larder.sh"
+install_larder "$WORK/larder" 49900 49920 49840 49845 49881
 LARDER_DATA=$WORK/data JAVA_OPTS="${JAVA_OPTS:--Xms1g -Xmx3g}" "$WORK/larder/bin/larder" --daemon >/dev/null
 index() { # name, then the options of larder:vector-create: the index's URL and token
   local shown
