@@ -131,4 +131,99 @@ public class QStashApiIT {
             sink.stop(0);
         }
     }
+    /**
+     * At least once at volume, through two crashes: 100,000 messages published by 32 concurrent publishers (a
+     * publish that fails is retried, as a publisher does) to a sink on 127.0.0.1, the server killed with SIGKILL
+     * twice while it delivers (at 30% and 70% acknowledged) and restarted; every acknowledged message arrives,
+     * and the repeats are counted and reported.
+     */
+    @Test
+    public void c_aHundredThousandMessagesThroughTwoKills() throws Exception {
+        int count = Integer.getInteger("qstash.crash.messages", 100_000);
+        String token = field(larder.console("larder:db-create volume"), "Full token");
+        Map<String, Integer> received = new ConcurrentHashMap<>();
+        HttpServer sink = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 256);
+        sink.createContext("/sink", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            received.merge(exchange.getRequestHeaders().getFirst("Upstash-Message-Id"), 1, Integer::sum);
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        sink.setExecutor(Executors.newFixedThreadPool(8));
+        sink.start();
+        Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+        java.util.concurrent.atomic.AtomicInteger publishRetries = new java.util.concurrent.atomic.AtomicInteger();
+        int[] kills = {0};
+        int[] deliveredAtKill = new int[2];
+        long started = System.nanoTime();
+        try {
+            HttpClient http = HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(2)).build();
+            Pattern messageId = Pattern.compile("\"messageId\":\"([^\"]+)\"");
+            URI publish = URI.create(BASE + "/v2/publish/http://127.0.0.1:" + sink.getAddress().getPort() + "/sink");
+            java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+            Object restart = new Object();
+            Runnable publisher = () -> {
+                for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
+                    while (true) {
+                        try {
+                            HttpResponse<String> answer = http.send(HttpRequest.newBuilder(publish).timeout(java.time.Duration.ofSeconds(20))
+                                    .header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.ofString("m " + i)).build(),
+                                    HttpResponse.BodyHandlers.ofString());
+                            Matcher id = messageId.matcher(answer.body());
+                            if (answer.statusCode() == 201 && id.find()) {
+                                acknowledged.add(id.group(1));
+                                break;
+                            }
+                        } catch (java.io.IOException e) {
+                            // the server is down: try again, as a publisher would
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            return;
+                        }
+                        publishRetries.incrementAndGet();
+                        synchronized (restart) {
+                            try {
+                                restart.wait(200);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                                return;
+                            }
+                        }
+                    }
+                }
+            };
+            java.util.concurrent.ExecutorService publishers = Executors.newFixedThreadPool(32);
+            for (int t = 0; t < 32; t++) {
+                publishers.execute(publisher);
+            }
+            for (double at : new double[] {0.3, 0.7}) {
+                while (acknowledged.size() < count * at) {
+                    Thread.sleep(20);
+                }
+                deliveredAtKill[kills[0]] = received.size();
+                larder.kill9();
+                kills[0]++;
+                larder.start();
+            }
+            publishers.shutdown();
+            assertTrue("publishing finished", publishers.awaitTermination(10, TimeUnit.MINUTES));
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+            while (!received.keySet().containsAll(acknowledged) && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
+            Set<String> missing = new HashSet<>(acknowledged);
+            missing.removeAll(received.keySet());
+            long repeats = received.entrySet().stream().filter(entry -> acknowledged.contains(entry.getKey()))
+                    .mapToLong(entry -> entry.getValue() - 1).sum();
+            long unacknowledged = received.keySet().stream().filter(id -> !acknowledged.contains(id)).count();
+            System.out.printf("QStash %d messages, kill -9 twice (delivered %d and %d at the kills): %d acknowledged, %d missing, "
+                    + "%d deliveries repeated, %d delivered whose publish got no answer (retried by the publisher: %d retries), %.0f s%n",
+                    count, deliveredAtKill[0], deliveredAtKill[1], acknowledged.size(), missing.size(), repeats, unacknowledged,
+                    publishRetries.get(), (System.nanoTime() - started) / 1e9);
+            assertEquals(count, acknowledged.size());
+            assertTrue(missing.size() + " acknowledged but never delivered, e.g. " + missing.stream().limit(5).toList(), missing.isEmpty());
+        } finally {
+            sink.stop(0);
+        }
+    }
 }

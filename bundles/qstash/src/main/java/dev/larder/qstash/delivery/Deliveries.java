@@ -57,6 +57,10 @@ public final class Deliveries implements AutoCloseable {
     private final int maxResponseBytes;
     private final HttpClient client;
     private final Timeline timeline = new Timeline(this::due);
+    // messages due within FRESH_MILLIS of being scheduled, as stored: their attempt needs no read of the grid
+    private static final long FRESH_MILLIS = 10_000;
+    private static final int FRESH_MAX = 50_000;
+    private final Map<String, Message> fresh = new ConcurrentHashMap<>();
     private final ExecutorService starts = Executors.newFixedThreadPool(2, Thread.ofPlatform().name("qstash-start-", 0).daemon().factory());
     // outcomes wait for the write-ahead log's fsync, which the threads waiting together share
     private final ExecutorService outcomes = Executors.newFixedThreadPool(32, Thread.ofPlatform().name("qstash-outcome-", 0).daemon().factory());
@@ -240,6 +244,14 @@ public final class Deliveries implements AutoCloseable {
             dispatch(state);
             return;
         }
+        due(message);
+    }
+
+    /** The timeline keeps the message's time; a message due soon is also kept as it is, for its attempt. */
+    private void due(Message message) {
+        if (message.nextDeliveryTime() - System.currentTimeMillis() < FRESH_MILLIS && fresh.size() < FRESH_MAX) {
+            fresh.put(message.messageId(), message);
+        }
         timeline.at(message.messageId(), message.nextDeliveryTime());
     }
 
@@ -288,6 +300,7 @@ public final class Deliveries implements AutoCloseable {
     /** Cancels a waiting message; whether it was waiting. */
     public boolean cancel(String messageId) {
         timeline.remove(messageId);
+        fresh.remove(messageId);
         Message message = store.message(messageId);
         boolean removed = store.remove(messageId);
         if (removed && message != null) {
@@ -304,8 +317,9 @@ public final class Deliveries implements AutoCloseable {
 
     /** The timeline's thread: the message is due (read from the grid off this thread). */
     private void due(String messageId) {
+        Message kept = fresh.remove(messageId);
         starts.execute(() -> {
-            Message message = store.message(messageId);
+            Message message = kept != null ? kept : store.message(messageId);
             if (message == null) {
                 return; // cancelled meanwhile (which freed its queue's place)
             }
@@ -476,7 +490,7 @@ public final class Deliveries implements AutoCloseable {
         Message retried = message.retriedAt(next);
         store.save(List.of(retried));
         store.log(Event.of(message, "RETRY", next, error, status == 0 ? null : status));
-        timeline.at(retried.messageId(), next); // a queue's message keeps its place while it is retried
+        due(retried); // a queue's message keeps its place while it is retried
     }
 
     private void deadLetter(Message message, Integer status, Map<String, List<String>> headers, byte[] answer, String error) {
@@ -497,7 +511,7 @@ public final class Deliveries implements AutoCloseable {
         Message callback = Callbacks.about(source, target, status, headers, answer, dlqId);
         store.save(List.of(callback));
         store.log(Event.of(callback, "CREATED"));
-        timeline.at(callback.messageId(), callback.nextDeliveryTime());
+        due(callback);
     }
 
     /** Makes a dead letter's message wait for delivery again, from its first attempt. */

@@ -33,6 +33,8 @@ public class QStashService {
     private final Destinations destinations;
     private final Deliveries deliveries;
     private final Scheduler scheduler;
+    private final java.util.concurrent.ScheduledExecutorService events = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("qstash-log-writer").daemon().factory());
     private final java.util.concurrent.ScheduledExecutorService upkeep = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("qstash-upkeep").daemon().factory());
 
@@ -41,6 +43,10 @@ public class QStashService {
         this.databases = databases;
         this.settings = settings;
         this.store = new MessageStore(storage);
+        long recovered = store.recover();
+        if (recovered > 0) {
+            LOG.info("QStash: {} changes from the journal applied to the grid", recovered);
+        }
         this.destinations = new Destinations(settings.allowPrivateDestinations());
         if (settings.devSigningKeys()) {
             store.setSigningKeys(Database.DEFAULT_ID, DEV_KEYS);
@@ -51,6 +57,14 @@ public class QStashService {
         int resumed = deliveries.resume();
         int schedules = scheduler.start();
         upkeep.scheduleWithFixedDelay(this::prune, 1, 60, java.util.concurrent.TimeUnit.MINUTES);
+        upkeep.scheduleWithFixedDelay(store::checkpoint, 30, 30, java.util.concurrent.TimeUnit.SECONDS);
+        events.scheduleWithFixedDelay(() -> {
+            try {
+                store.flushEvents();
+            } catch (RuntimeException e) {
+                LOG.warn("QStash's log could not be written; tried again", e);
+            }
+        }, 50, 50, java.util.concurrent.TimeUnit.MILLISECONDS);
         LOG.info("QStash ready: {} waiting message{} resumed, {} schedule{}{}", resumed, resumed == 1 ? "" : "s", schedules,
                 schedules == 1 ? "" : "s", settings.allowPrivateDestinations() ? "; private and loopback destinations allowed" : "");
     }
@@ -72,8 +86,11 @@ public class QStashService {
     @Deactivate
     void deactivate() throws Exception {
         upkeep.shutdownNow();
+        events.shutdownNow();
+        store.flushEvents();
         scheduler.close();
         deliveries.close();
+        store.close();
     }
 
     public Scheduler scheduler() {

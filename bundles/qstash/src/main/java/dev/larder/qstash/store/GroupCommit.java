@@ -1,20 +1,19 @@
 package dev.larder.qstash.store;
 
-import dev.larder.storage.StorageNode;
-
 /**
  * Makes writes durable with as few fsyncs as the callers allow: a caller whose writes are done waits for one
  * fsync that began after them; while one runs, the callers that come meanwhile share the next.
  */
 final class GroupCommit {
 
-    private final StorageNode storage;
+    private final Runnable fsync;
     private long requested;
     private long synced;
     private boolean syncing;
 
-    GroupCommit(StorageNode storage) {
-        this.storage = storage;
+    /** @param fsync makes everything written before it durable */
+    GroupCommit(Runnable fsync) {
+        this.fsync = fsync;
     }
 
     /** Returns once everything this thread wrote before the call is on disk. */
@@ -42,7 +41,7 @@ final class GroupCommit {
             }
             boolean done = false;
             try {
-                storage.syncToDisk();
+                fsync.run();
                 done = true;
             } finally {
                 synchronized (this) {

@@ -13,16 +13,18 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
  * QStash's records in the grid: messages waiting for delivery (partitioned by message id), dead letters (by DLQ
- * id), each database's signing keys and its log of events. Every change a delivery depends on is on disk
- * before the call returns (one write-ahead log fsync), so an acknowledged message survives a crash.
+ * id), queues, schedules, URL groups, each database's signing keys and its log of events. Every change a
+ * delivery depends on is on disk before the call returns (in the {@link Journal}, whose fsync the writers
+ * waiting together share), so an acknowledged message survives a crash.
  */
-public final class MessageStore {
+public final class MessageStore implements AutoCloseable {
 
     static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -37,7 +39,8 @@ public final class MessageStore {
     private final KeyValueTable deduplication;
     private final KeyValueTable schedules;
     private final KeyValueTable groups;
-    private final GroupCommit commit;
+    private final Journal journal;
+    private final Map<KeyValueTable, Byte> journaled = new java.util.IdentityHashMap<>();
     private final AtomicLong eventSequence = new AtomicLong(System.nanoTime());
 
     public MessageStore(StorageNode storage) {
@@ -50,7 +53,28 @@ public final class MessageStore {
         this.deduplication = storage.table("qstash-dedup");
         this.schedules = storage.table("qstash-schedules");
         this.groups = storage.table("qstash-groups");
-        this.commit = new GroupCommit(storage);
+        Map<Byte, KeyValueTable> byByte = new java.util.LinkedHashMap<>();
+        KeyValueTable[] durable = {messages, deadLetters, keys, queues, deduplication, schedules, groups};
+        for (int i = 0; i < durable.length; i++) {
+            byByte.put((byte) (i + 1), durable[i]);
+            journaled.put(durable[i], (byte) (i + 1));
+        }
+        this.journal = new Journal(storage, byByte);
+    }
+
+    /** Applies the journal's changes a crash kept from the grid; how many (call once, before anything is read). */
+    public long recover() {
+        return journal.replay();
+    }
+
+    /** Moves what the journal holds into the grid's own durability (called every few seconds). */
+    public void checkpoint() {
+        journal.checkpoint();
+    }
+
+    @Override
+    public void close() throws IOException {
+        journal.close();
     }
 
     /** A random id with a prefix, as QStash's ({@code msg_…}). */
@@ -92,7 +116,8 @@ public final class MessageStore {
 
     private void durably(KeyValueTable table, WriteBatch batch) {
         table.write(batch).toCompletableFuture().join();
-        commit.sync();
+        journal.append(journaled.get(table), batch);
+        journal.sync();
     }
 
     private void putDurably(KeyValueTable table, String id, Object record) {
@@ -137,7 +162,8 @@ public final class MessageStore {
 
     private boolean removeDurably(KeyValueTable table, String id) {
         boolean removed = table.remove(slot(id), key(id));
-        commit.sync();
+        journal.append(journaled.get(table), new WriteBatch().remove(slot(id), key(id)));
+        journal.sync();
         return removed;
     }
 
@@ -146,8 +172,11 @@ public final class MessageStore {
         WriteBatch batch = new WriteBatch();
         batch.put(slot(letter.dlqId()), key(letter.dlqId()), encode(letter));
         deadLetters.write(batch).toCompletableFuture().join();
-        messages.remove(slot(letter.message().messageId()), key(letter.message().messageId()));
-        commit.sync();
+        journal.append(journaled.get(deadLetters), batch);
+        String id = letter.message().messageId();
+        messages.remove(slot(id), key(id));
+        journal.append(journaled.get(messages), new WriteBatch().remove(slot(id), key(id)));
+        journal.sync();
     }
 
     /** The messages whose partitions this node owns, for their deliveries to be scheduled at start. */
@@ -273,12 +302,33 @@ public final class MessageStore {
         return newId("sig_", 28);
     }
 
-    /** Appends to a database's log (not waited for: a log entry lost in a crash loses no message). */
+    /**
+     * Appends to a database's log: kept until the next {@link #flushEvents} writes them all at once (not waited
+     * for: a log entry lost in a crash loses no message).
+     */
     public void log(Event event) {
-        byte[] key = ByteBuffer.allocate(20).putInt(event.database()).putLong(event.time()).putLong(eventSequence.incrementAndGet()).array();
+        pendingEvents.add(new Pending(eventSequence.incrementAndGet(), event));
+    }
+
+    private record Pending(long sequence, Event event) {
+    }
+
+    private final java.util.concurrent.ConcurrentLinkedQueue<Pending> pendingEvents = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+    /** Writes the events logged since the last call to the grid, in one batch. */
+    public synchronized void flushEvents() {
         WriteBatch batch = new WriteBatch();
-        batch.put(Math.floorMod(event.database() * 0x9E3779B9, StorageNode.SLOTS), key, encode(event));
-        events.write(batch);
+        Pending pending;
+        int count = 0;
+        while (count < 100_000 && (pending = pendingEvents.poll()) != null) {
+            Event event = pending.event();
+            byte[] key = ByteBuffer.allocate(20).putInt(event.database()).putLong(event.time()).putLong(pending.sequence()).array();
+            batch.put(Math.floorMod(event.database() * 0x9E3779B9, StorageNode.SLOTS), key, encode(event));
+            count++;
+        }
+        if (count > 0) {
+            events.write(batch).toCompletableFuture().join();
+        }
     }
 
     /** A page of a listing and the cursor of the next one (null: this was the last). */
@@ -290,6 +340,7 @@ public final class MessageStore {
      * cursor names (null: from the newest); the cursor is the last event's time and sequence.
      */
     public Page<Event> eventsOf(int database, Predicate<Event> matching, int limit, String cursor) {
+        flushEvents();
         long[] after = cursor == null ? null : cursorParts(cursor);
         record Found(long time, long sequence, Event event) {
         }

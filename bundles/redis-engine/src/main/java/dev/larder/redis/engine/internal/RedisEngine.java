@@ -26,6 +26,7 @@ import dev.larder.redis.engine.UserAccess;
 import dev.larder.settings.InvalidSettingException;
 import dev.larder.settings.SettingsCheck;
 import dev.larder.storage.StorageNode;
+import dev.larder.storage.log.ChangeLog;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.util.Arrays;

@@ -7,6 +7,7 @@ import dev.larder.redis.api.types.ScanTable;
 import dev.larder.storage.KeyValueTable;
 import dev.larder.storage.StorageNode;
 import dev.larder.storage.WriteBatch;
+import dev.larder.storage.log.ChangeLog;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;

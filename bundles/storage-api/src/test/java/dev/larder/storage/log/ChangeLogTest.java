@@ -1,4 +1,4 @@
-package dev.larder.redis.engine.internal;
+package dev.larder.storage.log;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

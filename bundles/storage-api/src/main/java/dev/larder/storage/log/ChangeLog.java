@@ -1,4 +1,4 @@
-package dev.larder.redis.engine.internal;
+package dev.larder.storage.log;
 
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
@@ -19,30 +19,34 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The engine's local change log: what changed since the last write to the storage grid, appended in
- * rounds, so that a write is safe on disk long before the grid has it. Segment files
+ * A local change log: what changed since the last write to the storage grid, appended in rounds, so that a
+ * write is safe on disk (one sequential write and one fsync for many changes) long before the grid has it on
+ * disk. Segment files
  * {@code changes-<n>.log} of records {@code [length][crc32c][key length][key][value length or -1][value]};
- * a torn record at the end (a crash mid-write) ends the replay. Appends and rotations may come from
- * different threads.
+ * a torn record at the end (a crash mid-write) ends the replay. Appends, syncs and rotations may come from
+ * different threads; an fsync does not hold appends up (writers append while it runs, and the next one takes
+ * them all).
  */
-final class ChangeLog implements AutoCloseable {
+public final class ChangeLog implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger("dev.larder.redis");
+    private static final Logger LOG = LoggerFactory.getLogger("dev.larder.storage");
     private static final String PREFIX = "changes-";
     private static final String SUFFIX = ".log";
 
     /** One change: the stored key, and the stored value or null for a removal. */
-    record Change(byte[] key, byte[] value) {
+    public record Change(byte[] key, byte[] value) {
     }
 
     private final Path directory;
+    /** Held around an fsync and a rotation, before the lock of appends (this). */
+    private final Object syncLock = new Object();
     private long segment;
     private FileChannel channel;
     private boolean unsynced;
     /** Bytes appended since the last rotation: what the next grid write will cover. */
     private volatile long sinceRotation;
 
-    ChangeLog(Path directory) {
+    public ChangeLog(Path directory) {
         this.directory = directory;
         try {
             Files.createDirectories(directory);
@@ -79,7 +83,7 @@ final class ChangeLog implements AutoCloseable {
     }
 
     /** Appends the changes (one write call); they survive a crash of this process, not yet of the machine. */
-    synchronized void append(List<Change> changes) throws IOException {
+    public synchronized void append(List<Change> changes) throws IOException {
         int size = 0;
         for (Change change : changes) {
             size += 16 + change.key().length + (change.value() == null ? 0 : change.value().length);
@@ -107,30 +111,42 @@ final class ChangeLog implements AutoCloseable {
         sinceRotation += size;
     }
 
-    long bytesSinceRotation() {
+    public long bytesSinceRotation() {
         return sinceRotation;
     }
 
-    /** fsync: everything appended so far survives a crash of the machine. */
-    synchronized void sync() throws IOException {
-        if (unsynced) {
-            channel.force(false);
-            unsynced = false;
+    /** fsync: everything appended before the call survives a crash of the machine. */
+    public void sync() throws IOException {
+        synchronized (syncLock) {
+            FileChannel current;
+            synchronized (this) {
+                if (!unsynced) {
+                    return; // a force that began after the caller's appends has finished
+                }
+                unsynced = false;
+                current = channel;
+            }
+            current.force(false);
         }
     }
 
     /** Starts a new segment; returns its number. Everything appended before is in lower-numbered segments. */
-    synchronized long rotate() throws IOException {
-        sync();
-        channel.close();
-        segment++;
-        channel = open(segment);
-        sinceRotation = 0;
-        return segment;
+    public long rotate() throws IOException {
+        synchronized (syncLock) {
+            synchronized (this) {
+                channel.force(false);
+                unsynced = false;
+                channel.close();
+                segment++;
+                channel = open(segment);
+                sinceRotation = 0;
+                return segment;
+            }
+        }
     }
 
     /** Deletes the segments before {@code number}: their changes are in the grid. */
-    synchronized void deleteBefore(long number) throws IOException {
+    public synchronized void deleteBefore(long number) throws IOException {
         for (long existing : segments()) {
             if (existing < number) {
                 Files.deleteIfExists(file(existing));
@@ -139,7 +155,7 @@ final class ChangeLog implements AutoCloseable {
     }
 
     /** Every change in every segment, oldest first; stops at a torn or corrupt record. */
-    long replay(Consumer<Change> visitor) throws IOException {
+    public long replay(Consumer<Change> visitor) throws IOException {
         return readBefore(segment, visitor);
     }
 
@@ -147,7 +163,7 @@ final class ChangeLog implements AutoCloseable {
      * Every change in the segments numbered below {@code number}, oldest first, read as a stream; a
      * segment's reading stops at a torn or corrupt record.
      */
-    long readBefore(long number, Consumer<Change> visitor) throws IOException {
+    public long readBefore(long number, Consumer<Change> visitor) throws IOException {
         long read = 0;
         CRC32C crc = new CRC32C();
         for (long existing : segments()) {
@@ -197,8 +213,12 @@ final class ChangeLog implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() throws IOException {
-        sync();
-        channel.close();
+    public void close() throws IOException {
+        synchronized (syncLock) {
+            synchronized (this) {
+                channel.force(false);
+                channel.close();
+            }
+        }
     }
 }

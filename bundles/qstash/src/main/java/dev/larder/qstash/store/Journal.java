@@ -1,0 +1,120 @@
+package dev.larder.qstash.store;
+
+import dev.larder.storage.KeyValueTable;
+import dev.larder.storage.StorageNode;
+import dev.larder.storage.WriteBatch;
+import dev.larder.storage.log.ChangeLog;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What makes QStash's writes durable: each change to the grid is also appended to a local change log, and a
+ * write returns once the log is fsynced (one fsync shared by the writers waiting together: Ignite's own WAL
+ * flush costs tens of milliseconds and spins a core while it runs). Every few seconds the log rotates, Ignite's
+ * WAL is synced (it holds every change of the closed segments) and those segments are deleted. At start the
+ * log is replayed into the grid, so a change acknowledged before a crash is there even if the grid lost it.
+ */
+final class Journal implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger("dev.larder.qstash");
+
+    private final StorageNode storage;
+    private final Map<Byte, KeyValueTable> tables;
+    private final ChangeLog log;
+    private final GroupCommit commit;
+
+    /** @param tables the journaled tables by the byte that names them in the log */
+    Journal(StorageNode storage, Map<Byte, KeyValueTable> tables) {
+        this.storage = storage;
+        this.tables = tables;
+        this.log = storage.dataDirectory() == null ? null : new ChangeLog(storage.dataDirectory().resolve("qstash-journal"));
+        this.commit = new GroupCommit(() -> {
+            try {
+                log.sync();
+            } catch (IOException e) {
+                throw new UncheckedIOException("QStash's journal could not be synced", e);
+            }
+        });
+    }
+
+    /** Applies what the log holds to the grid (changes a crash kept from it), then starts afresh; how many. */
+    long replay() {
+        if (log == null) {
+            return 0;
+        }
+        try {
+            Map<Byte, WriteBatch> byTable = new java.util.HashMap<>();
+            long replayed = log.replay(change -> {
+                ByteBuffer key = ByteBuffer.wrap(change.key());
+                byte table = key.get();
+                int slot = key.getInt();
+                byte[] own = new byte[key.remaining()];
+                key.get(own);
+                WriteBatch batch = byTable.computeIfAbsent(table, t -> new WriteBatch());
+                if (change.value() == null) {
+                    batch.remove(slot, own);
+                } else {
+                    batch.put(slot, own, change.value());
+                }
+            });
+            byTable.forEach((table, batch) -> tables.get(table).write(batch).toCompletableFuture().join());
+            checkpoint();
+            return replayed;
+        } catch (IOException e) {
+            throw new UncheckedIOException("QStash's journal could not be read", e);
+        }
+    }
+
+    /** Logs changes already made to the grid (each table's batch by its byte); durable once {@link #sync} returns. */
+    void append(byte table, WriteBatch batch) {
+        if (log == null) {
+            return;
+        }
+        List<ChangeLog.Change> changes = new ArrayList<>(batch.changes().size());
+        for (WriteBatch.Change change : batch.changes()) {
+            changes.add(new ChangeLog.Change(ByteBuffer.allocate(5 + change.key().length).put(table).putInt(change.slot()).put(change.key()).array(),
+                    change.value()));
+        }
+        try {
+            log.append(changes);
+        } catch (IOException e) {
+            throw new UncheckedIOException("QStash's journal could not be written", e);
+        }
+    }
+
+    /** Returns once everything this thread appended is on disk. */
+    void sync() {
+        if (log != null) {
+            commit.sync();
+        }
+    }
+
+    /** The grid's WAL made durable and the log's closed segments (all in the grid now) deleted. */
+    void checkpoint() {
+        if (log == null) {
+            return;
+        }
+        try {
+            // every change in the segments before `next` was written to the grid before it was logged
+            long next = log.rotate();
+            storage.syncToDisk();
+            log.deleteBefore(next);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("QStash's journal checkpoint failed; its segments stay for the next one", e);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (log != null) {
+            checkpoint();
+            log.close();
+        }
+    }
+}
