@@ -56,7 +56,9 @@ public final class Deliveries implements AutoCloseable {
     private final IntFunction<String> signingKey;
     private final int maxResponseBytes;
     private final HttpClient client;
-    private final Timeline timeline = new Timeline(this::due);
+    private final Timeline timeline;
+    // being attempted, or waiting for a flow-control key or the global parallelism: not to be scheduled again
+    private final java.util.Set<String> taken = ConcurrentHashMap.newKeySet();
     // messages due within FRESH_MILLIS of being scheduled, as stored: their attempt needs no read of the grid
     private static final long FRESH_MILLIS = 10_000;
     private static final int FRESH_MAX = 50_000;
@@ -77,10 +79,12 @@ public final class Deliveries implements AutoCloseable {
     /**
      * @param signingKey        the current signing key of a database, by its id
      * @param globalParallelism the most deliveries in flight at once on this node (0: no limit)
+     * @param maxScheduled      the most waiting messages whose times are held in memory; the rest wait in the grid
      */
     public Deliveries(MessageStore store, Destinations destinations, IntFunction<String> signingKey, int maxConnectionsPerDestination,
-            int maxResponseBytes, int globalParallelism) throws Exception {
+            int maxResponseBytes, int globalParallelism, int maxScheduled) throws Exception {
         this.store = store;
+        this.timeline = new Timeline(maxScheduled, this::due);
         this.signingKey = signingKey;
         this.maxResponseBytes = maxResponseBytes;
         this.globalParallelism = globalParallelism;
@@ -105,6 +109,7 @@ public final class Deliveries implements AutoCloseable {
             thread.setContextClassLoader(before);
         }
         ticker.scheduleWithFixedDelay(() -> flows.startable().forEach(this::startAdmitted), 50, 50, TimeUnit.MILLISECONDS);
+        ticker.scheduleWithFixedDelay(this::takeBackLeftOut, 2, 2, TimeUnit.SECONDS);
     }
 
     /** Told of each message that ends: {@code DELIVERED}, {@code FAILED} or {@code CANCELLED}. */
@@ -125,11 +130,60 @@ public final class Deliveries implements AutoCloseable {
 
     /** Schedules every message of this node's partitions, as stored (at start); a queue's in the order they came. */
     public int resume() {
-        List<Message> waiting = new ArrayList<>();
-        store.eachLocalMessage(waiting::add);
-        waiting.sort(java.util.Comparator.comparingLong(Message::createdAt).thenComparing(Message::messageId));
-        waiting.forEach(this::schedule);
-        return waiting.size();
+        List<Message> queued = new ArrayList<>();
+        int[] count = {0};
+        store.eachLocalMessage(message -> {
+            count[0]++;
+            if (message.queueName() != null) {
+                queued.add(message);
+            } else {
+                due(message);
+            }
+        });
+        queued.sort(java.util.Comparator.comparingLong(Message::createdAt).thenComparing(Message::messageId));
+        queued.forEach(this::schedule);
+        return count[0];
+    }
+
+    /**
+     * When the timeline left messages out and has room again: the earliest due of those waiting only in the grid
+     * are scheduled (one scan of this node's messages); once a scan finds room for all, none waits there.
+     */
+    private volatile long lastTakeBackReport;
+
+    private void takeBackLeftOut() {
+        try {
+            long mark = timeline.leftOut();
+            int room = timeline.room();
+            if (mark == 0 || room == 0) {
+                return;
+            }
+            java.util.PriorityQueue<Message> latestFirst = new java.util.PriorityQueue<>(
+                    java.util.Comparator.comparingLong(Message::nextDeliveryTime).reversed());
+            int[] found = {0};
+            store.eachLocalMessage(message -> {
+                if (message.queueName() != null || taken.contains(message.messageId()) || timeline.contains(message.messageId())) {
+                    return;
+                }
+                found[0]++;
+                latestFirst.add(message);
+                if (latestFirst.size() > room) {
+                    latestFirst.poll();
+                }
+            });
+            if (found[0] <= room) {
+                timeline.caughtUp(mark);
+            }
+            latestFirst.forEach(this::due);
+            long now = System.currentTimeMillis();
+            if (!latestFirst.isEmpty() && now - lastTakeBackReport > 60_000) {
+                lastTakeBackReport = now;
+                LOG.info("QStash: {} of the {} messages waiting only in the grid scheduled again (the node holds {} at most)",
+                        latestFirst.size(), found[0], timeline.room() + timeline.size());
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("QStash could not take back the messages waiting in the grid; tried again", e);
+        }
     }
 
     /** A queue's message waiting for its turn: its id and when it is due. */
@@ -249,10 +303,13 @@ public final class Deliveries implements AutoCloseable {
 
     /** The timeline keeps the message's time; a message due soon is also kept as it is, for its attempt. */
     private void due(Message message) {
-        if (message.nextDeliveryTime() - System.currentTimeMillis() < FRESH_MILLIS && fresh.size() < FRESH_MAX) {
+        boolean soon = message.nextDeliveryTime() - System.currentTimeMillis() < FRESH_MILLIS && fresh.size() < FRESH_MAX;
+        if (soon) {
             fresh.put(message.messageId(), message);
         }
-        timeline.at(message.messageId(), message.nextDeliveryTime());
+        if (!timeline.at(message.messageId(), message.nextDeliveryTime()) && soon) {
+            fresh.remove(message.messageId()); // left out: it waits in the grid
+        }
     }
 
     /** Whether a destination is a URL (else it names a URL group). */
@@ -301,6 +358,7 @@ public final class Deliveries implements AutoCloseable {
     public boolean cancel(String messageId) {
         timeline.remove(messageId);
         fresh.remove(messageId);
+        taken.remove(messageId);
         Message message = store.message(messageId);
         boolean removed = store.remove(messageId);
         if (removed && message != null) {
@@ -318,9 +376,11 @@ public final class Deliveries implements AutoCloseable {
     /** The timeline's thread: the message is due (read from the grid off this thread). */
     private void due(String messageId) {
         Message kept = fresh.remove(messageId);
+        taken.add(messageId);
         starts.execute(() -> {
             Message message = kept != null ? kept : store.message(messageId);
             if (message == null) {
+                taken.remove(messageId);
                 return; // cancelled meanwhile (which freed its queue's place)
             }
             Publication.FlowControl flow = message.publication().flowControl();
@@ -335,6 +395,7 @@ public final class Deliveries implements AutoCloseable {
         starts.execute(() -> {
             Message message = store.message(started.messageId());
             if (message == null) { // cancelled as it left the key's list: its place goes to the next
+                taken.remove(started.messageId());
                 flows.finished(started.database(), started.key()).forEach(this::startAdmitted);
                 return;
             }
@@ -372,6 +433,7 @@ public final class Deliveries implements AutoCloseable {
             Message waiting = next;
             starts.execute(() -> attempt(waiting));
         }
+        taken.remove(message.messageId());
     }
 
     private void attempt(Message message) {

@@ -8,7 +8,9 @@ import java.util.function.Consumer;
 
 /**
  * When each waiting message of this node is due: an id and a time per message (no timer task, no message
- * body), kept in time order; one thread hands each id to {@code due} at its time.
+ * body), kept in time order; one thread hands each id to {@code due} at its time. At most {@code capacity}
+ * are held: past it the latest due ones are left out (they wait in the grid, and {@link #overflowed} says
+ * some do), so memory stays bounded however many messages wait.
  */
 final class Timeline implements AutoCloseable {
 
@@ -21,19 +23,37 @@ final class Timeline implements AutoCloseable {
     }
 
     private static final Entry LOWEST = new Entry(Long.MIN_VALUE, Long.MIN_VALUE, "");
+    private static final Entry HIGHEST = new Entry(Long.MAX_VALUE, Long.MAX_VALUE, "");
 
     private final ConcurrentSkipListSet<Entry> order = new ConcurrentSkipListSet<>();
     private final Map<String, Entry> byId = new ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicLong sequence = new java.util.concurrent.atomic.AtomicLong();
     private final Thread thread;
+    private final int capacity;
     private volatile boolean closed;
+    /** Counts the messages left out; zero once a scan of the grid took back all of them. */
+    private final java.util.concurrent.atomic.AtomicLong leftOut = new java.util.concurrent.atomic.AtomicLong();
 
-    Timeline(Consumer<String> due) {
+    Timeline(int capacity, Consumer<String> due) {
+        this.capacity = capacity;
         thread = Thread.ofPlatform().name("qstash-timeline").daemon().start(() -> run(due));
     }
 
-    /** The message is due at {@code at} (Unix ms), instead of any time it had. */
-    void at(String id, long at) {
+    /**
+     * The message is due at {@code at} (Unix ms), instead of any time it had; false when it was left out (the
+     * timeline is full of messages due before it).
+     */
+    synchronized boolean at(String id, long at) {
+        if (byId.size() >= capacity && !byId.containsKey(id)) {
+            leftOut.incrementAndGet();
+            Entry latest = order.floor(HIGHEST);
+            if (latest == null || latest.at <= at) {
+                return false;
+            }
+            if (order.remove(latest)) {
+                byId.remove(latest.id, latest); // it waits in the grid until there is room again
+            }
+        }
         Entry entry = new Entry(at, sequence.incrementAndGet(), id);
         Entry previous = byId.put(id, entry);
         if (previous != null) {
@@ -43,6 +63,22 @@ final class Timeline implements AutoCloseable {
         if (first() == entry) {
             LockSupport.unpark(thread);
         }
+        return true;
+    }
+
+    /** How many messages were left out (a mark for {@link #caughtUp}); 0: none waits only in the grid. */
+    long leftOut() {
+        return leftOut.get();
+    }
+
+    /** A scan that began at {@code mark} took back every message left out; unless more were left out since. */
+    void caughtUp(long mark) {
+        leftOut.compareAndSet(mark, 0);
+    }
+
+    /** How many more the timeline holds. */
+    int room() {
+        return Math.max(0, capacity - byId.size());
     }
 
     /** Forgets the message; whether it was waiting. */
@@ -73,12 +109,13 @@ final class Timeline implements AutoCloseable {
             } else if (first.at > now) {
                 LockSupport.parkNanos(this, Math.min(1_000L, first.at - now) * 1_000_000L);
             } else if (order.remove(first)) {
-                if (byId.remove(first.id, first)) {
+                if (byId.get(first.id) == first) {
                     try {
-                        due.accept(first.id);
+                        due.accept(first.id); // before it leaves byId: a scan for messages left out never sees it in neither
                     } catch (RuntimeException e) {
                         org.slf4j.LoggerFactory.getLogger("dev.larder.qstash").error("QStash message {} could not be started", first.id, e);
                     }
+                    byId.remove(first.id, first);
                 }
             }
         }

@@ -52,7 +52,8 @@ public class QStashService {
             store.setSigningKeys(Database.DEFAULT_ID, DEV_KEYS);
         }
         this.deliveries = new Deliveries(store, destinations, database -> store.signingKeys(database).current(),
-                settings.maxConnectionsPerDestination(), settings.maxResponseBytes(), settings.globalParallelism());
+                settings.maxConnectionsPerDestination(), settings.maxResponseBytes(), settings.globalParallelism(),
+                settings.maxScheduledInMemory());
         this.scheduler = new Scheduler(store, deliveries);
         int resumed = deliveries.resume();
         int schedules = scheduler.start();

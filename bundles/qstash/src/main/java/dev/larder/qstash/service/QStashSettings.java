@@ -35,6 +35,9 @@ public @interface QStashSettings {
     @AttributeDefinition(description = "Deliveries in flight at once on this node, over all databases (0: no limit), as GET /v2/globalParallelism shows it.")
     int globalParallelism() default 0;
 
+    @AttributeDefinition(description = "Waiting messages whose due times a node holds in memory (about 200 bytes each); the rest wait in the grid and are taken back, earliest first, as room frees.")
+    int maxScheduledInMemory() default 200_000;
+
     @AttributeDefinition(description = "Hours the log (GET /v2/events) keeps a message's events.")
     int eventRetentionHours() default 72;
 
