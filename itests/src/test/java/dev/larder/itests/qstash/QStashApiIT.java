@@ -1,5 +1,6 @@
 package dev.larder.itests.qstash;
 
+import dev.larder.itests.Browsers;
 import dev.larder.itests.NodeScripts;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
@@ -36,15 +37,17 @@ import org.junit.runners.MethodSorters;
 public class QStashApiIT {
 
     private static final int PORT_BASE = 49700;
+    private static final String ADMIN_PASSWORD = "qstash web console";
     private static final String BASE = "http://127.0.0.1:" + (PORT_BASE + 60);
     private static ServerProcesses.Larder larder;
 
     @BeforeClass
     public static void start() throws Exception {
         larder = ServerProcesses.Larder.install("qstash-api-it", PORT_BASE);
+        Files.writeString(larder.home.resolve("config/dev.larder.admin.cfg"), "password=" + ADMIN_PASSWORD + "\n");
         Files.writeString(larder.home.resolve("config/dev.larder.qstash.cfg"), "allowPrivateDestinations=true\n"
                 // few enough that the volume test's backlog overflows into the grid and is taken back from there
-                + "maxScheduledInMemory=10000\n");
+                + "maxScheduledInMemory=200\n");
         larder.start();
     }
 
@@ -80,6 +83,12 @@ public class QStashApiIT {
         assertTrue(keys, keys.matches("(?s).*Current signing key: sig_\\w{28}.*Next signing key: +sig_\\w{28}.*"));
         String unknown = larder.console("larder:qstash-dlq nosuch");
         assertTrue(unknown, unknown.contains("Error: No database 'nosuch'"));
+
+        // the same log in the web console, in a real browser
+        String page = "{\"url\":\"http://127.0.0.1:" + (PORT_BASE + 81) + "\",\"user\":\"admin\",\"password\":\"" + ADMIN_PASSWORD
+                + "\",\"db\":\"queues\",\"chromium\":\"" + Browsers.chromium() + "\",\"screenshot\":\""
+                + java.nio.file.Paths.get("target", "qstash-log.png").toAbsolutePath() + "\"}";
+        NodeScripts.run("web-qstash-log.mjs", List.of("playwright-core@1.65.2"), Map.of(), page);
     }
 
     /**
@@ -135,7 +144,8 @@ public class QStashApiIT {
     }
     /**
      * At least once at volume, through two crashes: 100,000 messages published by 32 concurrent publishers (a
-     * publish that fails is retried, as a publisher does) to a sink on 127.0.0.1, the server killed with SIGKILL
+     * publish that fails is retried, as a publisher does; one in five delayed 3 s, so that more wait than the
+     * server holds due times for) to a sink on 127.0.0.1, the server killed with SIGKILL
      * twice while it delivers (at 30% and 70% acknowledged) and restarted; every acknowledged message arrives,
      * and the repeats are counted and reported.
      */
@@ -168,9 +178,12 @@ public class QStashApiIT {
                 for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
                     while (true) {
                         try {
-                            HttpResponse<String> answer = http.send(HttpRequest.newBuilder(publish).timeout(java.time.Duration.ofSeconds(20))
-                                    .header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.ofString("m " + i)).build(),
-                                    HttpResponse.BodyHandlers.ofString());
+                            HttpRequest.Builder request = HttpRequest.newBuilder(publish).timeout(java.time.Duration.ofSeconds(20))
+                                    .header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.ofString("m " + i));
+                            if (i % 5 == 0) {
+                                request.header("Upstash-Delay", "3s"); // a backlog larger than the 200 due times held in memory
+                            }
+                            HttpResponse<String> answer = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
                             Matcher id = messageId.matcher(answer.body());
                             if (answer.statusCode() == 201 && id.find()) {
                                 acknowledged.add(id.group(1));
@@ -223,6 +236,8 @@ public class QStashApiIT {
                     count, deliveredAtKill[0], deliveredAtKill[1], acknowledged.size(), missing.size(), repeats, unacknowledged,
                     publishRetries.get(), (System.nanoTime() - started) / 1e9);
             assertEquals(count, acknowledged.size());
+            assertTrue("the backlog overflowed the due times held in memory and was taken back from the grid",
+                    larder.log().contains("waiting only in the grid scheduled again"));
             assertTrue(missing.size() + " acknowledged but never delivered, e.g. " + missing.stream().limit(5).toList(), missing.isEmpty());
         } finally {
             sink.stop(0);

@@ -26,6 +26,11 @@ public final class ServerProcesses {
         public final Path home;
         final Path data;
         public final int respPort;
+
+        /** What the server logged (data/log/larder.log). */
+        public String log() throws IOException {
+            return Files.readString(data.resolve("log").resolve("larder.log"));
+        }
         private final Map<String, String> environment = new HashMap<>();
         private Process tracer;
 

@@ -109,7 +109,7 @@ public final class Deliveries implements AutoCloseable {
             thread.setContextClassLoader(before);
         }
         ticker.scheduleWithFixedDelay(() -> flows.startable().forEach(this::startAdmitted), 50, 50, TimeUnit.MILLISECONDS);
-        ticker.scheduleWithFixedDelay(this::takeBackLeftOut, 2, 2, TimeUnit.SECONDS);
+        ticker.scheduleWithFixedDelay(this::takeBackLeftOut, 250, 250, TimeUnit.MILLISECONDS); // a scan only while some are left out
     }
 
     /** Told of each message that ends: {@code DELIVERED}, {@code FAILED} or {@code CANCELLED}. */
