@@ -44,8 +44,8 @@ try {
   ok("filtered by the form to FAILED", failedOnly.length > 0 && failedOnly.every((state) => state === "FAILED"), JSON.stringify(failedOnly));
   const statuses = await page.$$eval("#qstash-events tbody tr td:nth-child(5)", (cells) => cells.map((cell) => cell.textContent));
   ok("a failure shows the destination's status", statuses.includes("489") || statuses.includes("500"), JSON.stringify(statuses));
-  await page.selectOption("select[name=state]", "");
-  await page.waitForLoadState();
+  await Promise.all([page.waitForNavigation(), page.selectOption("select[name=state]", "")]);
+  check("back to all states by the form", await page.$eval("select[name=state]", (select) => select.value), "");
   await page.screenshot({ path: config.screenshot, fullPage: false });
   const unknown = await page.goto(`${config.url}/system/console/qstash?db=${encodeURIComponent(config.db)}&state=<script>`);
   check("an unknown state shows all, echoing nothing", [unknown.status(), await page.$eval("select[name=state]", (select) => select.value)], [200, ""]);
