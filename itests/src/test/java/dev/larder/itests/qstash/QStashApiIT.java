@@ -125,6 +125,22 @@ public class QStashApiIT {
                 assertTrue(answer.body(), id.find());
                 acknowledged.add(id.group(1));
             }
+            // a flow-control key paused (its key made by a first message) holds its next message through the kill
+            String sinkUrl = "http://127.0.0.1:" + sink.getAddress().getPort() + "/sink";
+            java.util.function.Function<String, HttpRequest> held = body -> HttpRequest.newBuilder(URI.create(BASE + "/v2/publish/" + sinkUrl))
+                    .header("Authorization", "Bearer " + token).header("Upstash-Flow-Control-Key", "held")
+                    .header("Upstash-Flow-Control-Value", "parallelism=1").POST(HttpRequest.BodyPublishers.ofString(body)).build();
+            Matcher first = messageId.matcher(http.send(held.apply("first of the key"), HttpResponse.BodyHandlers.ofString()).body());
+            assertTrue(first.find());
+            acknowledged.add(first.group(1));
+            long made = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!received.containsKey(first.group(1)) && System.nanoTime() < made) {
+                Thread.sleep(20);
+            }
+            assertEquals(200, http.send(HttpRequest.newBuilder(URI.create(BASE + "/v2/flowControl/held/pause")).header("Authorization", "Bearer " + token)
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+            Matcher heldId = messageId.matcher(http.send(held.apply("held by the pause"), HttpResponse.BodyHandlers.ofString()).body());
+            assertTrue(heldId.find());
             int beforeKill = received.size();
             larder.kill9();
             larder.start();
@@ -138,6 +154,17 @@ public class QStashApiIT {
             System.out.printf("QStash kill -9: %d acknowledged, %d delivered before the kill, %d after the restart, %d missing, %d delivered twice%n",
                     acknowledged.size(), beforeKill, received.size() - beforeKill, missing.size(), repeats);
             assertTrue("acknowledged but never delivered: " + missing, missing.isEmpty());
+            String key = http.send(HttpRequest.newBuilder(URI.create(BASE + "/v2/flowControl/held")).header("Authorization", "Bearer " + token).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            assertTrue(key, key.contains("\"isPaused\":true") && key.contains("\"waitListSize\":1"));
+            assertTrue("a paused key's message was delivered", !received.containsKey(heldId.group(1)));
+            http.send(HttpRequest.newBuilder(URI.create(BASE + "/v2/flowControl/held/resume")).header("Authorization", "Bearer " + token)
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            long resumed = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!received.containsKey(heldId.group(1)) && System.nanoTime() < resumed) {
+                Thread.sleep(50);
+            }
+            assertTrue("the held message arrives once its key is resumed", received.containsKey(heldId.group(1)));
         } finally {
             sink.stop(0);
         }

@@ -68,7 +68,7 @@ public final class Deliveries implements AutoCloseable {
     private final ExecutorService outcomes = Executors.newFixedThreadPool(32, Thread.ofPlatform().name("qstash-outcome-", 0).daemon().factory());
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("qstash-flow-control").daemon().factory());
-    private final FlowControls flows = new FlowControls();
+    private final FlowControls flows;
     private final Map<String, QueueState> queues = new ConcurrentHashMap<>();
     private final AtomicLong deadLetterSequence = new AtomicLong();
     private final int globalParallelism;
@@ -88,6 +88,8 @@ public final class Deliveries implements AutoCloseable {
         this.signingKey = signingKey;
         this.maxResponseBytes = maxResponseBytes;
         this.globalParallelism = globalParallelism;
+        this.flows = new FlowControls(store::saveFlowSettings);
+        store.flowSettings().forEach(flows::restore);
         QueuedThreadPool threads = new QueuedThreadPool(16, 2);
         threads.setName("qstash-http");
         threads.setDaemon(true);
@@ -347,7 +349,7 @@ public final class Deliveries implements AutoCloseable {
                 store.saveQueue(new Queue(message.database(), queueName, message.createdAt(), message.createdAt(), 1, false));
             }
         }
-        store.save(made);
+        store.create(made);
         for (Message message : made) {
             store.log(Event.of(message, "CREATED"));
             schedule(message);
@@ -360,8 +362,9 @@ public final class Deliveries implements AutoCloseable {
         fresh.remove(messageId);
         taken.remove(messageId);
         Message message = store.message(messageId);
-        boolean removed = store.remove(messageId);
-        if (removed && message != null) {
+        boolean removed = message != null;
+        if (removed) {
+            store.remove(messageId);
             store.log(Event.of(message, "CANCELLED"));
             Publication.FlowControl flow = message.publication().flowControl();
             if (flow != null) {
@@ -550,7 +553,7 @@ public final class Deliveries implements AutoCloseable {
                 : Backoff.retryDelay(asked, message.retried() + 1);
         long next = System.currentTimeMillis() + wait.toMillis();
         Message retried = message.retriedAt(next);
-        store.save(List.of(retried));
+        store.save(retried);
         store.log(Event.of(message, "RETRY", next, error, status == 0 ? null : status));
         due(retried); // a queue's message keeps its place while it is retried
     }
@@ -571,7 +574,7 @@ public final class Deliveries implements AutoCloseable {
             return;
         }
         Message callback = Callbacks.about(source, target, status, headers, answer, dlqId);
-        store.save(List.of(callback));
+        store.create(List.of(callback));
         store.log(Event.of(callback, "CREATED"));
         due(callback);
     }
@@ -581,7 +584,7 @@ public final class Deliveries implements AutoCloseable {
         Message original = letter.message();
         long now = System.currentTimeMillis();
         Message again = new Message(MessageStore.newId("msg_"), original.database(), original.publication(), original.notBefore(), now, 0, now);
-        store.save(List.of(again));
+        store.create(List.of(again));
         store.removeDeadLetter(letter.dlqId());
         store.log(Event.of(again, "CREATED"));
         schedule(again);

@@ -1,17 +1,20 @@
 package dev.larder.qstash.delivery;
 
+import dev.larder.qstash.store.FlowSettings;
 import dev.larder.qstash.store.Publication.FlowControl;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * Upstash's flow control on this node: the messages of a key (across URLs) are delivered at most
  * {@code parallelism} at once and at most {@code rate} starts a period; a due message beyond that waits in the
  * key's list, in the order it came due. A key takes the limits of its latest message unless they are pinned;
- * a paused key starts nothing (its period keeps running).
+ * a paused key starts nothing (its period keeps running). A pause and pins are handed to a listener that keeps
+ * them, and {@link #restore restored} at start.
  */
 public final class FlowControls {
 
@@ -57,6 +60,34 @@ public final class FlowControls {
     }
 
     private final Map<String, Key> keys = new ConcurrentHashMap<>();
+    private final Consumer<FlowSettings> changed;
+
+    /** @param changed told of a key's new settings (under the key's lock, so in the order they were made) */
+    public FlowControls(Consumer<FlowSettings> changed) {
+        this.changed = changed;
+    }
+
+    /** A key's settings as kept (at start, before its messages come due). */
+    public void restore(FlowSettings settings) {
+        Key key = key(settings.database(), settings.key());
+        synchronized (key) {
+            key.paused = settings.paused();
+            if (settings.parallelism() != null) {
+                key.parallelism = settings.parallelism();
+                key.pinnedParallelism = true;
+            }
+            if (settings.rate() != null) {
+                key.rate = settings.rate();
+                key.pinnedRate = true;
+                key.periodSeconds = settings.periodSeconds() == null ? 1 : settings.periodSeconds();
+            }
+        }
+    }
+
+    private void changed(Key key) {
+        changed.accept(new FlowSettings(key.database, key.name, key.paused, key.pinnedParallelism ? key.parallelism : null,
+                key.pinnedRate ? key.rate : null, key.pinnedRate ? key.periodSeconds : null));
+    }
 
     private static String id(int database, String key) {
         return database + "/" + key;
@@ -168,6 +199,7 @@ public final class FlowControls {
         }
         synchronized (key) {
             key.paused = paused;
+            changed(key);
         }
         return true;
     }
@@ -205,6 +237,7 @@ public final class FlowControls {
             }
             key.started = 0;
             key.periodStart = System.currentTimeMillis();
+            changed(key);
         }
         return true;
     }
@@ -218,6 +251,7 @@ public final class FlowControls {
         synchronized (key) {
             key.pinnedParallelism &= !parallelism;
             key.pinnedRate &= !rate;
+            changed(key);
         }
         return true;
     }

@@ -34,7 +34,7 @@ public class QStashService {
     private final Deliveries deliveries;
     private final Scheduler scheduler;
     private final java.util.concurrent.ScheduledExecutorService events = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().name("qstash-log-writer").daemon().factory());
+            Thread.ofPlatform().name("qstash-grid-writer").daemon().factory());
     private final java.util.concurrent.ScheduledExecutorService upkeep = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("qstash-upkeep").daemon().factory());
 
@@ -61,9 +61,10 @@ public class QStashService {
         upkeep.scheduleWithFixedDelay(store::checkpoint, 30, 30, java.util.concurrent.TimeUnit.SECONDS);
         events.scheduleWithFixedDelay(() -> {
             try {
+                store.flushWrites();
                 store.flushEvents();
             } catch (RuntimeException e) {
-                LOG.warn("QStash's log could not be written; tried again", e);
+                LOG.warn("QStash's changes or log could not be written to the grid; tried again", e);
             }
         }, 50, 50, java.util.concurrent.TimeUnit.MILLISECONDS);
         LOG.info("QStash ready: {} waiting message{} resumed, {} schedule{}{}", resumed, resumed == 1 ? "" : "s", schedules,

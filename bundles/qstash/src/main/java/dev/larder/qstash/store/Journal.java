@@ -14,11 +14,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What makes QStash's writes durable: each change to the grid is also appended to a local change log, and a
- * write returns once the log is fsynced (one fsync shared by the writers waiting together: Ignite's own WAL
- * flush costs tens of milliseconds and spins a core while it runs). Every few seconds the log rotates, Ignite's
- * WAL is synced (it holds every change of the closed segments) and those segments are deleted. At start the
- * log is replayed into the grid, so a change acknowledged before a crash is there even if the grid lost it.
+ * What makes QStash's writes durable: each change is appended to a local change log, and a write returns once
+ * the log is fsynced (one fsync shared by the writers waiting together: Ignite's own WAL flush costs tens of
+ * milliseconds and spins a core while it runs); the grid gets the change a few ms later, in a batch
+ * ({@link WriteBehind}). Every few seconds the log rotates, the changes so far are written to the grid, Ignite's
+ * WAL is synced (it then holds every change of the closed segments) and those segments are deleted. At start
+ * the log is replayed into the grid, so a change acknowledged before a crash is there even if the grid lost it.
  */
 final class Journal implements AutoCloseable {
 
@@ -28,11 +29,16 @@ final class Journal implements AutoCloseable {
     private final Map<Byte, KeyValueTable> tables;
     private final ChangeLog log;
     private final GroupCommit commit;
+    private final Runnable writeToGrid;
 
-    /** @param tables the journaled tables by the byte that names them in the log */
-    Journal(StorageNode storage, Map<Byte, KeyValueTable> tables) {
+    /**
+     * @param tables the journaled tables by the byte that names them in the log
+     * @param writeToGrid writes to the grid every change appended so far (each is handed to it before it is logged)
+     */
+    Journal(StorageNode storage, Map<Byte, KeyValueTable> tables, Runnable writeToGrid) {
         this.storage = storage;
         this.tables = tables;
+        this.writeToGrid = writeToGrid;
         this.log = storage.dataDirectory() == null ? null : new ChangeLog(storage.dataDirectory().resolve("qstash-journal"));
         this.commit = new GroupCommit(() -> {
             try {
@@ -71,7 +77,7 @@ final class Journal implements AutoCloseable {
         }
     }
 
-    /** Logs changes already made to the grid (each table's batch by its byte); durable once {@link #sync} returns. */
+    /** Logs changes (each table's batch by its byte) already handed to the grid's writer; durable once {@link #sync} returns. */
     void append(byte table, WriteBatch batch) {
         if (log == null) {
             return;
@@ -101,8 +107,8 @@ final class Journal implements AutoCloseable {
             return;
         }
         try {
-            // every change in the segments before `next` was written to the grid before it was logged
             long next = log.rotate();
+            writeToGrid.run(); // every change in the segments before `next`, and maybe some after
             storage.syncToDisk();
             log.deleteBefore(next);
         } catch (IOException | RuntimeException e) {

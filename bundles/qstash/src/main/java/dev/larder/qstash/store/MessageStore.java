@@ -7,14 +7,12 @@ import dev.larder.storage.StorageNode;
 import dev.larder.storage.WriteBatch;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
@@ -34,32 +32,37 @@ public final class MessageStore implements AutoCloseable {
     private final KeyValueTable messages;
     private final KeyValueTable deadLetters;
     private final KeyValueTable keys;
-    private final KeyValueTable events;
+    private final EventLog events;
     private final KeyValueTable queues;
     private final KeyValueTable deduplication;
     private final KeyValueTable schedules;
     private final KeyValueTable groups;
+    private final KeyValueTable flowSettings;
     private final Journal journal;
+    private final WriteBehind unwritten;
     private final Map<KeyValueTable, Byte> journaled = new java.util.IdentityHashMap<>();
-    private final AtomicLong eventSequence = new AtomicLong(System.nanoTime());
+    private final Map<Integer, CachedKeys> signing = new java.util.concurrent.ConcurrentHashMap<>();
 
     public MessageStore(StorageNode storage) {
         this.storage = storage;
         this.messages = storage.table("qstash-messages");
         this.deadLetters = storage.table("qstash-dlq");
         this.keys = storage.table("qstash-keys");
-        this.events = storage.table("qstash-events");
+        this.events = new EventLog(storage.table("qstash-event-chunks"));
         this.queues = storage.table("qstash-queues");
         this.deduplication = storage.table("qstash-dedup");
         this.schedules = storage.table("qstash-schedules");
         this.groups = storage.table("qstash-groups");
+        this.flowSettings = storage.table("qstash-flow-controls");
         Map<Byte, KeyValueTable> byByte = new java.util.LinkedHashMap<>();
-        KeyValueTable[] durable = {messages, deadLetters, keys, queues, deduplication, schedules, groups};
+        // a table's place is its byte in the journal: new tables go at the end
+        KeyValueTable[] durable = {messages, deadLetters, keys, queues, deduplication, schedules, groups, flowSettings};
         for (int i = 0; i < durable.length; i++) {
             byByte.put((byte) (i + 1), durable[i]);
             journaled.put(durable[i], (byte) (i + 1));
         }
-        this.journal = new Journal(storage, byByte);
+        this.unwritten = new WriteBehind(byByte.values());
+        this.journal = new Journal(storage, byByte, unwritten::flushAll);
     }
 
     /** Applies the journal's changes a crash kept from the grid; how many (call once, before anything is read). */
@@ -72,8 +75,17 @@ public final class MessageStore implements AutoCloseable {
         journal.checkpoint();
     }
 
+    /**
+     * Writes the changes pending for over a second to the grid, in one batch a table (called every few ms): most
+     * messages are delivered and removed before then and never written; past 20,000 pending, all are written.
+     */
+    public void flushWrites() {
+        unwritten.flushOlder(System.currentTimeMillis() - 1000, 20_000);
+    }
+
     @Override
     public void close() throws IOException {
+        unwritten.flushAll();
         journal.close();
     }
 
@@ -114,25 +126,38 @@ public final class MessageStore implements AutoCloseable {
         }
     }
 
-    private void durably(KeyValueTable table, WriteBatch batch) {
-        table.write(batch).toCompletableFuture().join();
-        journal.append(journaled.get(table), batch);
+    /** Adds the change to the unwritten ones and to the journal's batch (in that order: see {@link WriteBehind}). */
+    private void put(KeyValueTable table, String id, Object record, boolean created, WriteBatch journaling) {
+        byte[] value = encode(record);
+        unwritten.put(table, id, slot(id), value, created);
+        journaling.put(slot(id), key(id), value);
+    }
+
+    private void remove(KeyValueTable table, String id, WriteBatch journaling) {
+        unwritten.remove(table, id, slot(id));
+        journaling.remove(slot(id), key(id));
+    }
+
+    /** Journals the batch; returns once it is on disk. */
+    private void durably(KeyValueTable table, WriteBatch journaling) {
+        journal.append(journaled.get(table), journaling);
         journal.sync();
     }
 
     private void putDurably(KeyValueTable table, String id, Object record) {
         WriteBatch batch = new WriteBatch();
-        batch.put(slot(id), key(id), encode(record));
+        put(table, id, record, false, batch);
         durably(table, batch);
     }
 
     private <T> T read(KeyValueTable table, String id, Class<T> type) {
-        byte[] value = table.get(slot(id), key(id));
+        byte[] value = journaled.containsKey(table) ? unwritten.read(table, id, () -> table.get(slot(id), key(id))) : table.get(slot(id), key(id));
         return value == null ? null : decode(value, type);
     }
 
     /** The records of this node's partitions that {@code matching} takes, in {@code order}. */
     private <T> List<T> list(KeyValueTable table, Class<T> type, Predicate<T> matching, Comparator<T> order) {
+        unwritten.flush(table);
         List<T> found = new ArrayList<>();
         table.scanLocal((slot, key, value) -> {
             T record = decode(value, type);
@@ -144,10 +169,17 @@ public final class MessageStore implements AutoCloseable {
         return found;
     }
 
-    /** Stores messages (new, or with a new attempt due); returns once they are on disk. */
-    public void save(List<Message> saved) {
+    /** Stores new messages (their ids just made); returns once they are on disk. */
+    public void create(List<Message> made) {
         WriteBatch batch = new WriteBatch();
-        saved.forEach(message -> batch.put(slot(message.messageId()), key(message.messageId()), encode(message)));
+        made.forEach(message -> put(messages, message.messageId(), message, true, batch));
+        durably(messages, batch);
+    }
+
+    /** Stores a message with a new attempt due; returns once it is on disk. */
+    public void save(Message message) {
+        WriteBatch batch = new WriteBatch();
+        put(messages, message.messageId(), message, false, batch);
         durably(messages, batch);
     }
 
@@ -155,32 +187,35 @@ public final class MessageStore implements AutoCloseable {
         return read(messages, id, Message.class);
     }
 
-    /** Removes a message (delivered or cancelled); whether it was there. */
-    public boolean remove(String id) {
-        return removeDurably(messages, id);
+    /** Removes a message (delivered or cancelled); returns once that is on disk. */
+    public void remove(String id) {
+        WriteBatch batch = new WriteBatch();
+        remove(messages, id, batch);
+        durably(messages, batch);
     }
 
+    /** Removes a record; whether it was there. */
     private boolean removeDurably(KeyValueTable table, String id) {
-        boolean removed = table.remove(slot(id), key(id));
-        journal.append(journaled.get(table), new WriteBatch().remove(slot(id), key(id)));
-        journal.sync();
-        return removed;
+        boolean present = unwritten.read(table, id, () -> table.get(slot(id), key(id))) != null;
+        WriteBatch batch = new WriteBatch();
+        remove(table, id, batch);
+        durably(table, batch);
+        return present;
     }
 
     /** Moves a message to the dead-letter queue; durable when it returns (stored there before it leaves the messages). */
     public void toDeadLetters(DeadLetter letter) {
-        WriteBatch batch = new WriteBatch();
-        batch.put(slot(letter.dlqId()), key(letter.dlqId()), encode(letter));
-        deadLetters.write(batch).toCompletableFuture().join();
-        journal.append(journaled.get(deadLetters), batch);
-        String id = letter.message().messageId();
-        messages.remove(slot(id), key(id));
-        journal.append(journaled.get(messages), new WriteBatch().remove(slot(id), key(id)));
-        journal.sync();
+        WriteBatch letters = new WriteBatch();
+        put(deadLetters, letter.dlqId(), letter, true, letters);
+        journal.append(journaled.get(deadLetters), letters);
+        WriteBatch removed = new WriteBatch();
+        remove(messages, letter.message().messageId(), removed);
+        durably(messages, removed);
     }
 
     /** The messages whose partitions this node owns, for their deliveries to be scheduled at start. */
     public void eachLocalMessage(Consumer<Message> visitor) {
+        unwritten.flush(messages);
         messages.scanLocal((slot, key, value) -> visitor.accept(decode(value, Message.class)));
     }
 
@@ -257,6 +292,23 @@ public final class MessageStore implements AutoCloseable {
         return list(groups, UrlGroup.class, group -> group.database() == database, Comparator.comparing(UrlGroup::name));
     }
 
+    /** Keeps what was set on a flow-control key (nothing set: forgets it); durable when it returns. */
+    public void saveFlowSettings(FlowSettings settings) {
+        String id = queueKey(settings.database(), settings.key());
+        if (settings.none()) {
+            WriteBatch batch = new WriteBatch();
+            remove(flowSettings, id, batch);
+            durably(flowSettings, batch);
+        } else {
+            putDurably(flowSettings, id, settings);
+        }
+    }
+
+    /** What was set on the flow-control keys of this node's partitions. */
+    public List<FlowSettings> flowSettings() {
+        return list(flowSettings, FlowSettings.class, settings -> true, Comparator.comparingInt(FlowSettings::database).thenComparing(FlowSettings::key));
+    }
+
     /** A publish already made under a deduplication id: the messages it made (one per URL), and when. */
     public record Published(List<String> messageIds, List<String> urls, long at) {
     }
@@ -275,26 +327,38 @@ public final class MessageStore implements AutoCloseable {
         deduplication.write(batch).toCompletableFuture().join();
     }
 
+    /** Signing keys as read, kept for a second: every delivery is signed, and another node may rotate them. */
+    private record CachedKeys(SigningKeys keys, long until) {
+    }
+
     /** A database's signing keys, made (and stored) on first use. */
-    public synchronized SigningKeys signingKeys(int database) {
-        SigningKeys stored = read(keys, "db-" + database, SigningKeys.class);
-        if (stored != null) {
+    public SigningKeys signingKeys(int database) {
+        CachedKeys cached = signing.get(database);
+        if (cached != null && cached.until() > System.currentTimeMillis()) {
+            return cached.keys();
+        }
+        synchronized (this) {
+            SigningKeys stored = read(keys, "db-" + database, SigningKeys.class);
+            if (stored == null) {
+                stored = new SigningKeys(newKey(), newKey());
+                putDurably(keys, "db-" + database, stored);
+            }
+            signing.put(database, new CachedKeys(stored, System.currentTimeMillis() + 1000));
             return stored;
         }
-        SigningKeys made = new SigningKeys(newKey(), newKey());
-        putDurably(keys, "db-" + database, made);
-        return made;
     }
 
     /** The next key becomes the current one and a new next key is made. */
     public synchronized SigningKeys rotate(int database) {
-        SigningKeys rotated = new SigningKeys(signingKeys(database).next(), newKey());
-        putDurably(keys, "db-" + database, rotated);
+        SigningKeys stored = read(keys, "db-" + database, SigningKeys.class); // not the cached ones: another node may have rotated
+        SigningKeys rotated = new SigningKeys((stored != null ? stored : signingKeys(database)).next(), newKey());
+        setSigningKeys(database, rotated);
         return rotated;
     }
 
     public synchronized void setSigningKeys(int database, SigningKeys given) {
         putDurably(keys, "db-" + database, given);
+        signing.put(database, new CachedKeys(given, System.currentTimeMillis() + 1000));
     }
 
     /** QStash's key form: {@code sig_} and 28 letters and digits (a 256-bit HMAC secret as UTF-8). */
@@ -302,70 +366,23 @@ public final class MessageStore implements AutoCloseable {
         return newId("sig_", 28);
     }
 
-    /**
-     * Appends to a database's log: kept until the next {@link #flushEvents} writes them all at once (not waited
-     * for: a log entry lost in a crash loses no message).
-     */
+    /** Appends to a database's log (written to the grid by the next {@link #flushEvents}; not waited for). */
     public void log(Event event) {
-        pendingEvents.add(new Pending(eventSequence.incrementAndGet(), event));
+        events.log(event);
     }
-
-    private record Pending(long sequence, Event event) {
-    }
-
-    private final java.util.concurrent.ConcurrentLinkedQueue<Pending> pendingEvents = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     /** Writes the events logged since the last call to the grid, in one batch. */
-    public synchronized void flushEvents() {
-        WriteBatch batch = new WriteBatch();
-        Pending pending;
-        int count = 0;
-        while (count < 100_000 && (pending = pendingEvents.poll()) != null) {
-            Event event = pending.event();
-            byte[] key = ByteBuffer.allocate(20).putInt(event.database()).putLong(event.time()).putLong(pending.sequence()).array();
-            batch.put(Math.floorMod(event.database() * 0x9E3779B9, StorageNode.SLOTS), key, encode(event));
-            count++;
-        }
-        if (count > 0) {
-            events.write(batch).toCompletableFuture().join();
-        }
+    public void flushEvents() {
+        events.flush();
     }
 
     /** A page of a listing and the cursor of the next one (null: this was the last). */
     public record Page<T>(List<T> items, String cursor) {
     }
 
-    /**
-     * A database's events that {@code matching} takes, newest first, at most {@code limit}, after the one the
-     * cursor names (null: from the newest); the cursor is the last event's time and sequence.
-     */
+    /** A database's events that {@code matching} takes, newest first, at most {@code limit}, after the cursor's. */
     public Page<Event> eventsOf(int database, Predicate<Event> matching, int limit, String cursor) {
-        flushEvents();
-        long[] after = cursor == null ? null : cursorParts(cursor);
-        record Found(long time, long sequence, Event event) {
-        }
-        List<Found> found = new ArrayList<>();
-        events.scanLocal((slot, key, value) -> {
-            ByteBuffer parts = ByteBuffer.wrap(key);
-            if (parts.getInt() != database) {
-                return;
-            }
-            long time = parts.getLong();
-            long sequence = parts.getLong();
-            if (after != null && (time > after[0] || time == after[0] && sequence >= after[1])) {
-                return;
-            }
-            Event event = decode(value, Event.class);
-            if (matching.test(event)) {
-                found.add(new Found(time, sequence, event));
-            }
-        });
-        found.sort(Comparator.comparingLong(Found::time).thenComparingLong(Found::sequence).reversed());
-        if (found.size() <= limit) {
-            return new Page<>(found.stream().map(Found::event).toList(), null);
-        }
-        Found last = found.get(limit - 1);
-        return new Page<>(found.subList(0, limit).stream().map(Found::event).toList(), last.time() + "-" + last.sequence());
+        return events.eventsOf(database, matching, limit, cursor);
     }
 
     /** A cursor ({@code <ms>-<sequence>}, as event cursors and DLQ ids are) as its two numbers. */
@@ -380,7 +397,7 @@ public final class MessageStore implements AutoCloseable {
 
     /** Drops the events older than {@code before} (Unix ms); how many. */
     public int pruneEvents(long before) {
-        return prune(events, (key, value) -> ByteBuffer.wrap(key, 4, 8).getLong() < before);
+        return events.prune(before);
     }
 
     /** Forgets the deduplication ids used before {@code before} (Unix ms); how many. */

@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.larder.qstash.store.FlowSettings;
 import dev.larder.qstash.store.Publication.FlowControl;
 import java.time.ZonedDateTime;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -41,7 +43,7 @@ class SchedulingRulesTest {
 
     @Test
     void flowControlHoldsParallelismAndRateAndReleasesInOrder() {
-        FlowControls flows = new FlowControls();
+        FlowControls flows = new FlowControls(settings -> { });
         FlowControl twoAtOnce = new FlowControl("k", 2, null, null);
         assertTrue(flows.admit(1, twoAtOnce, "a"));
         assertTrue(flows.admit(1, twoAtOnce, "b"));
@@ -69,5 +71,27 @@ class SchedulingRulesTest {
         assertTrue(flows.admit(1, new FlowControl("r", null, 100, 60), "5"), "pinning starts a new period");
         assertFalse(flows.admit(1, new FlowControl("r", null, 100, 60), "6"), "a pinned rate ignores the message's own");
         assertEquals(1, flows.info(1, "r").rateMax());
+    }
+
+    @Test
+    void aKeysPauseAndPinsAreKeptAndRestored() {
+        List<FlowSettings> kept = new ArrayList<>();
+        FlowControls flows = new FlowControls(kept::add);
+        flows.admit(1, new FlowControl("k", 5, 10, 60), "a");
+        flows.pause(1, "k", true);
+        flows.pin(1, "k", 2, null, null);
+        assertEquals(List.of(new FlowSettings(1, "k", true, null, null, null), new FlowSettings(1, "k", true, 2, null, null)), kept);
+        flows.pin(1, "k", null, 3, 30);
+        flows.unpin(1, "k", true, false);
+        assertEquals(new FlowSettings(1, "k", true, null, 3, 30), kept.get(kept.size() - 1), "unpinned parallelism is the message's again");
+
+        FlowControls restarted = new FlowControls(settings -> { });
+        restarted.restore(kept.get(kept.size() - 1));
+        assertFalse(restarted.admit(1, new FlowControl("k", 5, 100, 1), "b"), "still paused after a restart");
+        FlowControls.Info info = restarted.info(1, "k");
+        assertEquals(List.of(5, 3, 30), List.of(info.parallelismMax(), info.rateMax(), info.ratePeriod()), "the rate stays pinned");
+        restarted.pause(1, "k", false);
+        assertEquals(List.of("b"), restarted.startable().stream().map(FlowControls.Started::messageId).toList());
+        assertTrue(new FlowSettings(1, "k", false, null, null, null).none(), "a resumed, unpinned key needs nothing kept");
     }
 }
