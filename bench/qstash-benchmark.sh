@@ -34,4 +34,5 @@ printf 'allowPrivateDestinations=true\nmaxConnectionsPerDestination=%s\n' "$CONN
 LARDER_DATA=$WORK/data JAVA_OPTS="${JAVA_OPTS:--Xms1g -Xmx3g}" "$WORK/larder/bin/larder" --daemon >/dev/null
 token=$(LARDER_DATA=$WORK/data "$WORK/larder/bin/larder" console larder:db-create qstash-bench | awk '/^Full token/ {print $NF}')
 
-"$JAVA_HOME/bin/java" -Xmx2g -cp "$CLASSPATH" dev.larder.bench.QStashBenchmark http://127.0.0.1:49845 "$token" "$COUNT" "$CONNECTIONS" "$RATE"
+"$JAVA_HOME/bin/java" -Xmx2g -cp "$CLASSPATH" dev.larder.bench.QStashBenchmark http://127.0.0.1:49845 "$token" "$COUNT" "$CONNECTIONS" "$RATE" \
+  "$(cat "$WORK/data/larder.pid")"

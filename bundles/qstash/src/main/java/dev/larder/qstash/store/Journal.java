@@ -40,13 +40,13 @@ final class Journal implements AutoCloseable {
         this.tables = tables;
         this.writeToGrid = writeToGrid;
         this.log = storage.dataDirectory() == null ? null : new ChangeLog(storage.dataDirectory().resolve("qstash-journal"));
-        this.commit = new GroupCommit(() -> {
+        this.commit = log == null ? null : new GroupCommit(() -> {
             try {
                 log.sync();
             } catch (IOException e) {
                 throw new UncheckedIOException("QStash's journal could not be synced", e);
             }
-        });
+        }, "qstash-journal-sync");
     }
 
     /** Applies what the log holds to the grid (changes a crash kept from it), then starts afresh; how many. */
@@ -120,6 +120,11 @@ final class Journal implements AutoCloseable {
     public void close() throws IOException {
         if (log != null) {
             checkpoint();
+            try {
+                commit.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             log.close();
         }
     }

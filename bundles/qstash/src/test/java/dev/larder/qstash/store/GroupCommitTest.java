@@ -1,0 +1,61 @@
+package dev.larder.qstash.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/** Group commit: nobody returns before an fsync that began after their write, and writers share fsyncs. */
+class GroupCommitTest {
+
+    @Test
+    void aWriterReturnsOnlyOnceItsWriteIsSyncedAndWritersShareFsyncs() throws Exception {
+        AtomicLong written = new AtomicLong();
+        AtomicLong durable = new AtomicLong();
+        AtomicInteger fsyncs = new AtomicInteger();
+        GroupCommit commit = new GroupCommit(() -> {
+            long upTo = written.get();
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            durable.set(upTo);
+            fsyncs.incrementAndGet();
+        }, "test-sync");
+        List<Thread> writers = new ArrayList<>();
+        AtomicInteger early = new AtomicInteger();
+        for (int t = 0; t < 16; t++) {
+            writers.add(Thread.ofPlatform().start(() -> {
+                for (int i = 0; i < 50; i++) {
+                    long mine = written.incrementAndGet();
+                    commit.sync();
+                    if (durable.get() < mine) {
+                        early.incrementAndGet();
+                    }
+                }
+            }));
+        }
+        for (Thread writer : writers) {
+            writer.join();
+        }
+        commit.close();
+        assertEquals(0, early.get(), "returned before its write was synced");
+        assertTrue(fsyncs.get() < 16 * 50 / 2, fsyncs.get() + " fsyncs for 800 writes");
+        assertThrows(IllegalStateException.class, commit::sync, "closed");
+    }
+
+    @Test
+    void aFailedFsyncFailsTheWritersWaitingOnIt() throws Exception {
+        GroupCommit commit = new GroupCommit(() -> {
+            throw new IllegalStateException("disk gone");
+        }, "test-sync");
+        assertEquals("disk gone", assertThrows(IllegalStateException.class, commit::sync).getMessage());
+        commit.close();
+    }
+}
