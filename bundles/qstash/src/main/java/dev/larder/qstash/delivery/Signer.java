@@ -13,7 +13,9 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The {@code Upstash-Signature} of a delivery, as QStash makes it and {@code @upstash/qstash}'s Receiver checks it:
@@ -25,6 +27,18 @@ import java.util.UUID;
 public final class Signer {
 
     private static final long VALID_SECONDS = 300;
+    /** The same for every delivery; parsed, so that its base64url form is kept rather than made again each time. */
+    private static final JWSHeader HEADER;
+    /** Signers by key (nimbus's MACSigner is thread-safe); a database has two keys, rotation adds one. */
+    private static final Map<String, MACSigner> SIGNERS = new ConcurrentHashMap<>();
+
+    static {
+        try {
+            HEADER = JWSHeader.parse(new JWSHeader.Builder(JWSAlgorithm.HS256).type(JOSEObjectType.JWT).build().toBase64URL());
+        } catch (java.text.ParseException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private Signer() {
     }
@@ -39,13 +53,25 @@ public final class Signer {
                 .jwtID("jwt_" + UUID.randomUUID().toString().replace("-", ""))
                 .claim("body", bodyHash(body))
                 .build();
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).type(JOSEObjectType.JWT).build(), claims);
+        SignedJWT jwt = new SignedJWT(HEADER, claims);
         try {
-            jwt.sign(new MACSigner(checked(signingKey.getBytes(StandardCharsets.UTF_8))));
+            jwt.sign(signerOf(signingKey));
         } catch (JOSEException e) {
             throw new IllegalStateException("cannot sign with the signing key", e);
         }
         return jwt.serialize();
+    }
+
+    private static MACSigner signerOf(String signingKey) throws JOSEException {
+        MACSigner signer = SIGNERS.get(signingKey);
+        if (signer == null) {
+            if (SIGNERS.size() >= 1024) {
+                SIGNERS.clear(); // keys rotated away, or very many databases: made again as used
+            }
+            signer = new MACSigner(checked(signingKey.getBytes(StandardCharsets.UTF_8)));
+            SIGNERS.put(signingKey, signer);
+        }
+        return signer;
     }
 
     /** Base64url of the body's SHA-256, unpadded (the Receiver strips padding before it compares). */
