@@ -1,7 +1,11 @@
 // @upstash/qstash against Larder: publish to a sink on 127.0.0.1 that checks every delivery's signature with the
 // client's own Receiver, retries and their delays, the dead-letter queue, messages, keys and logs.
-// Usage: node upstash-qstash.mjs '{"url":"http://127.0.0.1:PORT","token":"..."}'
+// Usage: node upstash-qstash.mjs '{"url":"http://127.0.0.1:PORT","token":"...","tls":{"key":"key.pem","cert":"cert.pem"}}'
+// (tls: a certificate for 127.0.0.1 that the server under test trusts, for its https sinks)
+import fs from "node:fs";
 import http from "node:http";
+import http2 from "node:http2";
+import https from "node:https";
 import { Client, Receiver } from "@upstash/qstash";
 
 const config = JSON.parse(process.argv[2]);
@@ -52,18 +56,24 @@ let onSlow = () => {};
 const attempts = {};
 let inFlight = 0;
 let maxInFlight = 0;
+// a delivery's body and whether the Receiver accepts its signature for the URL called (true, or why not)
+function signed(request, url) {
+  return new Promise((resolve) => {
+    const chunks = [];
+    request.on("data", (chunk) => chunks.push(chunk));
+    request.on("end", async () => {
+      const body = Buffer.concat(chunks).toString("utf8");
+      try {
+        resolve({ body, verified: await receiver.verify({ signature: request.headers["upstash-signature"], body, url }) });
+      } catch (e) {
+        resolve({ body, verified: e.message });
+      }
+    });
+  });
+}
 const sink = http.createServer((request, response) => {
-  const chunks = [];
-  request.on("data", (chunk) => chunks.push(chunk));
-  request.on("end", async () => {
-    const body = Buffer.concat(chunks).toString("utf8");
-    const url = `http://127.0.0.1:${sink.address().port}${request.url}`;
-    let verified;
-    try {
-      verified = await receiver.verify({ signature: request.headers["upstash-signature"], body, url });
-    } catch (e) {
-      verified = e.message;
-    }
+  const url = `http://127.0.0.1:${sink.address().port}${request.url}`;
+  signed(request, url).then(async ({ body, verified }) => {
     const path = request.url.split("?")[0];
     attempts[path] = (attempts[path] ?? 0) + 1;
     deliveries.push({ path, url, method: request.method, body, headers: request.headers, verified, at: Date.now() });
@@ -388,6 +398,30 @@ await client.schedules.delete("every-minute");
 await client.schedules.create({ destination: `${base}/nightly`, cron: "CRON_TZ=Europe/Berlin 0 3 * * *", scheduleId: "nightly" });
 await client.schedules.pause({ schedule: "nightly" });
 await client.urlGroups.addEndpoints({ name: "kept", endpoints: [{ name: "audit", url: `${base}/audit` }] });
+
+// https: HTTP/2 where the destination offers it (ALPN), HTTP/1.1 where it does not; signed the same
+async function overTls(name, server) {
+  const arrived = [];
+  server.on("request", async (request, response) => {
+    const { body, verified } = await signed(request, `https://127.0.0.1:${server.address().port}${request.url}`);
+    arrived.push({ version: request.httpVersion, body, verified });
+    response.writeHead(200).end("ok");
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await client.publishJSON({ url: `https://127.0.0.1:${server.address().port}/tls`, body: { over: name } });
+  const delivery = await until(`the delivery over ${name}`, () => arrived[0]);
+  server.close();
+  return delivery;
+}
+if (config.tls) {
+  const tls = { key: fs.readFileSync(config.tls.key), cert: fs.readFileSync(config.tls.cert) };
+  const overHttp2 = await overTls("HTTP/2", http2.createSecureServer({ ...tls, allowHTTP1: true }));
+  check("a TLS destination that offers h2 gets HTTP/2", overHttp2?.version, "2.0");
+  check("its delivery is signed and whole", [overHttp2?.verified, overHttp2?.body], [true, '{"over":"HTTP/2"}']);
+  const overHttp1 = await overTls("HTTP/1.1", https.createServer(tls));
+  check("a TLS destination without h2 gets HTTP/1.1", overHttp1?.version, "1.1");
+  check("its delivery is signed and whole", [overHttp1?.verified, overHttp1?.body], [true, '{"over":"HTTP/1.1"}']);
+}
 
 // key rotation: the next key signs, and the Receiver that knows both keeps accepting
 const rotated = await (await fetch(`${config.url}/v2/keys/rotate`, { method: "POST", headers: { Authorization: `Bearer ${config.token}` } })).json();

@@ -39,16 +39,36 @@ public class QStashApiIT {
     private static final int PORT_BASE = 49700;
     private static final String ADMIN_PASSWORD = "qstash web console";
     private static final String BASE = "http://127.0.0.1:" + (PORT_BASE + 60);
+    private static final java.nio.file.Path TLS = java.nio.file.Paths.get("target", "qstash-tls").toAbsolutePath();
     private static ServerProcesses.Larder larder;
 
     @BeforeClass
     public static void start() throws Exception {
+        makeCertificate();
         larder = ServerProcesses.Larder.install("qstash-api-it", PORT_BASE);
         Files.writeString(larder.home.resolve("config/dev.larder.admin.cfg"), "password=" + ADMIN_PASSWORD + "\n");
         Files.writeString(larder.home.resolve("config/dev.larder.qstash.cfg"), "allowPrivateDestinations=true\n"
                 // few enough that the volume test's backlog overflows into the grid and is taken back from there
-                + "maxScheduledInMemory=200\n");
+                + "maxScheduledInMemory=200\n"
+                + "destinationTrustStore=" + TLS.resolve("trusted.p12") + "\ndestinationTrustStorePassword=trusted\n");
         larder.start();
+    }
+
+    /** A self-signed certificate for 127.0.0.1 (the https sinks'), and a trust store holding it (the server's). */
+    private static void makeCertificate() throws Exception {
+        Files.createDirectories(TLS);
+        Files.deleteIfExists(TLS.resolve("trusted.p12"));
+        run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
+                "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", TLS.resolve("key.pem").toString(), "-out", TLS.resolve("cert.pem").toString());
+        run(java.nio.file.Paths.get(System.getProperty("java.home"), "bin", "keytool").toString(), "-importcert", "-noprompt", "-alias", "sink",
+                "-file", TLS.resolve("cert.pem").toString(), "-keystore", TLS.resolve("trusted.p12").toString(), "-storetype", "PKCS12",
+                "-storepass", "trusted");
+    }
+
+    private static void run(String... command) throws Exception {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(String.join(" ", command) + ": " + output, 0, process.waitFor());
     }
 
     @AfterClass
@@ -67,7 +87,8 @@ public class QStashApiIT {
     @Test
     public void a_theUpstashClientPublishesAndItsReceiverVerifiesEveryDelivery() throws Exception {
         String token = field(larder.console("larder:db-create queues"), "Full token");
-        String config = "{\"url\":\"" + BASE + "\",\"token\":\"" + token + "\"}";
+        String config = "{\"url\":\"" + BASE + "\",\"token\":\"" + token + "\",\"tls\":{\"key\":\"" + TLS.resolve("key.pem")
+                + "\",\"cert\":\"" + TLS.resolve("cert.pem") + "\"}}";
         NodeScripts.run("upstash-qstash.mjs", List.of("@upstash/qstash@2.11.3"), Map.of("UPSTASH_DISABLE_TELEMETRY", "1"), config);
         String queues = larder.console("larder:qstash-queues queues");
         assertTrue(queues, queues.matches("(?s).*QUEUE +PARALLELISM +PAUSED +LAG.*orders +1 +no +0.*"));

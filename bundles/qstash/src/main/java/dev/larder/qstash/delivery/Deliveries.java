@@ -1,5 +1,6 @@
 package dev.larder.qstash.delivery;
 
+import dev.larder.http.OutboundHttp;
 import dev.larder.qstash.store.DeadLetter;
 import dev.larder.qstash.store.Event;
 import dev.larder.qstash.store.Message;
@@ -80,9 +81,10 @@ public final class Deliveries implements AutoCloseable {
      * @param signingKey        the current signing key of a database, by its id
      * @param globalParallelism the most deliveries in flight at once on this node (0: no limit)
      * @param maxScheduled      the most waiting messages whose times are held in memory; the rest wait in the grid
+     * @param trusted           the certificates https destinations are checked against (null: the JDK's)
      */
     public Deliveries(MessageStore store, Destinations destinations, IntFunction<String> signingKey, int maxConnectionsPerDestination,
-            int maxResponseBytes, int globalParallelism, int maxScheduled) throws Exception {
+            int maxResponseBytes, int globalParallelism, int maxScheduled, java.security.KeyStore trusted) throws Exception {
         this.store = store;
         this.timeline = new Timeline(maxScheduled, this::due);
         this.signingKey = signingKey;
@@ -94,22 +96,13 @@ public final class Deliveries implements AutoCloseable {
         threads.setName("qstash-http");
         threads.setDaemon(true);
         ScheduledExecutorScheduler scheduler = new ScheduledExecutorScheduler("qstash-http-timeouts", true);
-        client = new HttpClient();
-        client.setExecutor(threads);
-        client.setScheduler(scheduler);
+        client = OutboundHttp.client(threads, scheduler, trusted);
         client.setMaxConnectionsPerDestination(maxConnectionsPerDestination);
         client.setMaxRequestsQueuedPerDestination(Integer.MAX_VALUE); // the messages wait in the grid; this queue only holds due ones
         client.setFollowRedirects(false);
         client.setUserAgentField(new HttpField(HttpHeader.USER_AGENT, "Upstash-QStash"));
         client.setSocketAddressResolver(destinations.resolver(new SocketAddressResolver.Async(threads, scheduler, 10_000)));
-        Thread thread = Thread.currentThread();
-        ClassLoader before = thread.getContextClassLoader();
-        thread.setContextClassLoader(HttpClient.class.getClassLoader()); // Jetty finds its parts through ServiceLoader
-        try {
-            client.start();
-        } finally {
-            thread.setContextClassLoader(before);
-        }
+        OutboundHttp.start(client);
         ticker.scheduleWithFixedDelay(() -> flows.startable().forEach(this::startAdmitted), 50, 50, TimeUnit.MILLISECONDS);
         ticker.scheduleWithFixedDelay(this::takeBackLeftOut, 250, 250, TimeUnit.MILLISECONDS); // a scan only while some are left out
     }

@@ -53,7 +53,7 @@ public class QStashService {
         }
         this.deliveries = new Deliveries(store, destinations, database -> store.signingKeys(database).current(),
                 settings.maxConnectionsPerDestination(), settings.maxResponseBytes(), settings.globalParallelism(),
-                settings.maxScheduledInMemory());
+                settings.maxScheduledInMemory(), trustStore(settings));
         this.scheduler = new Scheduler(store, deliveries);
         int resumed = deliveries.resume();
         int schedules = scheduler.start();
@@ -69,6 +69,13 @@ public class QStashService {
         }, 50, 50, java.util.concurrent.TimeUnit.MILLISECONDS);
         LOG.info("QStash ready: {} waiting message{} resumed, {} schedule{}{}", resumed, resumed == 1 ? "" : "s", schedules,
                 schedules == 1 ? "" : "s", settings.allowPrivateDestinations() ? "; private and loopback destinations allowed" : "");
+    }
+
+    private static java.security.KeyStore trustStore(QStashSettings settings) throws Exception {
+        if (settings.destinationTrustStore().isBlank()) {
+            return null;
+        }
+        return java.security.KeyStore.getInstance(new java.io.File(settings.destinationTrustStore()), settings.destinationTrustStorePassword().toCharArray());
     }
 
     /** Drops log events past their retention and deduplication ids past their window. */

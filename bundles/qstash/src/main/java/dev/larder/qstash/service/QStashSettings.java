@@ -41,6 +41,12 @@ public @interface QStashSettings {
     @AttributeDefinition(description = "Hours the log (GET /v2/events) keeps a message's events.")
     int eventRetentionHours() default 72;
 
+    @AttributeDefinition(description = "A trust store (PKCS12 or JKS) whose certificates https destinations are checked against instead of the JDK's, for sinks whose certificate a local CA signed; empty: the JDK's.", required = false)
+    String destinationTrustStore() default "";
+
+    @AttributeDefinition(description = "The destination trust store's password.", required = false, type = org.osgi.service.metatype.annotations.AttributeType.PASSWORD)
+    String destinationTrustStorePassword() default "";
+
     @AttributeDefinition(description = "Sign the default database's deliveries with the QStash dev server's keys (sig_7kYj…, sig_5ZB6…), which the SDKs' dev mode knows.")
     boolean devSigningKeys() default false;
 }

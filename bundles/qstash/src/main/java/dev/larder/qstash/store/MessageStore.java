@@ -26,6 +26,8 @@ public final class MessageStore implements AutoCloseable {
 
     static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** QStash's tables share one group in the grid: most are small, and an empty table costs megabytes. */
+    private static final String GROUP = "qstash";
     private static final String ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
     private final StorageNode storage;
@@ -45,15 +47,15 @@ public final class MessageStore implements AutoCloseable {
 
     public MessageStore(StorageNode storage) {
         this.storage = storage;
-        this.messages = storage.table("qstash-messages");
-        this.deadLetters = storage.table("qstash-dlq");
-        this.keys = storage.table("qstash-keys");
-        this.events = new EventLog(storage.table("qstash-event-chunks"));
-        this.queues = storage.table("qstash-queues");
-        this.deduplication = storage.table("qstash-dedup");
-        this.schedules = storage.table("qstash-schedules");
-        this.groups = storage.table("qstash-groups");
-        this.flowSettings = storage.table("qstash-flow-controls");
+        this.messages = storage.table("qstash-messages", GROUP);
+        this.deadLetters = storage.table("qstash-dlq", GROUP);
+        this.keys = storage.table("qstash-keys", GROUP);
+        this.events = new EventLog(storage.table("qstash-event-chunks", GROUP));
+        this.queues = storage.table("qstash-queues", GROUP);
+        this.deduplication = storage.table("qstash-dedup", GROUP);
+        this.schedules = storage.table("qstash-schedules", GROUP);
+        this.groups = storage.table("qstash-groups", GROUP);
+        this.flowSettings = storage.table("qstash-flow-controls", GROUP);
         Map<Byte, KeyValueTable> byByte = new java.util.LinkedHashMap<>();
         // a table's place is its byte in the journal: new tables go at the end
         KeyValueTable[] durable = {messages, deadLetters, keys, queues, deduplication, schedules, groups, flowSettings};

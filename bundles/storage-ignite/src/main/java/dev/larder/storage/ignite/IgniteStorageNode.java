@@ -124,10 +124,18 @@ final class IgniteStorageNode implements StorageNode {
 
     @Override
     public KeyValueTable table(String name) {
+        return table(name, null);
+    }
+
+    @Override
+    public KeyValueTable table(String name, String group) {
         if (name == null || !TABLE_NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("table name must be 1-200 of [A-Za-z0-9_.-]: " + name);
         }
-        return tables.computeIfAbsent(name, n -> new IgniteKeyValueTable(n, ignite.getOrCreateCache(cacheConfiguration(n))));
+        if (group != null && !TABLE_NAME.matcher(group).matches()) {
+            throw new IllegalArgumentException("table group must be 1-200 of [A-Za-z0-9_.-]: " + group);
+        }
+        return tables.computeIfAbsent(name, n -> new IgniteKeyValueTable(n, ignite.getOrCreateCache(cacheConfiguration(n, group))));
     }
 
     @Override
@@ -138,8 +146,9 @@ final class IgniteStorageNode implements StorageNode {
                 .collect(Collectors.toCollection(java.util.TreeSet::new));
     }
 
-    private CacheConfiguration<SlotKey, byte[]> cacheConfiguration(String table) {
+    private CacheConfiguration<SlotKey, byte[]> cacheConfiguration(String table, String group) {
         return new CacheConfiguration<SlotKey, byte[]>(cacheName(table))
+                .setGroupName(group == null ? null : TABLE_PREFIX + group)
                 .setCacheMode(CacheMode.PARTITIONED)
                 .setAtomicityMode(CacheAtomicityMode.ATOMIC)
                 .setBackups(backups)
