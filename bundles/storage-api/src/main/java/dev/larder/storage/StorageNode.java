@@ -47,9 +47,9 @@ public interface StorageNode {
 
     /**
      * The table of that name in a group of tables, created on first use: the tables of a group share their
-     * partitions' structures in the grid, so a product's small or empty tables cost one table's memory (in
-     * Ignite, a partition's pages cost about 12 KiB even empty: 12 MiB a table at 1,024 partitions). The group
-     * is fixed when the table is made.
+     * partitions' structures in the grid, so a product's small or empty tables cost about one table's memory
+     * (Ignite gives every partition of a table pages of its own, even empty: the memory-only runs' 128 MiB
+     * region ran out when QStash made its ninth table). The group is fixed when the table is made.
      */
     KeyValueTable table(String name, String group);
 
