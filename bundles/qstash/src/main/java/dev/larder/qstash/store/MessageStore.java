@@ -152,8 +152,13 @@ public final class MessageStore implements AutoCloseable {
         durably(table, batch);
     }
 
+    /** A journaled record's newest value: its change not yet in the grid, else the grid's. */
+    private byte[] current(KeyValueTable table, String id) {
+        return unwritten.read(table, id, () -> table.get(slot(id), key(id)));
+    }
+
     private <T> T read(KeyValueTable table, String id, Class<T> type) {
-        byte[] value = journaled.containsKey(table) ? unwritten.read(table, id, () -> table.get(slot(id), key(id))) : table.get(slot(id), key(id));
+        byte[] value = journaled.containsKey(table) ? current(table, id) : table.get(slot(id), key(id));
         return value == null ? null : decode(value, type);
     }
 
@@ -191,17 +196,19 @@ public final class MessageStore implements AutoCloseable {
 
     /** Removes a message (delivered or cancelled); returns once that is on disk. */
     public void remove(String id) {
-        WriteBatch batch = new WriteBatch();
-        remove(messages, id, batch);
-        durably(messages, batch);
+        removeDurably(messages, id);
     }
 
-    /** Removes a record; whether it was there. */
-    private boolean removeDurably(KeyValueTable table, String id) {
-        boolean present = unwritten.read(table, id, () -> table.get(slot(id), key(id))) != null;
+    private void removeDurably(KeyValueTable table, String id) {
         WriteBatch batch = new WriteBatch();
         remove(table, id, batch);
         durably(table, batch);
+    }
+
+    /** Removes a record; whether it was there. */
+    private boolean removeIfPresent(KeyValueTable table, String id) {
+        boolean present = current(table, id) != null;
+        removeDurably(table, id);
         return present;
     }
 
@@ -231,7 +238,7 @@ public final class MessageStore implements AutoCloseable {
     }
 
     public boolean removeDeadLetter(String dlqId) {
-        return removeDurably(deadLetters, dlqId);
+        return removeIfPresent(deadLetters, dlqId);
     }
 
     /** A database's dead letters, newest first. */
@@ -253,7 +260,7 @@ public final class MessageStore implements AutoCloseable {
     }
 
     public boolean removeQueue(int database, String name) {
-        return removeDurably(queues, queueKey(database, name));
+        return removeIfPresent(queues, queueKey(database, name));
     }
 
     /** A database's queues by name. */
@@ -270,7 +277,7 @@ public final class MessageStore implements AutoCloseable {
     }
 
     public boolean removeSchedule(String id) {
-        return removeDurably(schedules, id);
+        return removeIfPresent(schedules, id);
     }
 
     /** The schedules of this node's partitions that {@code matching} takes, oldest first. */
@@ -287,7 +294,7 @@ public final class MessageStore implements AutoCloseable {
     }
 
     public boolean removeGroup(int database, String name) {
-        return removeDurably(groups, queueKey(database, name));
+        return removeIfPresent(groups, queueKey(database, name));
     }
 
     public List<UrlGroup> groupsOf(int database) {
@@ -298,9 +305,7 @@ public final class MessageStore implements AutoCloseable {
     public void saveFlowSettings(FlowSettings settings) {
         String id = queueKey(settings.database(), settings.key());
         if (settings.none()) {
-            WriteBatch batch = new WriteBatch();
-            remove(flowSettings, id, batch);
-            durably(flowSettings, batch);
+            removeDurably(flowSettings, id);
         } else {
             putDurably(flowSettings, id, settings);
         }
