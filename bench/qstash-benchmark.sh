@@ -1,38 +1,16 @@
 #!/usr/bin/env bash
 # QStash deliveries next to their physical limit, in one run: a sink on 127.0.0.1 (Jetty, in the benchmark's
 # process), Jetty's client posting the same bodies straight to it (no queue, no persistence), then Larder's
-# QStash delivering published messages to it (each acknowledged once durable); then publish-to-delivery latency
-# at a low steady rate. Larder runs from the distribution on ports of its own (RESP 49840, HTTP 49845,
-# Ignite discovery 49900-49909, communication 49920), durable, with loopback destinations allowed.
+# QStash delivering published messages to it (each acknowledged once durable), then the same published 100 a
+# batch, then publish-to-delivery latency at a low steady rate. Larder runs from the distribution on ports of its
+# own (RESP 49840, HTTP 49845, Ignite discovery 49900-49909, communication 49920), durable, with loopback
+# destinations allowed.
 # Usage: bench/qstash-benchmark.sh [messages] [connections] [low rate]   (build first: mvn -B install -DskipTests)
 set -euo pipefail
 
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 COUNT=${1:-50000}
 CONNECTIONS=${2:-64}
 RATE=${3:-100}
-DIST=$ROOT/distribution/target/larder
-[[ -x "$DIST/bin/larder" ]] || { echo "build first: mvn -B install -DskipTests" >&2; exit 1; }
-JAVA_HOME=${JAVA_HOME:-$( (ls -d /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/*-21-* 2>/dev/null || true) | head -1)}
-export JAVA_HOME
-WORK=$(mktemp -d /tmp/larder-qstash-bench.XXXXXX)
-cleanup() {
-  LARDER_DATA=$WORK/data "$WORK/larder/bin/larder" stop >/dev/null 2>&1 || true
-  grep -h -A12 "ERROR" "$WORK/data/log/larder.log" 2>/dev/null | grep -v "^\s*at org.eclipse\|^\s*at java" | head -30 || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-echo "Building bench/qstash"
-mvn -q -B -f "$ROOT/bench/qstash/pom.xml" package dependency:build-classpath -Dmdep.outputFile="$WORK/classpath" >/dev/null
-CLASSPATH="$ROOT/bench/qstash/target/larder-qstash-benchmark-0.1.0-SNAPSHOT.jar:$(cat "$WORK/classpath")"
-
-echo "Starting Larder (bin/larder --daemon, HTTP on 127.0.0.1:49845)"
-source "$ROOT/bench/install-larder.sh"
-install_larder "$WORK/larder" 49900 49920 49840 49845 49881
-printf 'allowPrivateDestinations=true\nmaxConnectionsPerDestination=%s\n' "$CONNECTIONS" > "$WORK/larder/config/dev.larder.qstash.cfg"
-LARDER_DATA=$WORK/data JAVA_OPTS="${JAVA_OPTS:--Xms1g -Xmx3g}" "$WORK/larder/bin/larder" --daemon >/dev/null
-token=$(LARDER_DATA=$WORK/data "$WORK/larder/bin/larder" console larder:db-create qstash-bench | awk '/^Full token/ {print $NF}')
-
-"$JAVA_HOME/bin/java" -Xmx2g -cp "$CLASSPATH" dev.larder.bench.QStashBenchmark http://127.0.0.1:49845 "$token" "$COUNT" "$CONNECTIONS" "$RATE" \
-  "$(cat "$WORK/data/larder.pid")"
+source "$(dirname "${BASH_SOURCE[0]}")/qstash/run.sh"
+start_larder "$(printf 'allowPrivateDestinations=true\nmaxConnectionsPerDestination=%s' "$CONNECTIONS")"
+run_bench QStashBenchmark "$COUNT" "$CONNECTIONS" "$RATE"

@@ -373,6 +373,34 @@ await refused("an unknown key", client.flowControl.get("no-such-key"), "not foun
 const global = await client.flowControl.getGlobalParallelism();
 check("global parallelism", [typeof global.parallelismMax, typeof global.parallelismCount], ["number", "number"]);
 
+// more than the server holds in memory (this test's server: 20 ids a queue or key): the rest wait in the grid and
+// come back in order, none lost, none twice
+const deep = client.queue({ queueName: "deep" });
+await deep.upsert({ parallelism: 1 });
+await deep.pause();
+for (let from = 0; from < 60; from += 20) {
+  await client.batchJSON(Array.from({ length: 20 }, (_, k) => ({ url: `${base}/deep`, body: { i: from + k }, queueName: "deep" })));
+}
+check("a paused queue's lag counts those in the grid", (await deep.get()).lag, 60);
+await deep.resume();
+await until("the deep queue's 60 deliveries", () => deliveredTo("/deep").length >= 60);
+await sleep(300);
+check("a queue deeper than memory delivers in order, once each", deliveredTo("/deep").map((d) => JSON.parse(d.body).i),
+  Array.from({ length: 60 }, (_, i) => i));
+let deepFlowInFlight = 0;
+let deepFlowMax = 0;
+slowPaths.add("/deep-flow");
+onSlow = (delta) => { deepFlowInFlight += delta; deepFlowMax = Math.max(deepFlowMax, deepFlowInFlight); };
+await client.batchJSON(Array.from({ length: 60 }, (_, i) => ({ url: `${base}/deep-flow`, body: { i }, flowControl: { key: "deep-key", parallelism: 1 } })));
+await sleep(500);
+const deepKey = await client.flowControl.get("deep-key");
+ok("a full key's wait list counts those in the grid", deepKey.waitListSize > 20, `waitListSize ${deepKey.waitListSize}`);
+await until("the deep key's 60 deliveries", () => deliveredTo("/deep-flow").length >= 60, 30000);
+await sleep(300);
+check("a key deeper than memory delivers each once", deliveredTo("/deep-flow").map((d) => JSON.parse(d.body).i).sort((x, y) => x - y),
+  Array.from({ length: 60 }, (_, i) => i));
+check("one at a time throughout", deepFlowMax, 1);
+
 // the log, filtered and paged
 const delivered = await client.logs({ filter: { state: "DELIVERED", url: `${base}/batch` } });
 check("the log filtered by state and url", delivered.events.map((e) => [e.state, e.url]), [["DELIVERED", `${base}/batch`], ["DELIVERED", `${base}/batch`]]);

@@ -13,15 +13,24 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.PriorityQueue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.function.IntFunction;
@@ -46,6 +55,12 @@ import org.slf4j.LoggerFactory;
  * removed, a failed attempt stores its next attempt's time (the message's retry-delay expression, the wait the
  * destination asked for, or Upstash's backoff), the last failure moves it to the dead-letter queue. A crash
  * between an attempt and its outcome's write means the attempt is made again: at least once.
+ *
+ * <p>Memory stays bounded however many messages wait: the timeline holds at most {@code maxScheduled} due times,
+ * a queue and a flow-control key at most a tenth of that many ids each (all queues together at most
+ * {@code maxScheduled}), and at most {@code maxInFlight} deliveries are started and unsettled. What does not fit
+ * waits only in the grid, and {@link #takeBackLeftOut one scan} of this node's messages takes back the earliest
+ * of each place that has room again (a queue's in their order).
  */
 public final class Deliveries implements AutoCloseable {
 
@@ -59,21 +74,33 @@ public final class Deliveries implements AutoCloseable {
     private final HttpClient client;
     private final Timeline timeline;
     // being attempted, or waiting for a flow-control key or the global parallelism: not to be scheduled again
-    private final java.util.Set<String> taken = ConcurrentHashMap.newKeySet();
+    private final Set<String> taken = ConcurrentHashMap.newKeySet();
     // messages due within FRESH_MILLIS of being scheduled, as stored: their attempt needs no read of the grid
     private static final long FRESH_MILLIS = 10_000;
     private static final int FRESH_MAX = 50_000;
+    private static final long FRESH_MAX_BYTES = 64L << 20;
     private final Map<String, Message> fresh = new ConcurrentHashMap<>();
+    private final AtomicLong freshBytes = new AtomicLong();
+    // started (handed on by the timeline or a flow-control key) and not yet settled
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final int maxInFlight;
+    private final int maxHeldPerQueue;
+    private final int maxHeldTurns;
+    private final AtomicInteger heldTurns = new AtomicInteger();
     private final ExecutorService starts = Executors.newFixedThreadPool(2, Thread.ofPlatform().name("qstash-start-", 0).daemon().factory());
     // outcomes wait for the write-ahead log's fsync, which the threads waiting together share
     private final ExecutorService outcomes = Executors.newFixedThreadPool(32, Thread.ofPlatform().name("qstash-outcome-", 0).daemon().factory());
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("qstash-flow-control").daemon().factory());
+    // scans of the grid for messages left out there: on a thread of their own, as one may take seconds
+    private final ScheduledExecutorService takeBacks = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("qstash-take-back").daemon().factory());
+    private long nextScanAt;
     private final FlowControls flows;
     private final Map<String, QueueState> queues = new ConcurrentHashMap<>();
     private final AtomicLong deadLetterSequence = new AtomicLong();
     private final int globalParallelism;
-    private final java.util.ArrayDeque<Message> globalWaiting = new java.util.ArrayDeque<>();
+    private final ArrayDeque<Message> globalWaiting = new ArrayDeque<>();
     private int globalInFlight;
     private volatile BiConsumer<Message, String> finalStates = (message, state) -> { };
 
@@ -81,16 +108,20 @@ public final class Deliveries implements AutoCloseable {
      * @param signingKey        the current signing key of a database, by its id
      * @param globalParallelism the most deliveries in flight at once on this node (0: no limit)
      * @param maxScheduled      the most waiting messages whose times are held in memory; the rest wait in the grid
+     * @param maxInFlight       the most deliveries started and not yet settled on this node
      * @param trusted           the certificates https destinations are checked against (null: the JDK's)
      */
     public Deliveries(MessageStore store, Destinations destinations, IntFunction<String> signingKey, int maxConnectionsPerDestination,
-            int maxResponseBytes, int globalParallelism, int maxScheduled, java.security.KeyStore trusted) throws Exception {
+            int maxResponseBytes, int globalParallelism, int maxScheduled, int maxInFlight, java.security.KeyStore trusted) throws Exception {
         this.store = store;
-        this.timeline = new Timeline(maxScheduled, this::due);
+        this.maxInFlight = maxInFlight;
+        this.timeline = new Timeline(maxScheduled, this::due, () -> inFlight.get() < this.maxInFlight);
+        this.maxHeldPerQueue = Math.max(10, maxScheduled / 10);
+        this.maxHeldTurns = maxScheduled;
         this.signingKey = signingKey;
         this.maxResponseBytes = maxResponseBytes;
         this.globalParallelism = globalParallelism;
-        this.flows = new FlowControls(store::saveFlowSettings);
+        this.flows = new FlowControls(store::saveFlowSettings, Math.max(10, maxScheduled / 10));
         store.flowSettings().forEach(flows::restore);
         QueuedThreadPool threads = new QueuedThreadPool(16, 2);
         threads.setName("qstash-http");
@@ -104,7 +135,7 @@ public final class Deliveries implements AutoCloseable {
         client.setSocketAddressResolver(destinations.resolver(new SocketAddressResolver.Async(threads, scheduler, 10_000)));
         OutboundHttp.start(client);
         ticker.scheduleWithFixedDelay(() -> flows.startable().forEach(this::startAdmitted), 50, 50, TimeUnit.MILLISECONDS);
-        ticker.scheduleWithFixedDelay(this::takeBackLeftOut, 250, 250, TimeUnit.MILLISECONDS); // a scan only while some are left out
+        takeBacks.scheduleWithFixedDelay(this::takeBackLeftOut, 250, 250, TimeUnit.MILLISECONDS); // a scan only while some are left out
     }
 
     /** Told of each message that ends: {@code DELIVERED}, {@code FAILED} or {@code CANCELLED}. */
@@ -123,74 +154,217 @@ public final class Deliveries implements AutoCloseable {
         }
     }
 
-    /** Schedules every message of this node's partitions, as stored (at start); a queue's in the order they came. */
+    /**
+     * Schedules every message of this node's partitions, as stored (at start); a queue's are taken back in the
+     * order they came by the scan that fills queues.
+     */
     public int resume() {
-        List<Message> queued = new ArrayList<>();
         int[] count = {0};
         store.eachLocalMessage(message -> {
             count[0]++;
             if (message.queueName() != null) {
-                queued.add(message);
+                QueueState state = queueState(message.database(), message.queueName());
+                synchronized (state) {
+                    state.leftOut();
+                }
             } else {
                 due(message);
             }
         });
-        queued.sort(java.util.Comparator.comparingLong(Message::createdAt).thenComparing(Message::messageId));
-        queued.forEach(this::schedule);
+        takeBackLeftOut();
         return count[0];
     }
 
     /**
-     * When the timeline left messages out and has room again: the earliest due of those waiting only in the grid
-     * are scheduled (one scan of this node's messages); once a scan finds room for all, none waits there.
+     * Takes back messages that wait only in the grid, for every place that left some out and has room again: the
+     * timeline (the earliest due), a queue (the next in its order) and a flow-control key (its earliest due). One
+     * scan of this node's messages serves them all; a place whose scan found no more than it took is caught up,
+     * unless more were left out meanwhile.
      */
     private volatile long lastTakeBackReport;
 
-    private void takeBackLeftOut() {
+    private synchronized void takeBackLeftOut() {
         try {
-            long mark = timeline.leftOut();
-            int room = timeline.room();
-            if (mark == 0 || room == 0) {
-                return;
-            }
-            java.util.PriorityQueue<Message> latestFirst = new java.util.PriorityQueue<>(
-                    java.util.Comparator.comparingLong(Message::nextDeliveryTime).reversed());
-            int[] found = {0};
-            store.eachLocalMessage(message -> {
-                if (message.queueName() != null || taken.contains(message.messageId()) || timeline.contains(message.messageId())) {
-                    return;
-                }
-                found[0]++;
-                latestFirst.add(message);
-                if (latestFirst.size() > room) {
-                    latestFirst.poll();
+            long timelineMark = timeline.wantsRefill() ? timeline.leftOut() : 0;
+            TakeBack timelineRefill = timelineMark == 0 ? null : new TakeBack(timeline.room(), TIME_ORDER);
+            Map<QueueState, TakeBack> queueRefills = new IdentityHashMap<>();
+            queues.forEach((key, state) -> {
+                synchronized (state) {
+                    int room = Math.min(maxHeldPerQueue - state.waiting.size(), maxHeldTurns - heldTurns.get());
+                    if (state.leftOutMark > 0 && state.waiting.size() <= maxHeldPerQueue / 2 && room > 0) {
+                        queueRefills.put(state, new TakeBack(room, QUEUE_ORDER, state.leftOutMark));
+                    }
                 }
             });
-            if (found[0] <= room) {
-                timeline.caughtUp(mark);
+            Map<String, TakeBack> flowRefills = new HashMap<>();
+            Map<String, FlowControls.Refill> flowMarks = new HashMap<>();
+            for (FlowControls.Refill refill : flows.refills()) {
+                flowRefills.put(refill.database() + "/" + refill.key(), new TakeBack(refill.room(), TIME_ORDER));
+                flowMarks.put(refill.database() + "/" + refill.key(), refill);
             }
-            latestFirst.forEach(this::due);
+            long began = System.currentTimeMillis();
+            if ((timelineRefill == null && queueRefills.isEmpty() && flowRefills.isEmpty()) || began < nextScanAt) {
+                return;
+            }
+            store.eachLocalMessage(message -> {
+                String id = message.messageId();
+                if (taken.contains(id) || timeline.contains(id)) {
+                    return;
+                }
+                Turn turn = new Turn(id, message.nextDeliveryTime(), message.createdAt(), message.sequence());
+                Publication.FlowControl flow = message.publication().flowControl();
+                if (message.queueName() != null) {
+                    QueueState state = queues.get(queueKey(message.database(), message.queueName()));
+                    if (state == null) {
+                        return;
+                    }
+                    synchronized (state) {
+                        TakeBack refill = queueRefills.get(state);
+                        if (state.active.contains(id)) {
+                            if (timelineRefill != null) {
+                                timelineRefill.offer(turn); // its turn came; its retry's time was left out
+                            }
+                        } else if (refill != null && !state.waitingIds.contains(id)) {
+                            refill.offer(turn);
+                        }
+                    }
+                } else if (flow != null && flows.leftOut(message.database(), flow.key())) {
+                    TakeBack refill = flowRefills.get(message.database() + "/" + flow.key());
+                    if (refill != null) {
+                        refill.offer(turn);
+                    }
+                } else if (timelineRefill != null) {
+                    timelineRefill.offer(turn);
+                }
+            });
+            if (timelineRefill != null) {
+                timelineRefill.taken().forEach(turn -> timeline.at(turn.messageId(), turn.at()));
+                if (timelineRefill.all()) {
+                    timeline.caughtUp(timelineMark);
+                }
+            }
+            queueRefills.forEach((state, refill) -> {
+                synchronized (state) {
+                    int added = 0;
+                    for (Turn turn : refill.taken()) {
+                        // one delivered while the scan ran may still be in it: a held id must be a message
+                        if (!state.holds(turn.messageId()) && store.message(turn.messageId()) != null) {
+                            state.hold(turn);
+                            heldTurns.incrementAndGet();
+                            added++;
+                        }
+                    }
+                    state.inGrid = Math.max(0, state.inGrid - added);
+                    if (refill.all() && state.leftOutMark == refill.mark) {
+                        state.leftOutMark = 0;
+                        state.inGrid = 0;
+                    }
+                }
+                dispatch(state);
+            });
+            flowRefills.forEach((key, refill) -> {
+                refill.taken().forEach(turn -> timeline.at(turn.messageId(), turn.at()));
+                flows.caughtUp(flowMarks.get(key), refill.taken().size(), refill.all());
+            });
             long now = System.currentTimeMillis();
-            if (!latestFirst.isEmpty() && now - lastTakeBackReport > 60_000) {
+            nextScanAt = now + 3 * (now - began); // a scan of a large backlog takes at most a quarter of a core
+            int taken = (timelineRefill == null ? 0 : timelineRefill.taken().size())
+                    + queueRefills.values().stream().mapToInt(refill -> refill.taken().size()).sum()
+                    + flowRefills.values().stream().mapToInt(refill -> refill.taken().size()).sum();
+            if (taken > 0 && now - lastTakeBackReport > 60_000) {
                 lastTakeBackReport = now;
-                LOG.info("QStash: {} of the {} messages waiting only in the grid scheduled again (the node holds {} at most)",
-                        latestFirst.size(), found[0], timeline.room() + timeline.size());
+                LOG.info("QStash: messages waiting only in the grid taken back by a scan of {} ms: {} to the timeline, {} to {} queues, {} to {} flow-control keys",
+                        now - began, timelineRefill == null ? 0 : timelineRefill.taken().size(),
+                        queueRefills.values().stream().mapToInt(refill -> refill.taken().size()).sum(), queueRefills.size(),
+                        flowRefills.values().stream().mapToInt(refill -> refill.taken().size()).sum(), flowRefills.size());
             }
         } catch (RuntimeException e) {
             LOG.warn("QStash could not take back the messages waiting in the grid; tried again", e);
         }
     }
 
-    /** A queue's message waiting for its turn: its id and when it is due. */
-    private record Turn(String messageId, long at) {
+    private static final Comparator<Turn> TIME_ORDER = Comparator.comparingLong(Turn::at).thenComparing(Turn::messageId);
+    private static final Comparator<Turn> QUEUE_ORDER = Comparator.comparingLong(Turn::createdAt).thenComparingLong(Turn::sequence)
+            .thenComparing(Turn::messageId); // Message.CREATION_ORDER
+
+    /** The first {@code room} messages, in an order, of those a scan offers; whether it offered no more than that. */
+    private static final class TakeBack {
+        private final int room;
+        private final Comparator<Turn> order;
+        private final PriorityQueue<Turn> lastFirst;
+        private final long mark;
+        private int offered;
+
+        TakeBack(int room, Comparator<Turn> order) {
+            this(room, order, 0);
+        }
+
+        TakeBack(int room, Comparator<Turn> order, long mark) {
+            this.room = room;
+            this.order = order;
+            this.mark = mark;
+            this.lastFirst = new PriorityQueue<>(order.reversed());
+        }
+
+        void offer(Turn turn) {
+            offered++;
+            lastFirst.add(turn);
+            if (lastFirst.size() > room) {
+                lastFirst.poll();
+            }
+        }
+
+        List<Turn> taken() {
+            List<Turn> first = new ArrayList<>(lastFirst);
+            first.sort(order);
+            return first;
+        }
+
+        boolean all() {
+            return offered <= room;
+        }
     }
 
-    /** What a queue holds on this node: its messages not yet started, in order, and how many are being delivered. */
+    /** A message waiting for its turn or to be taken back: its id, when it is due and when (in what order) it was made. */
+    private record Turn(String messageId, long at, long createdAt, long sequence) {
+    }
+
+    /**
+     * What a queue holds on this node: the first of its messages not yet started, in order (at most
+     * {@code maxHeldPerQueue}; the rest wait in the grid), and those being delivered.
+     */
     private static final class QueueState {
-        final java.util.ArrayDeque<Turn> waiting = new java.util.ArrayDeque<>();
-        final java.util.Set<String> active = new java.util.HashSet<>();
+        final ArrayDeque<Turn> waiting = new ArrayDeque<>();
+        final Set<String> waitingIds = new HashSet<>();
+        final Set<String> active = new HashSet<>();
+        long leftOutMark; // messages left out since the last scan that took back all of them; 0: none waits in the grid
+        int inGrid; // how many wait only in the grid, about
         int parallelism = 1;
         boolean paused;
+
+        boolean holds(String id) {
+            return waitingIds.contains(id) || active.contains(id);
+        }
+
+        void hold(Turn turn) {
+            waiting.addLast(turn);
+            waitingIds.add(turn.messageId());
+        }
+
+        Turn next() {
+            Turn next = waiting.pollFirst();
+            waitingIds.remove(next.messageId());
+            return next;
+        }
+
+        boolean drop(String id) {
+            return waitingIds.remove(id) && waiting.removeIf(turn -> turn.messageId().equals(id));
+        }
+
+        void leftOut() {
+            leftOutMark++;
+            inGrid++;
+        }
     }
 
     private static String queueKey(int database, String name) {
@@ -226,23 +400,30 @@ public final class Deliveries implements AutoCloseable {
             return 0;
         }
         synchronized (state) {
-            return state.waiting.size() + state.active.size();
+            return state.waiting.size() + state.active.size() + state.inGrid;
         }
     }
 
-    /** Cancels every message of a deleted queue. */
+    /** Cancels every message of a deleted queue, those waiting only in the grid too. */
     public void queueDeleted(int database, String name) {
         QueueState state = queues.remove(queueKey(database, name));
+        Set<String> doomed = new java.util.LinkedHashSet<>();
         if (state != null) {
-            List<String> doomed = new ArrayList<>();
             synchronized (state) {
+                heldTurns.addAndGet(-state.waiting.size());
                 state.waiting.forEach(turn -> doomed.add(turn.messageId()));
                 doomed.addAll(state.active);
                 state.waiting.clear();
+                state.waitingIds.clear();
                 state.active.clear();
             }
-            doomed.forEach(this::cancel);
         }
+        store.eachLocalMessage(message -> {
+            if (message.database() == database && name.equals(message.queueName())) {
+                doomed.add(message.messageId());
+            }
+        });
+        doomed.forEach(this::cancel);
     }
 
     /** Starts the queue's next messages while it has room. */
@@ -250,7 +431,8 @@ public final class Deliveries implements AutoCloseable {
         List<Turn> starting = new ArrayList<>();
         synchronized (state) {
             while (!state.paused && state.active.size() < state.parallelism && !state.waiting.isEmpty()) {
-                Turn next = state.waiting.pollFirst();
+                Turn next = state.next();
+                heldTurns.decrementAndGet();
                 state.active.add(next.messageId());
                 starting.add(next);
             }
@@ -266,8 +448,13 @@ public final class Deliveries implements AutoCloseable {
             if (state != null) {
                 boolean freed;
                 synchronized (state) {
-                    freed = state.active.remove(message.messageId())
-                            || state.waiting.removeIf(turn -> turn.messageId().equals(message.messageId()));
+                    freed = state.active.remove(message.messageId());
+                    if (!freed && state.drop(message.messageId())) {
+                        heldTurns.decrementAndGet();
+                        freed = true;
+                    } else if (!freed && state.inGrid > 0) {
+                        state.inGrid--; // one waiting only in the grid, cancelled
+                    }
                 }
                 if (freed) {
                     dispatch(state);
@@ -286,8 +473,13 @@ public final class Deliveries implements AutoCloseable {
         if (message.queueName() != null) {
             QueueState state = queueState(message.database(), message.queueName());
             synchronized (state) {
-                if (!state.active.contains(message.messageId())) {
-                    state.waiting.addLast(new Turn(message.messageId(), message.nextDeliveryTime()));
+                if (!state.holds(message.messageId())) {
+                    if (state.leftOutMark > 0 || state.waiting.size() >= maxHeldPerQueue || heldTurns.get() >= maxHeldTurns) {
+                        state.leftOut(); // after those already in the grid: taken back in order
+                    } else {
+                        state.hold(new Turn(message.messageId(), message.nextDeliveryTime(), message.createdAt(), message.sequence()));
+                        heldTurns.incrementAndGet();
+                    }
                 }
             }
             dispatch(state);
@@ -298,13 +490,32 @@ public final class Deliveries implements AutoCloseable {
 
     /** The timeline keeps the message's time; a message due soon is also kept as it is, for its attempt. */
     private void due(Message message) {
-        boolean soon = message.nextDeliveryTime() - System.currentTimeMillis() < FRESH_MILLIS && fresh.size() < FRESH_MAX;
-        if (soon) {
-            fresh.put(message.messageId(), message);
+        boolean soon = message.nextDeliveryTime() - System.currentTimeMillis() < FRESH_MILLIS && fresh.size() < FRESH_MAX
+                && freshBytes.get() < FRESH_MAX_BYTES;
+        if (soon && fresh.put(message.messageId(), message) == null) {
+            freshBytes.addAndGet(size(message));
         }
         if (!timeline.at(message.messageId(), message.nextDeliveryTime()) && soon) {
-            fresh.remove(message.messageId()); // left out: it waits in the grid
+            takeFresh(message.messageId()); // left out: it waits in the grid
         }
+    }
+
+    private Message takeFresh(String messageId) {
+        Message kept = fresh.remove(messageId);
+        if (kept != null) {
+            freshBytes.addAndGet(-size(kept));
+        }
+        return kept;
+    }
+
+    private static long size(Message message) {
+        return 256 + (message.publication().body() == null ? 0 : message.publication().body().length);
+    }
+
+    /** One delivery fewer in flight (settled, cancelled, or waiting in its key's list): the timeline may hand on another. */
+    private void notInFlight() {
+        inFlight.decrementAndGet();
+        timeline.wake();
     }
 
     /** Whether a destination is a URL (else it names a URL group). */
@@ -324,7 +535,7 @@ public final class Deliveries implements AutoCloseable {
         } else {
             UrlGroup group = store.group(database, publication.url());
             if (group == null) {
-                throw new java.util.NoSuchElementException("URL group " + publication.url() + " not found");
+                throw new NoSuchElementException("URL group " + publication.url() + " not found");
             }
             for (UrlGroup.Endpoint endpoint : group.endpoints()) {
                 made.add(Message.of(database, publication.toEndpoint(endpoint.url(), group.name(), endpoint.name()), notBefore, now));
@@ -352,7 +563,7 @@ public final class Deliveries implements AutoCloseable {
     /** Cancels a waiting message; whether it was waiting. */
     public boolean cancel(String messageId) {
         timeline.remove(messageId);
-        fresh.remove(messageId);
+        takeFresh(messageId);
         taken.remove(messageId);
         Message message = store.message(messageId);
         boolean removed = message != null;
@@ -369,29 +580,40 @@ public final class Deliveries implements AutoCloseable {
         return removed;
     }
 
-    /** The timeline's thread: the message is due (read from the grid off this thread). */
+    /** The timeline's thread: the message is due (read from the grid off this thread); it counts as in flight. */
     private void due(String messageId) {
-        Message kept = fresh.remove(messageId);
+        Message kept = takeFresh(messageId);
         taken.add(messageId);
+        inFlight.incrementAndGet();
         starts.execute(() -> {
             Message message = kept != null ? kept : store.message(messageId);
             if (message == null) {
                 taken.remove(messageId);
+                notInFlight();
                 return; // cancelled meanwhile (which freed its queue's place)
             }
             Publication.FlowControl flow = message.publication().flowControl();
-            if (flow == null || flows.admit(message.database(), flow, messageId)) {
-                admitted(message);
+            FlowControls.Admission admission = flow == null ? FlowControls.Admission.START
+                    : flows.admit(message.database(), flow, messageId, message.queueName() == null);
+            switch (admission) {
+                case START -> admitted(message);
+                case WAIT -> notInFlight(); // in its key's list, which starts it later
+                case LEFT_OUT -> { // the key's list is full: it waits in the grid until the key takes it back
+                    taken.remove(messageId);
+                    notInFlight();
+                }
             }
         });
     }
 
     /** A message its flow-control key let start (already counted as in flight there). */
     private void startAdmitted(FlowControls.Started started) {
+        inFlight.incrementAndGet();
         starts.execute(() -> {
             Message message = store.message(started.messageId());
             if (message == null) { // cancelled as it left the key's list: its place goes to the next
                 taken.remove(started.messageId());
+                notInFlight();
                 flows.finished(started.database(), started.key()).forEach(this::startAdmitted);
                 return;
             }
@@ -430,6 +652,7 @@ public final class Deliveries implements AutoCloseable {
             starts.execute(() -> attempt(waiting));
         }
         taken.remove(message.messageId());
+        notInFlight();
     }
 
     private void attempt(Message message) {
@@ -576,7 +799,7 @@ public final class Deliveries implements AutoCloseable {
     public Message retry(DeadLetter letter) {
         Message original = letter.message();
         long now = System.currentTimeMillis();
-        Message again = new Message(MessageStore.newId("msg_"), original.database(), original.publication(), original.notBefore(), now, 0, now);
+        Message again = Message.of(original.database(), original.publication(), original.notBefore(), now);
         store.create(List.of(again));
         store.removeDeadLetter(letter.dlqId());
         store.log(Event.of(again, "CREATED"));
@@ -596,6 +819,7 @@ public final class Deliveries implements AutoCloseable {
     public void close() throws Exception {
         timeline.close();
         ticker.shutdownNow();
+        takeBacks.shutdownNow();
         starts.shutdownNow();
         client.stop();
         outcomes.shutdown();

@@ -15,6 +15,10 @@ import java.util.function.Consumer;
  * key's list, in the order it came due. A key takes the limits of its latest message unless they are pinned;
  * a paused key starts nothing (its period keeps running). A pause and pins are handed to a listener that keeps
  * them, and {@link #restore restored} at start.
+ *
+ * <p>A key's list holds at most {@code maxWaiting} ids: past it (and while any are), a due message that may wait
+ * elsewhere is {@linkplain Admission#LEFT_OUT left out}: it waits in the grid, and once the list has room again
+ * {@link #refills} says how many of the key's earliest may come back.
  */
 public final class FlowControls {
 
@@ -27,10 +31,26 @@ public final class FlowControls {
     public record Started(int database, String key, String messageId) {
     }
 
+    /** What {@link #admit} made of a due message. */
+    public enum Admission {
+        /** It may start now (counted as started and in flight). */
+        START,
+        /** It waits in the key's list. */
+        WAIT,
+        /** The key's list is full: the message waits in the grid until the key {@linkplain #refills has room}. */
+        LEFT_OUT
+    }
+
+    /** A key whose list has room for {@code room} of the messages left out; {@code mark} is for {@link #caughtUp}. */
+    public record Refill(int database, String key, long mark, int room) {
+    }
+
     private static final class Key {
         final int database;
         final String name;
         final ArrayDeque<String> waiting = new ArrayDeque<>();
+        long leftOutMark; // messages left out since the last refill that took back all of them; 0: none is
+        int inGrid; // how many of the key's due messages wait only in the grid, about
         int parallelism;
         int rate;
         int periodSeconds = 1;
@@ -61,10 +81,15 @@ public final class FlowControls {
 
     private final Map<String, Key> keys = new ConcurrentHashMap<>();
     private final Consumer<FlowSettings> changed;
+    private final int maxWaiting;
 
-    /** @param changed told of a key's new settings (under the key's lock, so in the order they were made) */
-    public FlowControls(Consumer<FlowSettings> changed) {
+    /**
+     * @param changed    told of a key's new settings (under the key's lock, so in the order they were made)
+     * @param maxWaiting the most ids a key's list holds in memory
+     */
+    public FlowControls(Consumer<FlowSettings> changed, int maxWaiting) {
         this.changed = changed;
+        this.maxWaiting = maxWaiting;
     }
 
     /** A key's settings as kept (at start, before its messages come due). */
@@ -98,10 +123,10 @@ public final class FlowControls {
     }
 
     /**
-     * A due message of a key: whether it may start now (counted as started and in flight), else it waits in the
-     * key's list. The message's limits become the key's unless pinned.
+     * A due message of a key: it may start now, or waits in the key's list, or (when the list is full and
+     * {@code mayLeaveOut}) in the grid. The message's limits become the key's unless pinned.
      */
-    public boolean admit(int database, FlowControl flow, String messageId) {
+    public Admission admit(int database, FlowControl flow, String messageId, boolean mayLeaveOut) {
         Key key = key(database, flow.key());
         synchronized (key) {
             if (!key.pinnedParallelism && flow.parallelism() != null) {
@@ -114,10 +139,57 @@ public final class FlowControls {
             if (key.waiting.isEmpty() && key.room(System.currentTimeMillis())) {
                 key.inFlight++;
                 key.started++;
-                return true;
+                return Admission.START;
+            }
+            if (mayLeaveOut && (key.leftOutMark > 0 || key.waiting.size() >= maxWaiting)) {
+                key.leftOutMark++;
+                key.inGrid++;
+                return Admission.LEFT_OUT;
             }
             key.waiting.addLast(messageId);
+            return Admission.WAIT;
+        }
+    }
+
+    /** Whether some of the key's messages wait only in the grid (they come back through {@link #refills}). */
+    public boolean leftOut(int database, String name) {
+        Key key = keys.get(id(database, name));
+        if (key == null) {
             return false;
+        }
+        synchronized (key) {
+            return key.leftOutMark > 0;
+        }
+    }
+
+    /** The keys with messages left out whose lists are at most half full. */
+    public List<Refill> refills() {
+        List<Refill> due = new ArrayList<>();
+        for (Key key : keys.values()) {
+            synchronized (key) {
+                if (key.leftOutMark > 0 && key.waiting.size() <= maxWaiting / 2) {
+                    due.add(new Refill(key.database, key.name, key.leftOutMark, maxWaiting - key.waiting.size()));
+                }
+            }
+        }
+        return due;
+    }
+
+    /**
+     * A refill took back {@code taken} of the key's messages left out; {@code all}: that was every one there was
+     * when it began, so none waits in the grid now unless more were left out since.
+     */
+    public void caughtUp(Refill refill, int taken, boolean all) {
+        Key key = keys.get(id(refill.database(), refill.key()));
+        if (key == null) {
+            return;
+        }
+        synchronized (key) {
+            key.inGrid = Math.max(0, key.inGrid - taken);
+            if (all && key.leftOutMark == refill.mark()) {
+                key.leftOutMark = 0;
+                key.inGrid = 0;
+            }
         }
     }
 
@@ -157,12 +229,14 @@ public final class FlowControls {
         return starting;
     }
 
-    /** Drops a cancelled message from its key's list. */
+    /** Drops a cancelled message from its key's list (or from the count of those in the grid). */
     public void forget(int database, String name, String messageId) {
         Key key = keys.get(id(database, name));
         if (key != null) {
             synchronized (key) {
-                key.waiting.remove(messageId);
+                if (!key.waiting.remove(messageId) && key.inGrid > 0) {
+                    key.inGrid--;
+                }
             }
         }
     }
@@ -174,7 +248,7 @@ public final class FlowControls {
         }
         synchronized (key) {
             key.roll(System.currentTimeMillis());
-            return new Info(key.name, key.waiting.size(), key.parallelism, key.inFlight, key.rate, key.started, key.periodSeconds,
+            return new Info(key.name, key.waiting.size() + key.inGrid, key.parallelism, key.inFlight, key.rate, key.started, key.periodSeconds,
                     key.periodStart / 1000, key.paused, key.pinnedParallelism, key.pinnedRate);
         }
     }

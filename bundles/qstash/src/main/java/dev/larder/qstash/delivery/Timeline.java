@@ -9,8 +9,10 @@ import java.util.function.Consumer;
 /**
  * When each waiting message of this node is due: an id and a time per message (no timer task, no message
  * body), kept in time order; one thread hands each id to {@code due} at its time. At most {@code capacity}
- * are held: past it the latest due ones are left out (they wait in the grid, and {@link #overflowed} says
- * some do), so memory stays bounded however many messages wait.
+ * are held: past it the latest due ones are left out (they wait in the grid, and {@link #leftOut} says
+ * some do), so memory stays bounded however many messages wait. A due message is handed on only while
+ * {@code mayStart} says so (the deliveries in flight are bounded); until then it stays here, and {@link #wake}
+ * says to look again.
  */
 final class Timeline implements AutoCloseable {
 
@@ -34,9 +36,17 @@ final class Timeline implements AutoCloseable {
     /** Counts the messages left out; zero once a scan of the grid took back all of them. */
     private final java.util.concurrent.atomic.AtomicLong leftOut = new java.util.concurrent.atomic.AtomicLong();
 
-    Timeline(int capacity, Consumer<String> due) {
+    private final java.util.function.BooleanSupplier mayStart;
+
+    Timeline(int capacity, Consumer<String> due, java.util.function.BooleanSupplier mayStart) {
         this.capacity = capacity;
+        this.mayStart = mayStart;
         thread = Thread.ofPlatform().name("qstash-timeline").daemon().start(() -> run(due));
+    }
+
+    /** Something {@code mayStart} depends on changed. */
+    void wake() {
+        LockSupport.unpark(thread);
     }
 
     /**
@@ -81,6 +91,11 @@ final class Timeline implements AutoCloseable {
         return Math.max(0, capacity - byId.size());
     }
 
+    /** Whether messages left out should be taken back now: some are, and a quarter of the timeline is free. */
+    boolean wantsRefill() {
+        return leftOut.get() != 0 && room() >= Math.max(1, capacity / 4);
+    }
+
     /** Forgets the message; whether it was waiting. */
     boolean remove(String id) {
         Entry entry = byId.remove(id);
@@ -108,6 +123,8 @@ final class Timeline implements AutoCloseable {
                 LockSupport.parkNanos(this, 1_000_000_000L);
             } else if (first.at > now) {
                 LockSupport.parkNanos(this, Math.min(1_000L, first.at - now) * 1_000_000L);
+            } else if (!mayStart.getAsBoolean()) {
+                LockSupport.parkNanos(this, 100_000_000L);
             } else if (order.remove(first)) {
                 if (byId.get(first.id) == first) {
                     try {

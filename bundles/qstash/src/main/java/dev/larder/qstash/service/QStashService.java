@@ -53,7 +53,7 @@ public class QStashService {
         }
         this.deliveries = new Deliveries(store, destinations, database -> store.signingKeys(database).current(),
                 settings.maxConnectionsPerDestination(), settings.maxResponseBytes(), settings.globalParallelism(),
-                settings.maxScheduledInMemory(), trustStore(settings));
+                settings.maxScheduledInMemory(), settings.maxDeliveriesInFlight(), trustStore(settings));
         this.scheduler = new Scheduler(store, deliveries);
         int resumed = deliveries.resume();
         int schedules = scheduler.start();

@@ -35,8 +35,11 @@ public @interface QStashSettings {
     @AttributeDefinition(description = "Deliveries in flight at once on this node, over all databases (0: no limit), as GET /v2/globalParallelism shows it.")
     int globalParallelism() default 0;
 
-    @AttributeDefinition(description = "Waiting messages whose due times a node holds in memory (about 200 bytes each); the rest wait in the grid and are taken back, earliest first, as room frees.")
+    @AttributeDefinition(description = "Waiting messages whose due times a node holds in memory (about 200 bytes each), and as many ids of queued messages; a queue or a flow-control key holds a tenth of it at most. The rest wait in the grid and are taken back, earliest first (a queue's in order), as room frees.")
     int maxScheduledInMemory() default 200_000;
+
+    @AttributeDefinition(description = "Deliveries a node has started and not yet settled, over all destinations (each holds its message and body); due messages past it wait for one to settle.")
+    int maxDeliveriesInFlight() default 4096;
 
     @AttributeDefinition(description = "Hours the log (GET /v2/events) keeps a message's events.")
     int eventRetentionHours() default 72;

@@ -9,10 +9,18 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param retried          attempts that failed so far; the next attempt sends it as {@code Upstash-Retried}
  * @param notBefore        Unix ms before which it is not delivered
  * @param nextDeliveryTime Unix ms of the next attempt
+ * @param sequence         the order it was made in on its node (after {@code createdAt}: a batch's messages share a
+ *                         millisecond, and a queue delivers them in their order); 0 in messages stored before it
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Message(String messageId, int database, Publication publication, long notBefore, long createdAt, int retried,
-        long nextDeliveryTime) {
+        long nextDeliveryTime, long sequence) {
+
+    private static final java.util.concurrent.atomic.AtomicLong SEQUENCE = new java.util.concurrent.atomic.AtomicLong();
+
+    /** The order messages were made in: a queue's delivery order. */
+    public static final java.util.Comparator<Message> CREATION_ORDER = java.util.Comparator.comparingLong(Message::createdAt)
+            .thenComparingLong(Message::sequence).thenComparing(Message::messageId);
 
     public String url() {
         return publication.url();
@@ -23,11 +31,11 @@ public record Message(String messageId, int database, Publication publication, l
     }
 
     public Message retriedAt(long nextAttempt) {
-        return new Message(messageId, database, publication, notBefore, createdAt, retried + 1, nextAttempt);
+        return new Message(messageId, database, publication, notBefore, createdAt, retried + 1, nextAttempt, sequence);
     }
 
     /** A new message (its first attempt at {@code notBefore}). */
     public static Message of(int database, Publication publication, long notBefore, long now) {
-        return new Message(MessageStore.newId("msg_"), database, publication, notBefore, now, 0, Math.max(notBefore, now));
+        return new Message(MessageStore.newId("msg_"), database, publication, notBefore, now, 0, Math.max(notBefore, now), SEQUENCE.incrementAndGet());
     }
 }

@@ -230,7 +230,7 @@ public final class MessageStore implements AutoCloseable {
 
     public List<Message> messagesOf(int database, Predicate<Message> matching) {
         return list(messages, Message.class, message -> message.database() == database && matching.test(message),
-                Comparator.comparingLong(Message::createdAt).thenComparing(Message::messageId));
+                Message.CREATION_ORDER);
     }
 
     public DeadLetter deadLetter(String dlqId) {

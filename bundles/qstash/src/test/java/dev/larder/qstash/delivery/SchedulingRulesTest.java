@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static dev.larder.qstash.delivery.FlowControls.Admission.LEFT_OUT;
+import static dev.larder.qstash.delivery.FlowControls.Admission.START;
+import static dev.larder.qstash.delivery.FlowControls.Admission.WAIT;
 
 import dev.larder.qstash.store.FlowSettings;
 import dev.larder.qstash.store.Publication.FlowControl;
@@ -43,13 +46,13 @@ class SchedulingRulesTest {
 
     @Test
     void flowControlHoldsParallelismAndRateAndReleasesInOrder() {
-        FlowControls flows = new FlowControls(settings -> { });
+        FlowControls flows = new FlowControls(settings -> { }, 100);
         FlowControl twoAtOnce = new FlowControl("k", 2, null, null);
-        assertTrue(flows.admit(1, twoAtOnce, "a"));
-        assertTrue(flows.admit(1, twoAtOnce, "b"));
-        assertFalse(flows.admit(1, twoAtOnce, "c"));
-        assertFalse(flows.admit(1, twoAtOnce, "d"));
-        assertTrue(flows.admit(2, twoAtOnce, "other database"), "keys are per database");
+        assertEquals(START, flows.admit(1, twoAtOnce, "a", true));
+        assertEquals(START, flows.admit(1, twoAtOnce, "b", true));
+        assertEquals(WAIT, flows.admit(1, twoAtOnce, "c", true));
+        assertEquals(WAIT, flows.admit(1, twoAtOnce, "d", true));
+        assertEquals(START, flows.admit(2, twoAtOnce, "other database", true), "keys are per database");
         assertEquals(List.of("c"), flows.finished(1, "k").stream().map(FlowControls.Started::messageId).toList());
         FlowControls.Info info = flows.info(1, "k");
         assertEquals(List.of(1, 2, 2), List.of(info.waitListSize(), info.parallelismMax(), info.parallelismCount()));
@@ -60,24 +63,24 @@ class SchedulingRulesTest {
 
         FlowControl threeAMinute = new FlowControl("r", null, 3, 60);
         for (String id : List.of("1", "2", "3")) {
-            assertTrue(flows.admit(1, threeAMinute, id));
+            assertEquals(START, flows.admit(1, threeAMinute, id, true));
         }
-        assertFalse(flows.admit(1, threeAMinute, "4"), "the fourth start in the period waits");
+        assertEquals(WAIT, flows.admit(1, threeAMinute, "4", true), "the fourth start in the period waits");
         flows.finished(1, "r");
         assertEquals(List.of(), flows.startable(), "finishing frees no rate");
         flows.resetRate(1, "r");
         assertEquals(List.of("4"), flows.startable().stream().map(FlowControls.Started::messageId).toList());
         flows.pin(1, "r", null, 1, null);
-        assertTrue(flows.admit(1, new FlowControl("r", null, 100, 60), "5"), "pinning starts a new period");
-        assertFalse(flows.admit(1, new FlowControl("r", null, 100, 60), "6"), "a pinned rate ignores the message's own");
+        assertEquals(START, flows.admit(1, new FlowControl("r", null, 100, 60), "5", true), "pinning starts a new period");
+        assertEquals(WAIT, flows.admit(1, new FlowControl("r", null, 100, 60), "6", true), "a pinned rate ignores the message's own");
         assertEquals(1, flows.info(1, "r").rateMax());
     }
 
     @Test
     void aKeysPauseAndPinsAreKeptAndRestored() {
         List<FlowSettings> kept = new ArrayList<>();
-        FlowControls flows = new FlowControls(kept::add);
-        flows.admit(1, new FlowControl("k", 5, 10, 60), "a");
+        FlowControls flows = new FlowControls(kept::add, 100);
+        flows.admit(1, new FlowControl("k", 5, 10, 60), "a", true);
         flows.pause(1, "k", true);
         flows.pin(1, "k", 2, null, null);
         assertEquals(List.of(new FlowSettings(1, "k", true, null, null, null), new FlowSettings(1, "k", true, 2, null, null)), kept);
@@ -85,13 +88,39 @@ class SchedulingRulesTest {
         flows.unpin(1, "k", true, false);
         assertEquals(new FlowSettings(1, "k", true, null, 3, 30), kept.get(kept.size() - 1), "unpinned parallelism is the message's again");
 
-        FlowControls restarted = new FlowControls(settings -> { });
+        FlowControls restarted = new FlowControls(settings -> { }, 100);
         restarted.restore(kept.get(kept.size() - 1));
-        assertFalse(restarted.admit(1, new FlowControl("k", 5, 100, 1), "b"), "still paused after a restart");
+        assertEquals(WAIT, restarted.admit(1, new FlowControl("k", 5, 100, 1), "b", true), "still paused after a restart");
         FlowControls.Info info = restarted.info(1, "k");
         assertEquals(List.of(5, 3, 30), List.of(info.parallelismMax(), info.rateMax(), info.ratePeriod()), "the rate stays pinned");
         restarted.pause(1, "k", false);
         assertEquals(List.of("b"), restarted.startable().stream().map(FlowControls.Started::messageId).toList());
         assertTrue(new FlowSettings(1, "k", false, null, null, null).none(), "a resumed, unpinned key needs nothing kept");
+    }
+
+    @Test
+    void aFullKeyLeavesDueMessagesInTheGridUntilItsListHasRoom() {
+        FlowControls flows = new FlowControls(settings -> { }, 4);
+        FlowControl one = new FlowControl("k", 1, null, null);
+        assertEquals(START, flows.admit(1, one, "0", true));
+        for (String id : List.of("1", "2", "3", "4")) {
+            assertEquals(WAIT, flows.admit(1, one, id, true));
+        }
+        assertEquals(LEFT_OUT, flows.admit(1, one, "5", true), "the list holds 4");
+        assertEquals(WAIT, flows.admit(1, one, "queued", false), "a queue's message (its queue bounds it) always waits");
+        assertTrue(flows.leftOut(1, "k"));
+        assertEquals(6, flows.info(1, "k").waitListSize(), "the wait list counts those in the grid");
+        assertEquals(List.of(), flows.refills(), "no refill while the list is more than half full");
+        flows.finished(1, "k");
+        flows.finished(1, "k");
+        flows.finished(1, "k");
+        FlowControls.Refill refill = flows.refills().get(0);
+        assertEquals(List.of("k", 2), List.of(refill.key(), refill.room()), "room for two: two of the 4 wait");
+        assertEquals(LEFT_OUT, flows.admit(1, one, "6", true), "while some are in the grid, newer ones go there too");
+        flows.caughtUp(refill, 2, true);
+        assertTrue(flows.leftOut(1, "k"), "one more was left out since the refill began");
+        flows.caughtUp(flows.refills().get(0), 0, true);
+        assertFalse(flows.leftOut(1, "k"));
+        assertEquals(WAIT, flows.admit(1, one, "7", true));
     }
 }

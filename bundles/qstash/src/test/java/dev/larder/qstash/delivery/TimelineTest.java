@@ -8,14 +8,17 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
-/** The timeline hands out messages in time order and holds at most its capacity, keeping the earliest due. */
+/**
+ * The timeline hands out messages in time order and holds at most its capacity, keeping the earliest due; a due
+ * message waits while no delivery may start.
+ */
 class TimelineTest {
 
     @Test
     void fullItKeepsTheEarliestAndSaysSomeWereLeftOut() throws Exception {
         List<String> started = new CopyOnWriteArrayList<>();
         long far = System.currentTimeMillis() + 3_600_000;
-        try (Timeline timeline = new Timeline(3, started::add)) {
+        try (Timeline timeline = new Timeline(3, started::add, () -> true)) {
             assertTrue(timeline.at("c", far + 3));
             assertTrue(timeline.at("a", far + 1));
             assertTrue(timeline.at("d", far + 4));
@@ -37,6 +40,25 @@ class TimelineTest {
             }
             assertEquals(List.of("now"), started);
             assertFalse(timeline.contains("now"));
+        }
+    }
+
+    @Test
+    void aDueMessageWaitsUntilADeliveryMayStart() throws Exception {
+        List<String> started = new CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicBoolean mayStart = new java.util.concurrent.atomic.AtomicBoolean(false);
+        try (Timeline timeline = new Timeline(10, started::add, mayStart::get)) {
+            timeline.at("due", System.currentTimeMillis());
+            Thread.sleep(300);
+            assertEquals(List.of(), started);
+            assertTrue(timeline.contains("due"), "it stays in the timeline meanwhile");
+            mayStart.set(true);
+            timeline.wake();
+            long deadline = System.currentTimeMillis() + 5000;
+            while (started.isEmpty() && System.currentTimeMillis() < deadline) {
+                Thread.sleep(5);
+            }
+            assertEquals(List.of("due"), started);
         }
     }
 }
