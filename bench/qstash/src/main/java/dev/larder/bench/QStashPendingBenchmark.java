@@ -108,12 +108,14 @@ public final class QStashPendingBenchmark {
         }
         long deadline = drainStart + TimeUnit.MINUTES.toNanos(20);
         int last = -1;
+        int still = 0;
         while (ARRIVED.size() < count && System.nanoTime() < deadline) {
             Thread.sleep(10_000);
             int now = ARRIVED.size();
             System.out.printf(Locale.ROOT, "draining: %,d of %,d arrived (%,.0f/s)%n", now, count, now / ((System.nanoTime() - drainStart) / 1e9));
-            if (now == last) {
-                break; // nothing arrives any more
+            still = now == last ? still + 1 : 0;
+            if (still == 6) {
+                break; // nothing arrived for a minute
             }
             last = now;
         }

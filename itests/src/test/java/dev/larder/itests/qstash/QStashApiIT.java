@@ -285,7 +285,7 @@ public class QStashApiIT {
                     publishRetries.get(), (System.nanoTime() - started) / 1e9);
             assertEquals(count, acknowledged.size());
             assertTrue("the backlog overflowed the due times held in memory and was taken back from the grid",
-                    java.util.regex.Pattern.compile("taken back by a scan of \\d+ ms: [1-9]\\d* to the timeline").matcher(larder.log()).find());
+                    java.util.regex.Pattern.compile("taken back in \\d+ ms: [1-9]\\d* to the timeline").matcher(larder.log()).find());
             assertTrue(missing.size() + " acknowledged but never delivered, e.g. " + missing.stream().limit(5).toList(), missing.isEmpty());
         } finally {
             sink.stop(0);

@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,8 +58,8 @@ import org.slf4j.LoggerFactory;
  * <p>Memory stays bounded however many messages wait: the timeline holds at most {@code maxScheduled} due times,
  * a queue and a flow-control key at most a tenth of that many ids each (all queues together at most
  * {@code maxScheduled}), and at most {@code maxInFlight} deliveries are started and unsettled. What does not fit
- * waits only in the grid, and {@link #takeBackLeftOut one scan} of this node's messages takes back the earliest
- * of each place that has room again (a queue's in their order).
+ * waits only in the grid, noted in {@link LeftOut}, and {@link #takeBackLeftOut one pass} over those notes takes
+ * back the earliest of each place that has room again (a queue's in their order).
  */
 public final class Deliveries implements AutoCloseable {
 
@@ -95,7 +94,7 @@ public final class Deliveries implements AutoCloseable {
     // scans of the grid for messages left out there: on a thread of their own, as one may take seconds
     private final ScheduledExecutorService takeBacks = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("qstash-take-back").daemon().factory());
-    private long nextScanAt;
+    private final LeftOut leftOut;
     private final FlowControls flows;
     private final Map<String, QueueState> queues = new ConcurrentHashMap<>();
     private final AtomicLong deadLetterSequence = new AtomicLong();
@@ -115,7 +114,9 @@ public final class Deliveries implements AutoCloseable {
             int maxResponseBytes, int globalParallelism, int maxScheduled, int maxInFlight, java.security.KeyStore trusted) throws Exception {
         this.store = store;
         this.maxInFlight = maxInFlight;
-        this.timeline = new Timeline(maxScheduled, this::due, () -> inFlight.get() < this.maxInFlight);
+        this.leftOut = new LeftOut(store.dataDirectory());
+        this.timeline = new Timeline(maxScheduled, this::due, () -> inFlight.get() < this.maxInFlight,
+                (id, at) -> leftOut.add(new LeftOut.Entry(LeftOut.Place.TIMELINE, "", id, at, 0, 0)));
         this.maxHeldPerQueue = Math.max(10, maxScheduled / 10);
         this.maxHeldTurns = maxScheduled;
         this.signingKey = signingKey;
@@ -160,15 +161,15 @@ public final class Deliveries implements AutoCloseable {
      */
     public int resume() {
         int[] count = {0};
-        store.eachLocalMessage(message -> {
+        store.eachLocalWaiting(message -> {
             count[0]++;
             if (message.queueName() != null) {
                 QueueState state = queueState(message.database(), message.queueName());
                 synchronized (state) {
-                    state.leftOut();
+                    leaveOut(state, message.messageId(), message.nextDeliveryTime(), message.createdAt(), message.sequence());
                 }
             } else {
-                due(message);
+                timeline.at(message.messageId(), message.nextDeliveryTime());
             }
         });
         takeBackLeftOut();
@@ -176,138 +177,117 @@ public final class Deliveries implements AutoCloseable {
     }
 
     /**
-     * Takes back messages that wait only in the grid, for every place that left some out and has room again: the
-     * timeline (the earliest due), a queue (the next in its order) and a flow-control key (its earliest due). One
-     * scan of this node's messages serves them all; a place whose scan found no more than it took is caught up,
-     * unless more were left out meanwhile.
+     * Takes back messages left out of memory, for every place that has room again: the timeline (the earliest due;
+     * also when one left out is due before one it holds, which then makes room), a queue (the next in its order)
+     * and a flow-control key (its earliest due). One pass over what {@link LeftOut} holds serves them all.
      */
     private volatile long lastTakeBackReport;
 
     private synchronized void takeBackLeftOut() {
         try {
-            long timelineMark = timeline.wantsRefill() ? timeline.leftOut() : 0;
-            TakeBack timelineRefill = timelineMark == 0 ? null : new TakeBack(timeline.room(), TIME_ORDER);
-            Map<QueueState, TakeBack> queueRefills = new IdentityHashMap<>();
+            long began = System.currentTimeMillis();
+            long earliestLeftOut = leftOut.earliestOnTimeline();
+            // room for a quarter, or one left out is due and the timeline holds one due after it (which makes room)
+            boolean timelineWants = leftOut.count(LeftOut.Place.TIMELINE, "") > 0 && (timeline.room() >= Math.max(1, timeline.capacity() / 4)
+                    || (earliestLeftOut <= began && earliestLeftOut < timeline.latestDue()));
+            TakeBack timelineRefill = timelineWants ? new TakeBack(Math.max(timeline.room(), Math.max(1, timeline.capacity() / 10)), TIME_ORDER) : null;
+            Map<String, TakeBack> queueRefills = new HashMap<>();
             queues.forEach((key, state) -> {
                 synchronized (state) {
                     int room = Math.min(maxHeldPerQueue - state.waiting.size(), maxHeldTurns - heldTurns.get());
-                    if (state.leftOutMark > 0 && state.waiting.size() <= maxHeldPerQueue / 2 && room > 0) {
-                        queueRefills.put(state, new TakeBack(room, QUEUE_ORDER, state.leftOutMark));
+                    if (state.inGrid > 0 && state.waiting.size() <= maxHeldPerQueue / 2 && room > 0) {
+                        queueRefills.put(key, new TakeBack(room, QUEUE_ORDER));
                     }
                 }
             });
             Map<String, TakeBack> flowRefills = new HashMap<>();
-            Map<String, FlowControls.Refill> flowMarks = new HashMap<>();
             for (FlowControls.Refill refill : flows.refills()) {
                 flowRefills.put(refill.database() + "/" + refill.key(), new TakeBack(refill.room(), TIME_ORDER));
-                flowMarks.put(refill.database() + "/" + refill.key(), refill);
             }
-            long began = System.currentTimeMillis();
-            if ((timelineRefill == null && queueRefills.isEmpty() && flowRefills.isEmpty()) || began < nextScanAt) {
+            if (timelineRefill == null && queueRefills.isEmpty() && flowRefills.isEmpty()) {
                 return;
             }
-            store.eachLocalMessage(message -> {
-                String id = message.messageId();
-                if (taken.contains(id) || timeline.contains(id)) {
-                    return;
+            int[] taken = {0};
+            leftOut.takeBack(entry -> {
+                TakeBack refill = switch (entry.place()) {
+                    case TIMELINE -> timelineRefill;
+                    case QUEUE -> queueRefills.get(entry.key());
+                    case FLOW -> flowRefills.get(entry.key());
+                };
+                if (refill != null) {
+                    refill.offer(new Turn(entry.messageId(), entry.at(), entry.createdAt(), entry.sequence()));
                 }
-                Turn turn = new Turn(id, message.nextDeliveryTime(), message.createdAt(), message.sequence());
-                Publication.FlowControl flow = message.publication().flowControl();
-                if (message.queueName() != null) {
-                    QueueState state = queues.get(queueKey(message.database(), message.queueName()));
-                    if (state == null) {
-                        return;
-                    }
-                    synchronized (state) {
-                        TakeBack refill = queueRefills.get(state);
-                        if (state.active.contains(id)) {
-                            if (timelineRefill != null) {
-                                timelineRefill.offer(turn); // its turn came; its retry's time was left out
+            }, () -> chosenOf(timelineRefill, queueRefills, flowRefills), entry -> {
+                taken[0]++;
+                switch (entry.place()) {
+                    case TIMELINE, FLOW -> timeline.at(entry.messageId(), entry.at());
+                    case QUEUE -> {
+                        QueueState state = queues.get(entry.key());
+                        if (state != null) {
+                            synchronized (state) {
+                                state.inGrid--;
+                                // a message cancelled while it was left out is gone from the grid: it holds no place
+                                if (!state.holds(entry.messageId()) && store.message(entry.messageId()) != null) {
+                                    state.hold(new Turn(entry.messageId(), entry.at(), entry.createdAt(), entry.sequence()));
+                                    heldTurns.incrementAndGet();
+                                }
                             }
-                        } else if (refill != null && !state.waitingIds.contains(id)) {
-                            refill.offer(turn);
                         }
                     }
-                } else if (flow != null && flows.leftOut(message.database(), flow.key())) {
-                    TakeBack refill = flowRefills.get(message.database() + "/" + flow.key());
-                    if (refill != null) {
-                        refill.offer(turn);
-                    }
-                } else if (timelineRefill != null) {
-                    timelineRefill.offer(turn);
                 }
-            });
-            if (timelineRefill != null) {
-                timelineRefill.taken().forEach(turn -> timeline.at(turn.messageId(), turn.at()));
-                if (timelineRefill.all()) {
-                    timeline.caughtUp(timelineMark);
-                }
-            }
-            queueRefills.forEach((state, refill) -> {
-                synchronized (state) {
-                    int added = 0;
-                    for (Turn turn : refill.taken()) {
-                        // one delivered while the scan ran may still be in it: a held id must be a message
-                        if (!state.holds(turn.messageId()) && store.message(turn.messageId()) != null) {
-                            state.hold(turn);
-                            heldTurns.incrementAndGet();
-                            added++;
-                        }
-                    }
-                    state.inGrid = Math.max(0, state.inGrid - added);
-                    if (refill.all() && state.leftOutMark == refill.mark) {
-                        state.leftOutMark = 0;
-                        state.inGrid = 0;
-                    }
-                }
-                dispatch(state);
             });
             flowRefills.forEach((key, refill) -> {
-                refill.taken().forEach(turn -> timeline.at(turn.messageId(), turn.at()));
-                flows.caughtUp(flowMarks.get(key), refill.taken().size(), refill.all());
+                int slash = key.indexOf('/');
+                flows.tookBack(Integer.parseInt(key.substring(0, slash)), key.substring(slash + 1), refill.taken().size());
+            });
+            queueRefills.keySet().forEach(key -> {
+                QueueState state = queues.get(key);
+                if (state != null) {
+                    dispatch(state);
+                }
             });
             long now = System.currentTimeMillis();
-            nextScanAt = now + 3 * (now - began); // a scan of a large backlog takes at most a quarter of a core
-            int taken = (timelineRefill == null ? 0 : timelineRefill.taken().size())
-                    + queueRefills.values().stream().mapToInt(refill -> refill.taken().size()).sum()
-                    + flowRefills.values().stream().mapToInt(refill -> refill.taken().size()).sum();
-            if (taken > 0 && now - lastTakeBackReport > 60_000) {
+            if (taken[0] > 0 && now - lastTakeBackReport > 60_000) {
                 lastTakeBackReport = now;
-                LOG.info("QStash: messages waiting only in the grid taken back by a scan of {} ms: {} to the timeline, {} to {} queues, {} to {} flow-control keys",
+                LOG.info("QStash: messages left out of memory taken back in {} ms: {} to the timeline, {} to {} queues, {} to {} flow-control keys",
                         now - began, timelineRefill == null ? 0 : timelineRefill.taken().size(),
                         queueRefills.values().stream().mapToInt(refill -> refill.taken().size()).sum(), queueRefills.size(),
                         flowRefills.values().stream().mapToInt(refill -> refill.taken().size()).sum(), flowRefills.size());
             }
-        } catch (RuntimeException e) {
-            LOG.warn("QStash could not take back the messages waiting in the grid; tried again", e);
+        } catch (RuntimeException | java.io.IOException e) {
+            LOG.warn("QStash could not take back the messages left out of memory; tried again", e);
         }
+    }
+
+    /** What the first pass chose, named as {@link LeftOut#chosenKey} names entries. */
+    private static Set<String> chosenOf(TakeBack timelineRefill, Map<String, TakeBack> queueRefills, Map<String, TakeBack> flowRefills) {
+        Set<String> chosen = new HashSet<>();
+        if (timelineRefill != null) {
+            timelineRefill.taken().forEach(turn -> chosen.add(LeftOut.Place.TIMELINE.ordinal() + turn.messageId()));
+        }
+        queueRefills.values().forEach(refill -> refill.taken().forEach(turn -> chosen.add(LeftOut.Place.QUEUE.ordinal() + turn.messageId())));
+        flowRefills.values().forEach(refill -> refill.taken().forEach(turn -> chosen.add(LeftOut.Place.FLOW.ordinal() + turn.messageId())));
+        return chosen;
     }
 
     private static final Comparator<Turn> TIME_ORDER = Comparator.comparingLong(Turn::at).thenComparing(Turn::messageId);
     private static final Comparator<Turn> QUEUE_ORDER = Comparator.comparingLong(Turn::createdAt).thenComparingLong(Turn::sequence)
             .thenComparing(Turn::messageId); // Message.CREATION_ORDER
 
-    /** The first {@code room} messages, in an order, of those a scan offers; whether it offered no more than that. */
+    /** The first {@code room} messages, in an order, of those a pass offers. */
     private static final class TakeBack {
         private final int room;
         private final Comparator<Turn> order;
         private final PriorityQueue<Turn> lastFirst;
-        private final long mark;
-        private int offered;
+        private List<Turn> taken;
 
         TakeBack(int room, Comparator<Turn> order) {
-            this(room, order, 0);
-        }
-
-        TakeBack(int room, Comparator<Turn> order, long mark) {
             this.room = room;
             this.order = order;
-            this.mark = mark;
             this.lastFirst = new PriorityQueue<>(order.reversed());
         }
 
         void offer(Turn turn) {
-            offered++;
             lastFirst.add(turn);
             if (lastFirst.size() > room) {
                 lastFirst.poll();
@@ -315,13 +295,11 @@ public final class Deliveries implements AutoCloseable {
         }
 
         List<Turn> taken() {
-            List<Turn> first = new ArrayList<>(lastFirst);
-            first.sort(order);
-            return first;
-        }
-
-        boolean all() {
-            return offered <= room;
+            if (taken == null) {
+                taken = new ArrayList<>(lastFirst);
+                taken.sort(order);
+            }
+            return taken;
         }
     }
 
@@ -334,11 +312,11 @@ public final class Deliveries implements AutoCloseable {
      * {@code maxHeldPerQueue}; the rest wait in the grid), and those being delivered.
      */
     private static final class QueueState {
+        final String key;
         final ArrayDeque<Turn> waiting = new ArrayDeque<>();
         final Set<String> waitingIds = new HashSet<>();
         final Set<String> active = new HashSet<>();
-        long leftOutMark; // messages left out since the last scan that took back all of them; 0: none waits in the grid
-        int inGrid; // how many wait only in the grid, about
+        int inGrid; // how many were left out (they wait only in the grid) and not taken back yet
         int parallelism = 1;
         boolean paused;
 
@@ -361,10 +339,15 @@ public final class Deliveries implements AutoCloseable {
             return waitingIds.remove(id) && waiting.removeIf(turn -> turn.messageId().equals(id));
         }
 
-        void leftOut() {
-            leftOutMark++;
-            inGrid++;
+        QueueState(String key) {
+            this.key = key;
         }
+    }
+
+    /** The queue has no room for the message (or holds some left out before it): it waits in the grid, noted in {@link #leftOut}. */
+    private void leaveOut(QueueState state, String messageId, long at, long createdAt, long sequence) {
+        state.inGrid++;
+        leftOut.add(new LeftOut.Entry(LeftOut.Place.QUEUE, state.key, messageId, at, createdAt, sequence));
     }
 
     private static String queueKey(int database, String name) {
@@ -373,7 +356,7 @@ public final class Deliveries implements AutoCloseable {
 
     private QueueState queueState(int database, String name) {
         return queues.computeIfAbsent(queueKey(database, name), key -> {
-            QueueState state = new QueueState();
+            QueueState state = new QueueState(key);
             Queue stored = store.queue(database, name);
             if (stored != null) {
                 state.parallelism = stored.parallelism();
@@ -418,7 +401,7 @@ public final class Deliveries implements AutoCloseable {
                 state.active.clear();
             }
         }
-        store.eachLocalMessage(message -> {
+        store.eachLocalWaiting(message -> {
             if (message.database() == database && name.equals(message.queueName())) {
                 doomed.add(message.messageId());
             }
@@ -452,8 +435,6 @@ public final class Deliveries implements AutoCloseable {
                     if (!freed && state.drop(message.messageId())) {
                         heldTurns.decrementAndGet();
                         freed = true;
-                    } else if (!freed && state.inGrid > 0) {
-                        state.inGrid--; // one waiting only in the grid, cancelled
                     }
                 }
                 if (freed) {
@@ -474,8 +455,9 @@ public final class Deliveries implements AutoCloseable {
             QueueState state = queueState(message.database(), message.queueName());
             synchronized (state) {
                 if (!state.holds(message.messageId())) {
-                    if (state.leftOutMark > 0 || state.waiting.size() >= maxHeldPerQueue || heldTurns.get() >= maxHeldTurns) {
-                        state.leftOut(); // after those already in the grid: taken back in order
+                    if (state.inGrid > 0 || state.waiting.size() >= maxHeldPerQueue || heldTurns.get() >= maxHeldTurns) {
+                        // after those already in the grid: taken back in order
+                        leaveOut(state, message.messageId(), message.nextDeliveryTime(), message.createdAt(), message.sequence());
                     } else {
                         state.hold(new Turn(message.messageId(), message.nextDeliveryTime(), message.createdAt(), message.sequence()));
                         heldTurns.incrementAndGet();
@@ -599,6 +581,8 @@ public final class Deliveries implements AutoCloseable {
                 case START -> admitted(message);
                 case WAIT -> notInFlight(); // in its key's list, which starts it later
                 case LEFT_OUT -> { // the key's list is full: it waits in the grid until the key takes it back
+                    leftOut.add(new LeftOut.Entry(LeftOut.Place.FLOW, message.database() + "/" + flow.key(), messageId,
+                            message.nextDeliveryTime(), 0, 0));
                     taken.remove(messageId);
                     notInFlight();
                 }
@@ -820,6 +804,7 @@ public final class Deliveries implements AutoCloseable {
         timeline.close();
         ticker.shutdownNow();
         takeBacks.shutdownNow();
+        leftOut.close();
         starts.shutdownNow();
         client.stop();
         outcomes.shutdown();

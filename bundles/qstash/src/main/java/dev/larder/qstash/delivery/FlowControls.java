@@ -41,16 +41,15 @@ public final class FlowControls {
         LEFT_OUT
     }
 
-    /** A key whose list has room for {@code room} of the messages left out; {@code mark} is for {@link #caughtUp}. */
-    public record Refill(int database, String key, long mark, int room) {
+    /** A key whose list has room for {@code room} of the messages left out. */
+    public record Refill(int database, String key, int room) {
     }
 
     private static final class Key {
         final int database;
         final String name;
         final ArrayDeque<String> waiting = new ArrayDeque<>();
-        long leftOutMark; // messages left out since the last refill that took back all of them; 0: none is
-        int inGrid; // how many of the key's due messages wait only in the grid, about
+        int inGrid; // how many of the key's due messages were left out and not taken back yet
         int parallelism;
         int rate;
         int periodSeconds = 1;
@@ -141,8 +140,7 @@ public final class FlowControls {
                 key.started++;
                 return Admission.START;
             }
-            if (mayLeaveOut && (key.leftOutMark > 0 || key.waiting.size() >= maxWaiting)) {
-                key.leftOutMark++;
+            if (mayLeaveOut && (key.inGrid > 0 || key.waiting.size() >= maxWaiting)) {
                 key.inGrid++;
                 return Admission.LEFT_OUT;
             }
@@ -158,7 +156,7 @@ public final class FlowControls {
             return false;
         }
         synchronized (key) {
-            return key.leftOutMark > 0;
+            return key.inGrid > 0;
         }
     }
 
@@ -167,28 +165,20 @@ public final class FlowControls {
         List<Refill> due = new ArrayList<>();
         for (Key key : keys.values()) {
             synchronized (key) {
-                if (key.leftOutMark > 0 && key.waiting.size() <= maxWaiting / 2) {
-                    due.add(new Refill(key.database, key.name, key.leftOutMark, maxWaiting - key.waiting.size()));
+                if (key.inGrid > 0 && key.waiting.size() <= maxWaiting / 2) {
+                    due.add(new Refill(key.database, key.name, maxWaiting - key.waiting.size()));
                 }
             }
         }
         return due;
     }
 
-    /**
-     * A refill took back {@code taken} of the key's messages left out; {@code all}: that was every one there was
-     * when it began, so none waits in the grid now unless more were left out since.
-     */
-    public void caughtUp(Refill refill, int taken, boolean all) {
-        Key key = keys.get(id(refill.database(), refill.key()));
-        if (key == null) {
-            return;
-        }
-        synchronized (key) {
-            key.inGrid = Math.max(0, key.inGrid - taken);
-            if (all && key.leftOutMark == refill.mark()) {
-                key.leftOutMark = 0;
-                key.inGrid = 0;
+    /** {@code taken} of the key's messages left out were taken back (to come due again). */
+    public void tookBack(int database, String name, int taken) {
+        Key key = keys.get(id(database, name));
+        if (key != null) {
+            synchronized (key) {
+                key.inGrid = Math.max(0, key.inGrid - taken);
             }
         }
     }
@@ -229,14 +219,12 @@ public final class FlowControls {
         return starting;
     }
 
-    /** Drops a cancelled message from its key's list (or from the count of those in the grid). */
+    /** Drops a cancelled message from its key's list (one left out stays counted until it is taken back and found gone). */
     public void forget(int database, String name, String messageId) {
         Key key = keys.get(id(database, name));
         if (key != null) {
             synchronized (key) {
-                if (!key.waiting.remove(messageId) && key.inGrid > 0) {
-                    key.inGrid--;
-                }
+                key.waiting.remove(messageId);
             }
         }
     }

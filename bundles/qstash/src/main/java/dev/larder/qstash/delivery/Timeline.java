@@ -9,8 +9,8 @@ import java.util.function.Consumer;
 /**
  * When each waiting message of this node is due: an id and a time per message (no timer task, no message
  * body), kept in time order; one thread hands each id to {@code due} at its time. At most {@code capacity}
- * are held: past it the latest due ones are left out (they wait in the grid, and {@link #leftOut} says
- * some do), so memory stays bounded however many messages wait. A due message is handed on only while
+ * are held: past it the latest due ones are left out (they wait in the grid; {@code leftOut} is told of each),
+ * so memory stays bounded however many messages wait. A due message is handed on only while
  * {@code mayStart} says so (the deliveries in flight are bounded); until then it stays here, and {@link #wake}
  * says to look again.
  */
@@ -33,14 +33,15 @@ final class Timeline implements AutoCloseable {
     private final Thread thread;
     private final int capacity;
     private volatile boolean closed;
-    /** Counts the messages left out; zero once a scan of the grid took back all of them. */
-    private final java.util.concurrent.atomic.AtomicLong leftOut = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.function.BiConsumer<String, Long> leftOut;
 
     private final java.util.function.BooleanSupplier mayStart;
 
-    Timeline(int capacity, Consumer<String> due, java.util.function.BooleanSupplier mayStart) {
+    /** @param leftOut told of each message left out: its id and when it is due */
+    Timeline(int capacity, Consumer<String> due, java.util.function.BooleanSupplier mayStart, java.util.function.BiConsumer<String, Long> leftOut) {
         this.capacity = capacity;
         this.mayStart = mayStart;
+        this.leftOut = leftOut;
         thread = Thread.ofPlatform().name("qstash-timeline").daemon().start(() -> run(due));
     }
 
@@ -55,13 +56,13 @@ final class Timeline implements AutoCloseable {
      */
     synchronized boolean at(String id, long at) {
         if (byId.size() >= capacity && !byId.containsKey(id)) {
-            leftOut.incrementAndGet();
             Entry latest = order.floor(HIGHEST);
             if (latest == null || latest.at <= at) {
+                leftOut.accept(id, at);
                 return false;
             }
-            if (order.remove(latest)) {
-                byId.remove(latest.id, latest); // it waits in the grid until there is room again
+            if (order.remove(latest) && byId.remove(latest.id, latest)) {
+                leftOut.accept(latest.id, latest.at); // it waits in the grid until there is room again
             }
         }
         Entry entry = new Entry(at, sequence.incrementAndGet(), id);
@@ -76,24 +77,19 @@ final class Timeline implements AutoCloseable {
         return true;
     }
 
-    /** How many messages were left out (a mark for {@link #caughtUp}); 0: none waits only in the grid. */
-    long leftOut() {
-        return leftOut.get();
-    }
-
-    /** A scan that began at {@code mark} took back every message left out; unless more were left out since. */
-    void caughtUp(long mark) {
-        leftOut.compareAndSet(mark, 0);
-    }
-
     /** How many more the timeline holds. */
     int room() {
         return Math.max(0, capacity - byId.size());
     }
 
-    /** Whether messages left out should be taken back now: some are, and a quarter of the timeline is free. */
-    boolean wantsRefill() {
-        return leftOut.get() != 0 && room() >= Math.max(1, capacity / 4);
+    int capacity() {
+        return capacity;
+    }
+
+    /** When the latest message held is due (Long.MIN_VALUE: none is held). */
+    long latestDue() {
+        Entry latest = order.floor(HIGHEST);
+        return latest == null ? Long.MIN_VALUE : latest.at;
     }
 
     /** Forgets the message; whether it was waiting. */

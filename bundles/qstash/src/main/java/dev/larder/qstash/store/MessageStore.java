@@ -67,6 +67,11 @@ public final class MessageStore implements AutoCloseable {
         this.journal = new Journal(storage, byByte, unwritten::flushAll);
     }
 
+    /** Where this node keeps its own files (null: memory only). */
+    public java.nio.file.Path dataDirectory() {
+        return storage.dataDirectory();
+    }
+
     /** Applies the journal's changes a crash kept from the grid; how many (call once, before anything is read). */
     public long recover() {
         return journal.replay();
@@ -222,10 +227,10 @@ public final class MessageStore implements AutoCloseable {
         durably(messages, removed);
     }
 
-    /** The messages whose partitions this node owns, for their deliveries to be scheduled at start. */
-    public void eachLocalMessage(Consumer<Message> visitor) {
+    /** Where and when each message of this node's partitions waits (for scheduling them), read without bodies. */
+    public void eachLocalWaiting(Consumer<Waiting> visitor) {
         unwritten.flush(messages);
-        messages.scanLocal((slot, key, value) -> visitor.accept(decode(value, Message.class)));
+        messages.scanLocal((slot, key, value) -> visitor.accept(decode(value, Waiting.class)));
     }
 
     public List<Message> messagesOf(int database, Predicate<Message> matching) {

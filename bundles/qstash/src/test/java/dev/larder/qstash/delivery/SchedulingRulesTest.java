@@ -117,9 +117,9 @@ class SchedulingRulesTest {
         FlowControls.Refill refill = flows.refills().get(0);
         assertEquals(List.of("k", 2), List.of(refill.key(), refill.room()), "room for two: two of the 4 wait");
         assertEquals(LEFT_OUT, flows.admit(1, one, "6", true), "while some are in the grid, newer ones go there too");
-        flows.caughtUp(refill, 2, true);
-        assertTrue(flows.leftOut(1, "k"), "one more was left out since the refill began");
-        flows.caughtUp(flows.refills().get(0), 0, true);
+        flows.tookBack(1, "k", 1);
+        assertTrue(flows.leftOut(1, "k"), "one of the two is still in the grid");
+        flows.tookBack(1, "k", 1);
         assertFalse(flows.leftOut(1, "k"));
         assertEquals(WAIT, flows.admit(1, one, "7", true));
     }

@@ -15,23 +15,21 @@ import org.junit.jupiter.api.Test;
 class TimelineTest {
 
     @Test
-    void fullItKeepsTheEarliestAndSaysSomeWereLeftOut() throws Exception {
+    void fullItKeepsTheEarliestAndSaysWhichItLeftOut() throws Exception {
         List<String> started = new CopyOnWriteArrayList<>();
+        List<String> leftOut = new CopyOnWriteArrayList<>();
         long far = System.currentTimeMillis() + 3_600_000;
-        try (Timeline timeline = new Timeline(3, started::add, () -> true)) {
+        try (Timeline timeline = new Timeline(3, started::add, () -> true, (id, at) -> leftOut.add(id + "@" + (at - far)))) {
             assertTrue(timeline.at("c", far + 3));
             assertTrue(timeline.at("a", far + 1));
             assertTrue(timeline.at("d", far + 4));
-            assertEquals(0, timeline.leftOut());
+            assertEquals(List.of(), leftOut);
             assertFalse(timeline.at("e", far + 5), "later than all it holds: left out");
             assertTrue(timeline.at("b", far + 2), "earlier: the latest (d) makes room");
             assertFalse(timeline.contains("d"));
-            assertEquals(2, timeline.leftOut());
+            assertEquals(List.of("e@5", "d@4"), leftOut);
             assertTrue(timeline.at("a", far + 10), "a new time for one it holds is no new entry");
             assertEquals(0, timeline.room());
-            long mark = timeline.leftOut();
-            timeline.caughtUp(mark);
-            assertEquals(0, timeline.leftOut());
             assertTrue(timeline.remove("a"));
             assertTrue(timeline.at("now", System.currentTimeMillis()));
             long deadline = System.currentTimeMillis() + 5000;
@@ -47,7 +45,7 @@ class TimelineTest {
     void aDueMessageWaitsUntilADeliveryMayStart() throws Exception {
         List<String> started = new CopyOnWriteArrayList<>();
         java.util.concurrent.atomic.AtomicBoolean mayStart = new java.util.concurrent.atomic.AtomicBoolean(false);
-        try (Timeline timeline = new Timeline(10, started::add, mayStart::get)) {
+        try (Timeline timeline = new Timeline(10, started::add, mayStart::get, (id, at) -> { })) {
             timeline.at("due", System.currentTimeMillis());
             Thread.sleep(300);
             assertEquals(List.of(), started);
