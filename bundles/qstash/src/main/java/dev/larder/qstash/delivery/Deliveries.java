@@ -444,6 +444,23 @@ public final class Deliveries implements AutoCloseable {
         }
     }
 
+    /**
+     * A message gone before its attempt: the place it held in its queue goes to the next. A cancel frees it
+     * itself, unless the message was being taken back into its queue as it was cancelled.
+     */
+    private void freeQueuePlace(String messageId) {
+        for (QueueState state : queues.values()) {
+            boolean freed;
+            synchronized (state) {
+                freed = state.active.remove(messageId);
+            }
+            if (freed) {
+                dispatch(state);
+                return;
+            }
+        }
+    }
+
     /** Waiting messages scheduled on this node. */
     public int pending() {
         return timeline.size();
@@ -569,10 +586,11 @@ public final class Deliveries implements AutoCloseable {
         inFlight.incrementAndGet();
         starts.execute(() -> {
             Message message = kept != null ? kept : store.message(messageId);
-            if (message == null) {
+            if (message == null) { // cancelled meanwhile
                 taken.remove(messageId);
                 notInFlight();
-                return; // cancelled meanwhile (which freed its queue's place)
+                freeQueuePlace(messageId);
+                return;
             }
             Publication.FlowControl flow = message.publication().flowControl();
             FlowControls.Admission admission = flow == null ? FlowControls.Admission.START
