@@ -95,7 +95,10 @@ public class BadConfigurationIT {
                 () -> LarderRuntime.logLines().stream().skip(logStart).anyMatch(line -> line.contains(expected)));
         assertEquals("no storage service with a bad setting", null, context.getServiceReference(StorageNode.class));
 
-        List<String> errors = LarderRuntime.logLines().stream().skip(logStart).filter(line -> line.contains(" ERROR ")).collect(Collectors.toList());
+        // the start's one "Larder started without ..." report (ReadyReport, its own test) may land here when this test
+        // breaks the storage before the runtime's patience ran out; it is not a second complaint about the setting
+        List<String> errors = LarderRuntime.logLines().stream().skip(logStart).filter(line -> line.contains(" ERROR "))
+                .filter(line -> !line.contains("Larder started without ")).collect(Collectors.toList());
         assertEquals("exactly one error line: " + errors, 1, errors.size());
         assertTrue(errors.get(0), errors.get(0).contains(expected) && errors.get(0).contains(problem));
     }
