@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # QStash deliveries next to their physical limit, in one run: a sink on 127.0.0.1 (Jetty, in the benchmark's
 # process), Jetty's client posting the same bodies straight to it (no queue, no persistence), then Larder's
-# QStash delivering published messages to it (each acknowledged once durable), then the same published 100 a
-# batch, then publish-to-delivery latency at a low steady rate. Larder runs from the distribution on ports of its
+# QStash delivering published messages to it (each acknowledged once durable): after a warm-up, publish-to-delivery
+# latency at a low steady rate, then deliveries per second, then the same published 100 a batch. Larder runs from the distribution on ports of its
 # own (RESP 49840, HTTP 49845, Ignite discovery 49900-49909, communication 49920), durable, with loopback
 # destinations allowed.
 # Usage: bench/qstash-benchmark.sh [messages] [connections] [low rate]   (build first: mvn -B install -DskipTests)

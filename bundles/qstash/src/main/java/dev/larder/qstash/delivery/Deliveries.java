@@ -527,6 +527,13 @@ public final class Deliveries implements AutoCloseable {
      * (NoSuchElementException when there is no such group); stored (on disk) before they are scheduled.
      */
     public List<Message> publish(int database, Publication publication, long notBefore) {
+        List<Message> made = messagesOf(database, publication, notBefore);
+        accept(made);
+        return made;
+    }
+
+    /** The messages a publication makes, not stored yet (see {@link #publish}); {@link #accept} stores several publications' at once. */
+    public List<Message> messagesOf(int database, Publication publication, long notBefore) {
         long now = System.currentTimeMillis();
         List<Message> made = new ArrayList<>();
         if (isUrl(publication.url())) {
@@ -540,12 +547,14 @@ public final class Deliveries implements AutoCloseable {
                 made.add(Message.of(database, publication.toEndpoint(endpoint.url(), group.name(), endpoint.name()), notBefore, now));
             }
         }
-        accept(made);
         return made;
     }
 
     /** Stores new messages (on disk when it returns), logs and schedules them; a queue they name is made if missing. */
     public void accept(List<Message> made) {
+        if (made.isEmpty()) {
+            return;
+        }
         for (Message message : made) {
             String queueName = message.queueName();
             if (queueName != null && store.queue(message.database(), queueName) == null) {
@@ -706,7 +715,11 @@ public final class Deliveries implements AutoCloseable {
 
                 @Override
                 public void onComplete(Result result) {
-                    outcomes.execute(() -> settle(message, result, answer.toByteArray()));
+                    if (takenWithNothingToStore(message, result)) {
+                        settle(message, result, answer.toByteArray()); // handing it to another thread cost as much as settling it
+                    } else {
+                        outcomes.execute(() -> settle(message, result, answer.toByteArray()));
+                    }
                 }
             });
         } catch (RuntimeException e) {
@@ -721,13 +734,23 @@ public final class Deliveries implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether settling the delivery waits for nothing (no fsync, no callback to store, no schedule's state), so it
+     * may run on the HTTP client's thread.
+     */
+    private static boolean takenWithNothingToStore(Message message, Result result) {
+        Response response = result.getResponse();
+        return !result.isFailed() && response != null && response.getStatus() >= 200 && response.getStatus() < 300
+                && message.publication().callback() == null && message.publication().scheduleId() == null;
+    }
+
     private void settle(Message message, Result result, byte[] answer) {
         try {
             Response response = result.getResponse();
             int status = response == null ? 0 : response.getStatus();
             boolean answered = status > 0 && result.getResponseFailure() == null && result.getRequestFailure() == null;
             if (answered && status >= 200 && status < 300) {
-                store.remove(message.messageId());
+                store.delivered(message.messageId());
                 store.log(Event.of(message, "DELIVERED", null, null, status));
                 callBack(message, message.publication().callback(), status, headersOf(response.getHeaders()), answer, null);
                 finished(message);

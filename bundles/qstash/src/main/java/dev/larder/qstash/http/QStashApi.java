@@ -375,9 +375,7 @@ public class QStashApi implements HttpProduct {
             throw new ApiException(400, "the body must be a JSON array of {destination, headers, body, queue}");
         }
         String callerIp = HttpExchanges.peer(request).getHostAddress();
-        record Entry(PublishRequests.Parsed parsed, boolean group) {
-        }
-        List<Entry> parsed = new ArrayList<>();
+        List<BatchEntry> parsed = new ArrayList<>();
         for (JsonNode entry : entries) {
             if (!entry.isObject() || !entry.path("destination").isTextual()) {
                 throw new ApiException(400, "each batch entry needs a destination (a URL or a URL group)");
@@ -396,21 +394,44 @@ public class QStashApi implements HttpProduct {
             }
             String destination = entry.get("destination").textValue();
             boolean group = !PublishRequests.isUrl(destination);
-            Entry one = new Entry(parsed(headers, destination, entryBody, callerIp, queue), group);
+            BatchEntry one = new BatchEntry(parsed(headers, destination, entryBody, callerIp, queue), group);
             if (group && qstash.store().group(database, destination) == null) {
                 throw new ApiException(404, "URL group " + destination + " not found");
             }
             parsed.add(one);
         }
         ArrayNode answers = NODES.arrayNode();
-        for (Entry entry : parsed) {
+        List<BatchEntry> together = new ArrayList<>(); // entries in a row without a deduplication id: one write to disk for all
+        for (BatchEntry entry : parsed) {
+            if (entry.parsed().deduplicationId() == null) {
+                together.add(entry);
+                continue;
+            }
+            publishTogether(database, together, answers);
+            together.clear();
             try {
                 answers.add(published(database, entry.parsed(), entry.group()));
             } catch (Deduplicated duplicate) {
                 answers.add(duplicate.answer);
             }
         }
+        publishTogether(database, together, answers);
         return answers;
+    }
+
+    private record BatchEntry(PublishRequests.Parsed parsed, boolean group) {
+    }
+
+    /** Publishes the entries' messages, stored with one write to disk, and adds their answers in order. */
+    private void publishTogether(int database, List<BatchEntry> entries, ArrayNode answers) {
+        List<List<Message>> made = new ArrayList<>(entries.size());
+        for (BatchEntry entry : entries) {
+            made.add(qstash.deliveries().messagesOf(database, entry.parsed().publication(), entry.parsed().notBefore()));
+        }
+        qstash.deliveries().accept(made.stream().flatMap(List::stream).toList());
+        for (int i = 0; i < entries.size(); i++) {
+            answers.add(answerOf(made.get(i), entries.get(i).group(), false));
+        }
     }
 
     /** The request's query minus the parameters meant for QStash, to append to the destination. */

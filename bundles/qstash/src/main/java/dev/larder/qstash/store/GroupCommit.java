@@ -17,7 +17,7 @@ final class GroupCommit implements AutoCloseable {
     private CompletableFuture<Void> next;
     private boolean closed;
 
-    /** @param fsync makes everything written before it durable */
+    /** @param fsync makes everything written or appended before it durable */
     GroupCommit(Runnable fsync, String name) {
         this.fsync = fsync;
         this.syncer = Thread.ofPlatform().name(name).daemon().start(this::run);
@@ -27,19 +27,24 @@ final class GroupCommit implements AutoCloseable {
     void sync() {
         CompletableFuture<Void> batch;
         synchronized (this) {
-            if (closed) {
-                throw new IllegalStateException("the write-ahead log is closed");
-            }
-            if (next == null) {
-                next = new CompletableFuture<>();
-                notifyAll();
-            }
+            request();
             batch = next;
         }
         try {
             batch.join();
         } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException failure ? failure : e;
+        }
+    }
+
+    /** Has the next fsync come soon, without waiting for it. */
+    synchronized void request() {
+        if (closed) {
+            throw new IllegalStateException("the write-ahead log is closed");
+        }
+        if (next == null) {
+            next = new CompletableFuture<>();
+            notifyAll();
         }
     }
 

@@ -15,11 +15,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What makes QStash's writes durable: each change is appended to a local change log, and a write returns once
- * the log is fsynced (one fsync shared by the writers waiting together: Ignite's own WAL flush costs tens of
- * milliseconds and spins a core while it runs); the grid gets the change a few ms later, in a batch
- * ({@link WriteBehind}). Every few seconds the log rotates, the changes so far are written to the grid, Ignite's
- * WAL is synced (it then holds every change of the closed segments) and those segments are deleted. At start
- * the log is replayed into the grid, so a change acknowledged before a crash is there even if the grid lost it.
+ * the log is fsynced. The writers waiting together share one write and one fsync: their changes wait in memory
+ * until the syncer's next round writes them all (a write call a change, under the log's lock, cost more than
+ * the rest of a publish), and Ignite's own WAL flush costs tens of milliseconds and spins a core while it runs.
+ * The grid gets the change a few ms later, in a batch ({@link WriteBehind}). Every few seconds the log rotates,
+ * the changes so far are written to the grid, Ignite's WAL is synced (it then holds every change of the closed
+ * segments) and those segments are deleted. At start the log is replayed into the grid, so a change
+ * acknowledged before a crash is there even if the grid lost it.
  */
 final class Journal implements AutoCloseable {
 
@@ -30,6 +32,9 @@ final class Journal implements AutoCloseable {
     private final ChangeLog log;
     private final GroupCommit commit;
     private final Runnable writeToGrid;
+    /** changes appended and not yet written to the log, in their order (guarded by unwrittenLock) */
+    private List<ChangeLog.Change> unwritten = new ArrayList<>();
+    private final Object unwrittenLock = new Object();
 
     /**
      * @param tables the journaled tables by the byte that names them in the log
@@ -42,6 +47,7 @@ final class Journal implements AutoCloseable {
         this.log = storage.dataDirectory() == null ? null : new ChangeLog(storage.dataDirectory().resolve("qstash-journal"));
         this.commit = log == null ? null : new GroupCommit(() -> {
             try {
+                writeAppended();
                 log.sync();
             } catch (IOException e) {
                 throw new UncheckedIOException("QStash's journal could not be synced", e);
@@ -77,7 +83,10 @@ final class Journal implements AutoCloseable {
         }
     }
 
-    /** Logs changes (each table's batch by its byte) already handed to the grid's writer; durable once {@link #sync} returns. */
+    /**
+     * Logs changes (each table's batch by its byte) already handed to the grid's writer; durable once {@link #sync}
+     * returns, or within the next fsync after {@link #syncSoon}.
+     */
     void append(byte table, WriteBatch batch) {
         if (log == null) {
             return;
@@ -87,10 +96,20 @@ final class Journal implements AutoCloseable {
             changes.add(new ChangeLog.Change(ByteBuffer.allocate(5 + change.key().length).put(table).putInt(change.slot()).put(change.key()).array(),
                     change.value()));
         }
-        try {
-            log.append(changes);
-        } catch (IOException e) {
-            throw new UncheckedIOException("QStash's journal could not be written", e);
+        synchronized (unwrittenLock) {
+            unwritten.addAll(changes);
+        }
+    }
+
+    /** Writes the changes appended so far to the log, in their order (one write at a time keeps it). */
+    private synchronized void writeAppended() throws IOException {
+        List<ChangeLog.Change> taken;
+        synchronized (unwrittenLock) {
+            taken = unwritten;
+            unwritten = new ArrayList<>();
+        }
+        if (!taken.isEmpty()) {
+            log.append(taken);
         }
     }
 
@@ -101,12 +120,20 @@ final class Journal implements AutoCloseable {
         }
     }
 
+    /** Has what this thread appended written and fsynced soon, without waiting for it. */
+    void syncSoon() {
+        if (log != null) {
+            commit.request();
+        }
+    }
+
     /** The grid's WAL made durable and the log's closed segments (all in the grid now) deleted. */
     void checkpoint() {
         if (log == null) {
             return;
         }
         try {
+            writeAppended(); // into the segment that closes now: the grid gets it below
             long next = log.rotate();
             writeToGrid.run(); // every change in the segments before `next`, and maybe some after
             storage.syncToDisk();

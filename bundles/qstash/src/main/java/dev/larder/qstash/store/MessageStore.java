@@ -25,7 +25,11 @@ import java.util.function.Predicate;
 public final class MessageStore implements AutoCloseable {
 
     static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
-    private static final SecureRandom RANDOM = new SecureRandom();
+    /**
+     * One generator a thread: the default one (NativePRNG) shares one lock and one /dev/urandom buffer among all
+     * its instances, and every publishing thread waited on it.
+     */
+    private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(MessageStore::newRandom);
     /** QStash's tables share one group in the grid: most are small, and an empty table costs megabytes. */
     private static final String GROUP = "qstash";
     private static final String ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
@@ -102,11 +106,23 @@ public final class MessageStore implements AutoCloseable {
     }
 
     private static String newId(String prefix, int randomCharacters) {
-        StringBuilder id = new StringBuilder(prefix);
-        for (int i = 0; i < randomCharacters; i++) {
-            id.append(ALPHABET.charAt(RANDOM.nextInt(ALPHABET.length())));
+        byte[] random = new byte[randomCharacters];
+        RANDOM.get().nextBytes(random);
+        StringBuilder id = new StringBuilder(prefix.length() + randomCharacters).append(prefix);
+        for (byte b : random) {
+            // 62 does not divide 256: the first 8 characters are a little likelier (5 in 256 against 4), which
+            // leaves over 140 bits of randomness in 24 characters
+            id.append(ALPHABET.charAt((b & 0xff) % ALPHABET.length()));
         }
         return id.toString();
+    }
+
+    private static SecureRandom newRandom() {
+        try {
+            return SecureRandom.getInstance("DRBG");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            return new SecureRandom();
+        }
     }
 
     private static int slot(String id) {
@@ -202,6 +218,18 @@ public final class MessageStore implements AutoCloseable {
     /** Removes a message (delivered or cancelled); returns once that is on disk. */
     public void remove(String id) {
         removeDurably(messages, id);
+    }
+
+    /**
+     * Removes a message its destination took: journaled, and on disk with the next fsync, which this does not wait
+     * for (a crash before then delivers it once more, as at-least-once allows; waiting cost the delivery threads
+     * more than the rest of settling it).
+     */
+    public void delivered(String id) {
+        WriteBatch batch = new WriteBatch();
+        remove(messages, id, batch);
+        journal.append(journaled.get(messages), batch);
+        journal.syncSoon();
     }
 
     private void removeDurably(KeyValueTable table, String id) {
