@@ -215,7 +215,7 @@ public final class Deliveries implements AutoCloseable {
                     case FLOW -> flowRefills.get(entry.key());
                 };
                 if (refill != null) {
-                    refill.offer(new Turn(entry.messageId(), entry.at(), entry.createdAt(), entry.sequence()));
+                    refill.offer(Turn.of(entry));
                 }
             }, () -> chosenOf(timelineRefill, queueRefills, flowRefills), entry -> {
                 taken[0]++;
@@ -228,7 +228,7 @@ public final class Deliveries implements AutoCloseable {
                                 state.inGrid--;
                                 // a message cancelled while it was left out is gone from the grid: it holds no place
                                 if (!state.holds(entry.messageId()) && store.message(entry.messageId()) != null) {
-                                    state.hold(new Turn(entry.messageId(), entry.at(), entry.createdAt(), entry.sequence()));
+                                    state.hold(Turn.of(entry));
                                     heldTurns.incrementAndGet();
                                 }
                             }
@@ -263,10 +263,10 @@ public final class Deliveries implements AutoCloseable {
     private static Set<String> chosenOf(TakeBack timelineRefill, Map<String, TakeBack> queueRefills, Map<String, TakeBack> flowRefills) {
         Set<String> chosen = new HashSet<>();
         if (timelineRefill != null) {
-            timelineRefill.taken().forEach(turn -> chosen.add(LeftOut.Place.TIMELINE.ordinal() + turn.messageId()));
+            timelineRefill.taken().forEach(turn -> chosen.add(LeftOut.chosenKey(LeftOut.Place.TIMELINE, turn.messageId())));
         }
-        queueRefills.values().forEach(refill -> refill.taken().forEach(turn -> chosen.add(LeftOut.Place.QUEUE.ordinal() + turn.messageId())));
-        flowRefills.values().forEach(refill -> refill.taken().forEach(turn -> chosen.add(LeftOut.Place.FLOW.ordinal() + turn.messageId())));
+        queueRefills.values().forEach(refill -> refill.taken().forEach(turn -> chosen.add(LeftOut.chosenKey(LeftOut.Place.QUEUE, turn.messageId()))));
+        flowRefills.values().forEach(refill -> refill.taken().forEach(turn -> chosen.add(LeftOut.chosenKey(LeftOut.Place.FLOW, turn.messageId()))));
         return chosen;
     }
 
@@ -305,6 +305,9 @@ public final class Deliveries implements AutoCloseable {
 
     /** A message waiting for its turn or to be taken back: its id, when it is due and when (in what order) it was made. */
     private record Turn(String messageId, long at, long createdAt, long sequence) {
+        static Turn of(LeftOut.Entry entry) {
+            return new Turn(entry.messageId(), entry.at(), entry.createdAt(), entry.sequence());
+        }
     }
 
     /**

@@ -94,40 +94,24 @@ final class LeftOut implements AutoCloseable {
         read(scanning, offer);
         Set<String> chosen = chooser.get();
         long[] earliest = {Long.MAX_VALUE};
-        try (DataOutputStream kept = open(appending.resolveSibling(appending.getFileName() + ".kept"), false)) {
+        Path kept = appending.resolveSibling(appending.getFileName() + ".kept");
+        try (DataOutputStream keeping = open(kept, false)) {
             read(scanning, entry -> {
-                try {
-                    if (chosen.contains(chosenKey(entry))) {
-                        synchronized (this) {
-                            counts.merge(countKey(entry.place(), entry.key()), -1, (a, b) -> a + b == 0 ? null : a + b);
-                        }
-                        taken.accept(entry);
-                    } else {
-                        write(kept, entry);
-                        if (entry.place() == Place.TIMELINE) {
-                            earliest[0] = Math.min(earliest[0], entry.at());
-                        }
+                if (chosen.contains(chosenKey(entry))) {
+                    synchronized (this) {
+                        counts.merge(countKey(entry.place(), entry.key()), -1, (a, b) -> a + b == 0 ? null : a + b);
                     }
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
+                    taken.accept(entry);
+                } else {
+                    keep(keeping, entry, earliest);
                 }
             });
         }
         synchronized (this) {
             out.close();
-            Path kept = appending.resolveSibling(appending.getFileName() + ".kept");
             // what was added while this ran goes after what was kept
             try (DataOutputStream joined = open(kept, true)) {
-                read(appending, entry -> {
-                    try {
-                        write(joined, entry);
-                        if (entry.place() == Place.TIMELINE) {
-                            earliest[0] = Math.min(earliest[0], entry.at());
-                        }
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                });
+                read(appending, entry -> keep(joined, entry, earliest));
             }
             Files.move(kept, appending, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             out = open(appending, true);
@@ -136,9 +120,26 @@ final class LeftOut implements AutoCloseable {
         }
     }
 
+    /** Writes an entry that stays, noting the earliest due time of the timeline's. */
+    private static void keep(DataOutputStream out, Entry entry, long[] earliest) {
+        try {
+            write(out, entry);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (entry.place() == Place.TIMELINE) {
+            earliest[0] = Math.min(earliest[0], entry.at());
+        }
+    }
+
     /** The key {@code chosen} names an entry by. */
     static String chosenKey(Entry entry) {
-        return entry.place().ordinal() + entry.messageId();
+        return chosenKey(entry.place(), entry.messageId());
+    }
+
+    /** The key {@code chosen} names a place's message by. */
+    static String chosenKey(Place place, String messageId) {
+        return place.ordinal() + messageId;
     }
 
     private static void write(DataOutputStream out, Entry entry) throws IOException {
