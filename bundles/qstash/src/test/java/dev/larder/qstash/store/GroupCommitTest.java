@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
-/** Group commit: nobody returns before an fsync that began after their write, and writers share fsyncs. */
+/** Group commit: nobody returns before an fsync that began after their write, writers share fsyncs, and one may be asked for without waiting. */
 class GroupCommitTest {
 
     @Test
@@ -48,6 +48,27 @@ class GroupCommitTest {
         assertEquals(0, early.get(), "returned before its write was synced");
         assertTrue(fsyncs.get() < 16 * 50 / 2, fsyncs.get() + " fsyncs for 800 writes");
         assertThrows(IllegalStateException.class, commit::sync, "closed");
+    }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(10) // a request that waited for its fsync would hang here
+    void aRequestedFsyncComesWithoutTheCallerWaitingForIt() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch synced = new java.util.concurrent.CountDownLatch(1);
+        GroupCommit commit = new GroupCommit(() -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            synced.countDown();
+        }, "test-sync");
+        commit.request(); // returns while the fsync it asked for is held
+        assertEquals(1, synced.getCount(), "no fsync has finished yet");
+        release.countDown();
+        assertTrue(synced.await(5, java.util.concurrent.TimeUnit.SECONDS), "the requested fsync ran");
+        commit.close();
+        assertThrows(IllegalStateException.class, commit::request, "closed");
     }
 
     @Test
