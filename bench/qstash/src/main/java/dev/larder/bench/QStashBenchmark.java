@@ -116,9 +116,8 @@ public final class QStashBenchmark {
         boolean all = expected.await(10, TimeUnit.MINUTES);
         double ownCpu = (ownCpuNanos() - larderCpu[0]) / 1e6 / count;
         double serverCpu = (cpuNanos(larderPid) - larderCpu[1]) / 1e6 / count;
-        long first = ARRIVED.values().stream().mapToLong(Long::longValue).min().orElse(publishStart);
+        double delivered = arrivalsPerSecond(publishStart);
         long last = ARRIVED.values().stream().mapToLong(Long::longValue).max().orElse(publishStart);
-        double delivered = ARRIVED.size() / ((last - first) / 1e9);
         double endToEnd = ARRIVED.size() / ((last - publishStart) / 1e9);
 
         // the same with publishes batched (100 messages a POST /v2/batch; less of the run's CPU goes to publishing): at
@@ -164,9 +163,14 @@ public final class QStashBenchmark {
         postBatches(client, larder + "/v2/batch", token, sinkUrl, count);
         expected.await(10, TimeUnit.MINUTES);
         double larderCpu = (cpuNanos(larderPid) - cpu) / 1e6 / count;
-        double delivered = ARRIVED.size() / ((ARRIVED.values().stream().mapToLong(Long::longValue).max().orElse(start)
-                - ARRIVED.values().stream().mapToLong(Long::longValue).min().orElse(start)) / 1e9);
-        return new Batched(delivered, ARRIVED.size(), larderCpu);
+        return new Batched(arrivalsPerSecond(start), ARRIVED.size(), larderCpu);
+    }
+
+    /** Arrivals a second from the first to the last ({@code start}, nanoTime, when none arrived). */
+    private static double arrivalsPerSecond(long start) {
+        long first = ARRIVED.values().stream().mapToLong(Long::longValue).min().orElse(start);
+        long last = ARRIVED.values().stream().mapToLong(Long::longValue).max().orElse(start);
+        return ARRIVED.size() / ((last - first) / 1e9);
     }
 
     /** CPU time this process has used (user and system). */

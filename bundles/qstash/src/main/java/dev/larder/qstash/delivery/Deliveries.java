@@ -742,9 +742,13 @@ public final class Deliveries implements AutoCloseable {
      * may run on the HTTP client's thread.
      */
     private static boolean takenWithNothingToStore(Message message, Result result) {
+        return taken(result) && message.publication().callback() == null && message.publication().scheduleId() == null;
+    }
+
+    /** Whether the destination answered with a 2xx. */
+    private static boolean taken(Result result) {
         Response response = result.getResponse();
-        return !result.isFailed() && response != null && response.getStatus() >= 200 && response.getStatus() < 300
-                && message.publication().callback() == null && message.publication().scheduleId() == null;
+        return !result.isFailed() && response != null && response.getStatus() >= 200 && response.getStatus() < 300;
     }
 
     private void settle(Message message, Result result, byte[] answer) {
@@ -752,7 +756,7 @@ public final class Deliveries implements AutoCloseable {
             Response response = result.getResponse();
             int status = response == null ? 0 : response.getStatus();
             boolean answered = status > 0 && result.getResponseFailure() == null && result.getRequestFailure() == null;
-            if (answered && status >= 200 && status < 300) {
+            if (taken(result)) {
                 store.delivered(message.messageId());
                 store.log(Event.of(message, "DELIVERED", null, null, status));
                 callBack(message, message.publication().callback(), status, headersOf(response.getHeaders()), answer, null);

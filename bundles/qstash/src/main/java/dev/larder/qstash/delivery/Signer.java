@@ -64,7 +64,7 @@ public final class Signer {
         return jws.serialize();
     }
 
-    /** A delivery's JWT claims, in the order QStash writes them. */
+    /** A delivery's JWT claims. */
     private record Claims(String iss, String sub, long exp, long nbf, long iat, String jti, String body) {
     }
 

@@ -73,7 +73,8 @@ final class EventLog {
 
     /**
      * A chunk as stored: its events' JSON, deflated. A chunk's events repeat their URLs, ids and field names, so
-     * about a tenth of the bytes go through the grid's pages, its WAL and its checkpoints.
+     * about a sixth of the bytes go through the grid's pages, its WAL and its checkpoints (256 events: 51 KB of
+     * JSON, 7.9 KB deflated).
      */
     private static byte[] packed(Logged[] events) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
