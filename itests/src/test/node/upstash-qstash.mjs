@@ -7,23 +7,10 @@ import http from "node:http";
 import http2 from "node:http2";
 import https from "node:https";
 import { Client, Receiver } from "@upstash/qstash";
+import { checks } from "./checks.mjs";
 
 const config = JSON.parse(process.argv[2]);
-let passed = 0;
-let failed = 0;
-function check(name, actual, expected) {
-  const a = JSON.stringify(actual);
-  const e = JSON.stringify(expected);
-  if (a === e) {
-    passed++;
-  } else {
-    failed++;
-    console.log(`FAIL ${name}: got ${a}, want ${e}`);
-  }
-}
-function ok(name, condition, detail = "") {
-  check(name + (condition ? "" : ` ${detail}`), !!condition, true);
-}
+const { check, ok, finish } = checks("upstash-qstash");
 async function refused(name, promise, text) {
   try {
     await promise;
@@ -461,5 +448,4 @@ if (afterRotation) {
 }
 
 sink.close();
-console.log(`upstash-qstash: ${passed} checks passed, ${failed} failed`);
-process.exit(failed === 0 ? 0 : 1);
+finish();

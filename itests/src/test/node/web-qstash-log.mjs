@@ -2,23 +2,10 @@
 // database's deliveries left, filtered by state through the page's own form; a screenshot kept as an artifact.
 // Usage: node web-qstash-log.mjs '{"url":"http://127.0.0.1:PORT","user":"...","password":"...","db":"...","chromium":"/usr/bin/chromium","screenshot":"..."}'
 import { chromium } from "playwright-core";
+import { checks } from "./checks.mjs";
 
 const config = JSON.parse(process.argv[2]);
-let passed = 0;
-let failed = 0;
-function check(name, actual, expected) {
-  const a = JSON.stringify(actual);
-  const e = JSON.stringify(expected);
-  if (a === e) {
-    passed++;
-  } else {
-    failed++;
-    console.log(`FAIL ${name}: got ${a}, want ${e}`);
-  }
-}
-function ok(name, condition, detail = "") {
-  check(name + (condition ? "" : ` ${detail}`), !!condition, true);
-}
+const { check, ok, finish } = checks("web-qstash-log");
 
 const browser = await chromium.launch({
   executablePath: config.chromium,
@@ -53,5 +40,4 @@ try {
 } finally {
   await browser.close();
 }
-console.log(`web-qstash-log: ${passed} checks passed, ${failed} failed`);
-process.exit(failed === 0 ? 0 : 1);
+finish();

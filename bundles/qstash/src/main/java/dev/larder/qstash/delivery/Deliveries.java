@@ -31,7 +31,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BiConsumer;
 import java.util.function.IntFunction;
 import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.HttpClient;
@@ -101,7 +100,19 @@ public final class Deliveries implements AutoCloseable {
     private final int globalParallelism;
     private final ArrayDeque<Message> globalWaiting = new ArrayDeque<>();
     private int globalInFlight;
-    private volatile BiConsumer<Message, String> finalStates = (message, state) -> { };
+    private final List<Listener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Told how deliveries go (on the thread that settled the attempt: keep it short). */
+    public interface Listener {
+        /**
+         * The message ended: {@code DELIVERED}, {@code FAILED} (with its dead letter) or {@code CANCELLED}.
+         */
+        void ended(Message message, String state, DeadLetter letter);
+
+        /** An attempt failed ({@code status} null: no answer) and the next is due at {@code nextAttempt} (Unix ms). */
+        default void retrying(Message message, Integer status, String error, long nextAttempt) {
+        }
+    }
 
     /**
      * @param signingKey        the current signing key of a database, by its id
@@ -139,9 +150,18 @@ public final class Deliveries implements AutoCloseable {
         takeBacks.scheduleWithFixedDelay(this::takeBackLeftOut, 250, 250, TimeUnit.MILLISECONDS); // a scan only while some are left out
     }
 
-    /** Told of each message that ends: {@code DELIVERED}, {@code FAILED} or {@code CANCELLED}. */
-    public void onFinalState(BiConsumer<Message, String> listener) {
-        finalStates = listener;
+    public void addListener(Listener listener) {
+        listeners.add(listener);
+    }
+
+    private void ended(Message message, String state, DeadLetter letter) {
+        for (Listener listener : listeners) {
+            try {
+                listener.ended(message, state, letter);
+            } catch (RuntimeException e) {
+                LOG.warn("QStash: a listener failed on message {} ending {}", message.messageId(), state, e);
+            }
+        }
     }
 
     public FlowControls flowControls() {
@@ -586,7 +606,7 @@ public final class Deliveries implements AutoCloseable {
                 flows.forget(message.database(), flow.key(), messageId);
             }
             finished(message);
-            finalStates.accept(message, "CANCELLED");
+            ended(message, "CANCELLED", null);
         }
         return removed;
     }
@@ -761,7 +781,7 @@ public final class Deliveries implements AutoCloseable {
                 store.log(Event.of(message, "DELIVERED", null, null, status));
                 callBack(message, message.publication().callback(), status, headersOf(response.getHeaders()), answer, null);
                 finished(message);
-                finalStates.accept(message, "DELIVERED");
+                ended(message, "DELIVERED", null);
                 return;
             }
             Map<String, List<String>> headers = answered ? headersOf(response.getHeaders()) : null;
@@ -803,17 +823,21 @@ public final class Deliveries implements AutoCloseable {
         Message retried = message.retriedAt(next);
         store.save(retried);
         store.log(Event.of(message, "RETRY", next, error, status == 0 ? null : status));
+        for (Listener listener : listeners) {
+            listener.retrying(message, status == 0 ? null : status, error, next);
+        }
         due(retried); // a queue's message keeps its place while it is retried
     }
 
     private void deadLetter(Message message, Integer status, Map<String, List<String>> headers, byte[] answer, String error) {
         long now = System.currentTimeMillis();
         String dlqId = now + "-" + deadLetterSequence.getAndIncrement();
-        store.toDeadLetters(new DeadLetter(dlqId, message, status, headers, answer, error, now));
+        DeadLetter letter = new DeadLetter(dlqId, message, status, headers, answer, error, now);
+        store.toDeadLetters(letter);
         store.log(Event.of(message, "FAILED", null, error, status));
         callBack(message, message.publication().failureCallback(), status, headers, answer, dlqId);
         finished(message);
-        finalStates.accept(message, "FAILED");
+        ended(message, "FAILED", letter);
     }
 
     /** Sends the attempt's outcome to a callback URL (none: nothing), as a message of its own. */

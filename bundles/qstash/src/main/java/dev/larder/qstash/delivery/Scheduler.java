@@ -31,7 +31,7 @@ public final class Scheduler implements AutoCloseable {
     public Scheduler(MessageStore store, Deliveries deliveries) {
         this.store = store;
         this.deliveries = deliveries;
-        deliveries.onFinalState(this::settled);
+        deliveries.addListener((message, state, letter) -> settled(message, state));
     }
 
     /** Loads this node's schedules, fires those that came due while the server was down (once each) and starts ticking. */

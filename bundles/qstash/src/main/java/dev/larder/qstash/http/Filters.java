@@ -4,6 +4,7 @@ import dev.larder.qstash.store.DeadLetter;
 import dev.larder.qstash.store.Event;
 import dev.larder.qstash.store.Message;
 import dev.larder.qstash.store.Publication;
+import dev.larder.qstash.workflow.Workflows;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -51,6 +52,13 @@ final class Filters {
         return new Filters(parameters);
     }
 
+    /** The same query with one more parameter (replacing any of that name). */
+    Filters with(String name, String value) {
+        Map<String, List<String>> more = new LinkedHashMap<>(parameters);
+        more.put(name, List.of(value));
+        return new Filters(more);
+    }
+
     java.util.Set<String> names() {
         return parameters.keySet();
     }
@@ -90,7 +98,8 @@ final class Filters {
         }
     }
 
-    private long date(String name, long fallback) throws ApiException {
+    /** A date parameter (Unix ms), or the fallback when absent. */
+    long date(String name, long fallback) throws ApiException {
         String value = first(name);
         if (value == null) {
             return fallback;
@@ -128,10 +137,15 @@ final class Filters {
     }
 
     Predicate<DeadLetter> deadLetters() throws ApiException {
-        only(Set.of("dlqIds", "messageId", "responseStatus"));
+        only(Set.of("dlqIds", "messageId", "responseStatus", "source", "workflowRunId", "workflowUrl", "workflowCreatedAt"));
         long from = date("fromDate", Long.MIN_VALUE);
         long to = date("toDate", Long.MAX_VALUE);
+        // source=workflow (as @upstash/workflow lists its DLQ): the messages of workflow runs
+        boolean workflowOnly = values("source").contains("workflow");
         return letter -> any("dlqIds", letter.dlqId()) && any("messageId", letter.message().messageId())
+                && (!workflowOnly || Workflows.runIdOf(letter.message()) != null)
+                && any("workflowRunId", Workflows.runIdOf(letter.message())) && any("workflowUrl", Workflows.workflowUrlOf(letter.message()))
+                && any("workflowCreatedAt", String.valueOf(Workflows.runCreatedAtOf(letter.message())))
                 && any("responseStatus", letter.responseStatus() == null ? null : letter.responseStatus().toString())
                 && common(letter.message().publication(), letter.message().url(), letter.failedAt(), from, to);
     }

@@ -29,8 +29,12 @@ final class PublishRequests {
     private static final Set<String> NOT_FORWARDED = Set.of("host", "content-length", "connection", "authorization", "transfer-encoding",
             "accept-encoding", "keep-alive", "upgrade", "te", "trailer", "expect");
 
-    /** A publication, when its first attempt is due and the deduplication id it was given or has by content (null: none). */
-    record Parsed(Publication publication, long notBefore, String deduplicationId) {
+    /**
+     * A publication, when its first attempt is due and the deduplication id it was given or has by content (null:
+     * none); for a message of a workflow run, its {@code upstash-workflow-*} and {@code upstash-feature-set} headers
+     * (lower-case names; null: not a workflow's).
+     */
+    record Parsed(Publication publication, long notBefore, String deduplicationId, Map<String, String> workflow) {
     }
 
     private final QStashSettings settings;
@@ -94,7 +98,20 @@ final class PublishRequests {
                 retryDelay, timeout == null ? settings.maxTimeoutSeconds() * 1000L : timeout,
                 target(headers, upstash, "upstash-callback"), target(headers, upstash, "upstash-failure-callback"),
                 labels.isEmpty() ? null : labels, callerIp, queueName, null, null, null, flowControl(upstash), redact);
-        return new Parsed(publication, notBefore, deduplicationId);
+        return new Parsed(publication, notBefore, deduplicationId, workflowHeaders(upstash));
+    }
+
+    private static Map<String, String> workflowHeaders(Map<String, String> upstash) {
+        if (!upstash.containsKey("upstash-workflow-runid")) {
+            return null;
+        }
+        Map<String, String> workflow = new LinkedHashMap<>();
+        upstash.forEach((name, value) -> {
+            if (name.startsWith("upstash-workflow-") || name.equals("upstash-feature-set")) {
+                workflow.put(name, value.trim());
+            }
+        });
+        return workflow;
     }
 
     static boolean isUrl(String destination) {
@@ -172,9 +189,12 @@ final class PublishRequests {
         }
         Map<String, List<String>> forwarded = new LinkedHashMap<>();
         String forward = prefix + "-forward-";
+        String workflow = prefix + "-workflow-"; // a workflow's run id and the rest, sent as Upstash-Workflow-* to the callback
         headers.forEach((name, values) -> {
             if (name.startsWith(forward)) {
                 forwarded.computeIfAbsent(canonical(name.substring(forward.length())), key -> new ArrayList<>()).addAll(values);
+            } else if (name.startsWith(workflow)) {
+                forwarded.computeIfAbsent(canonical("upstash-" + name.substring(prefix.length() + 1)), key -> new ArrayList<>()).addAll(values);
             }
         });
         String delay = upstash.get(prefix + "-delay");

@@ -60,12 +60,14 @@ public class QStashApi implements HttpProduct {
     private static final Logger LOG = LoggerFactory.getLogger("dev.larder.qstash");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final JsonNodeFactory NODES = Shapes.NODES;
-    private static final String KNOWN = "publish|enqueue|batch|queues|messages|schedules|topics|dlq|keys|events|logs|flowControl|globalParallelism";
+    private static final String KNOWN = "publish|enqueue|batch|queues|messages|schedules|topics|dlq|keys|events|logs|flowControl|globalParallelism"
+            + "|workflows|wait|notify|waiters";
     private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9_.-]{1,100}");
 
     private final QStashService qstash;
     private final QStashSettings settings;
     private final PublishRequests publishRequests;
+    private final WorkflowRoutes workflowRoutes;
     // a publish waits for the write-ahead log's fsync; the requests waiting together share one
     private final ExecutorService workers = Executors.newFixedThreadPool(64, Thread.ofPlatform().name("qstash-api-", 0).daemon().factory());
 
@@ -74,6 +76,7 @@ public class QStashApi implements HttpProduct {
         this.qstash = qstash;
         this.settings = qstash.settings();
         this.publishRequests = new PublishRequests(settings, qstash.destinations()::check);
+        this.workflowRoutes = new WorkflowRoutes(qstash.workflows());
     }
 
     @Deactivate
@@ -252,6 +255,10 @@ public class QStashApi implements HttpProduct {
                     yield Shapes.flowControl(ownFlow(database, one(segments, "flow-control key")));
                 }
                 case "flowControl POST" -> flowControl(database, segments, query);
+                case "workflows GET", "workflows DELETE", "workflows POST" -> segments.length > 1 && segments[1].equals("dlq")
+                        ? workflowDeadLetters(database, method, segments, query)
+                        : workflowRoutes.serve(database, method, segments, query, headersOf(request), body);
+                case "wait POST", "notify POST", "waiters GET" -> workflowRoutes.serve(database, method, segments, query, headersOf(request), body);
                 case "globalParallelism GET" -> {
                     int[] global = qstash.deliveries().globalParallelism();
                     yield NODES.objectNode().put("parallelismMax", global[0]).put("parallelismCount", global[1]);
@@ -317,6 +324,9 @@ public class QStashApi implements HttpProduct {
 
     /** Stores the messages of a parsed publish (unless its deduplication id was used within the window); the answer. */
     private JsonNode published(int database, PublishRequests.Parsed parsed, boolean group) throws ApiException {
+        if (parsed.workflow() != null) {
+            return ofWorkflow(database, parsed);
+        }
         if (group && qstash.store().group(database, parsed.publication().url()) == null) {
             throw new ApiException(404, "URL group " + parsed.publication().url() + " not found");
         }
@@ -339,6 +349,21 @@ public class QStashApi implements HttpProduct {
             qstash.store().rememberPublished(database, deduplicationId, new MessageStore.Published(
                     made.stream().map(Message::messageId).toList(), made.stream().map(Message::url).toList(), now));
             return answerOf(made, group, false);
+        }
+    }
+
+    /** A message of a workflow run (its start, a step's result, a call): the run decides what it makes. */
+    private JsonNode ofWorkflow(int database, PublishRequests.Parsed parsed) throws ApiException {
+        try {
+            dev.larder.qstash.workflow.Workflows.Published made = qstash.workflows().publish(database, parsed.publication(), parsed.notBefore(),
+                    parsed.workflow());
+            ObjectNode answer = NODES.objectNode().put("messageId", made.messageId()).put("url", made.url());
+            if (made.deduplicated()) {
+                answer.put("deduplicated", true);
+            }
+            return answer;
+        } catch (dev.larder.qstash.workflow.Refused refused) {
+            throw new ApiException(refused.status(), refused.getMessage());
         }
     }
 
@@ -388,7 +413,10 @@ public class QStashApi implements HttpProduct {
             given.fields().forEachRemaining(field -> headers.computeIfAbsent(field.getKey().toLowerCase(Locale.ROOT), key -> new ArrayList<>())
                     .add(field.getValue().isTextual() ? field.getValue().textValue() : field.getValue().toString()));
             String queue = entry.path("queue").isTextual() ? name(entry.get("queue").textValue(), "queue name") : null;
-            byte[] entryBody = entry.path("body").isTextual() ? entry.get("body").textValue().getBytes(StandardCharsets.UTF_8) : new byte[0];
+            JsonNode givenBody = entry.path("body");
+            // a body that is not a string is sent as its JSON (@upstash/workflow's context.call passes objects through)
+            byte[] entryBody = givenBody.isTextual() ? givenBody.textValue().getBytes(StandardCharsets.UTF_8)
+                    : givenBody.isMissingNode() || givenBody.isNull() ? new byte[0] : givenBody.toString().getBytes(StandardCharsets.UTF_8);
             if (entryBody.length > settings.maxBodyBytes()) {
                 throw new ApiException(413, "a batch entry's body is over " + settings.maxBodyBytes() + " bytes");
             }
@@ -403,7 +431,7 @@ public class QStashApi implements HttpProduct {
         ArrayNode answers = NODES.arrayNode();
         List<BatchEntry> together = new ArrayList<>(); // entries in a row without a deduplication id: one write to disk for all
         for (BatchEntry entry : parsed) {
-            if (entry.parsed().deduplicationId() == null) {
+            if (entry.parsed().deduplicationId() == null && entry.parsed().workflow() == null) {
                 together.add(entry);
                 continue;
             }
@@ -709,27 +737,74 @@ public class QStashApi implements HttpProduct {
         if (segments.length < 2 || !segments[1].equals("retry")) {
             throw new ApiException(404, "Not found");
         }
-        List<DeadLetter> letters;
-        String cursor = null;
-        if (segments.length == 3) {
-            letters = List.of(ownDeadLetter(database, segments[2]));
-        } else {
-            for (String id : query.values("dlqIds")) {
-                ownDeadLetter(database, id); // an unknown id is refused, not skipped
-            }
-            MessageStore.Page<DeadLetter> page = bulkTargets(database, query);
-            letters = page.items();
-            cursor = page.cursor();
-        }
+        MessageStore.Page<DeadLetter> letters = actedOn(database, segments.length == 3 ? segments[2] : null, query);
         ObjectNode result = NODES.objectNode();
         ArrayNode responses = result.putArray("responses");
-        for (DeadLetter letter : letters) {
+        for (DeadLetter letter : letters.items()) {
             responses.addObject().put("messageId", qstash.deliveries().retry(letter).messageId());
         }
-        if (cursor != null) {
-            result.put("cursor", cursor);
+        if (letters.cursor() != null) {
+            result.put("cursor", letters.cursor());
         }
         return result;
+    }
+
+    /** The dead letters a DLQ action is for: the one in its path, else {@code dlqIds} or the filters' page. */
+    private MessageStore.Page<DeadLetter> actedOn(int database, String pathId, Filters query) throws ApiException {
+        if (pathId != null) {
+            return new MessageStore.Page<>(List.of(ownDeadLetter(database, pathId)), null);
+        }
+        for (String id : query.values("dlqIds")) {
+            ownDeadLetter(database, id); // an unknown id is refused, not skipped
+        }
+        return bulkTargets(database, query);
+    }
+
+    /**
+     * The workflow DLQ ({@code /v2/workflows/dlq}): list and delete as {@code /v2/dlq?source=workflow}; resume a
+     * failed run from its failed step, restart it from the start, or call its failure function again, by
+     * {@code dlqIds}, filters or all, or by one id in the path.
+     */
+    private JsonNode workflowDeadLetters(int database, String method, String[] segments, Filters query) throws ApiException {
+        Filters workflowOnly = query.with("source", "workflow");
+        if (method.equals("GET") && segments.length == 2) {
+            return deadLetters(database, workflowOnly);
+        }
+        if (method.equals("GET") && segments.length == 3) {
+            return Shapes.deadLetter(ownDeadLetter(database, segments[2]));
+        }
+        if (method.equals("DELETE")) {
+            if (segments.length == 3) {
+                qstash.store().removeDeadLetter(ownDeadLetter(database, segments[2]).dlqId());
+                return NODES.objectNode().put("deleted", 1);
+            }
+            return deleteDeadLetters(database, workflowOnly);
+        }
+        if (segments.length < 3 || !segments[2].matches("resume|restart|callback")) {
+            throw new ApiException(404, "Not found");
+        }
+        String action = segments[2];
+        dev.larder.qstash.workflow.Workflows workflows = qstash.workflows();
+        try {
+            if (action.equals("callback")) {
+                DeadLetter letter = ownDeadLetter(database, one(java.util.Arrays.copyOfRange(segments, 2, segments.length), "DLQ id"));
+                dev.larder.qstash.workflow.Workflows.Restarted again = workflows.retryFailureFunction(letter);
+                return NODES.objectNode().put("workflowRunId", again.workflowRunId()).put("workflowCreatedAt", again.workflowCreatedAt());
+            }
+            MessageStore.Page<DeadLetter> letters = actedOn(database, segments.length == 4 ? segments[3] : null, workflowOnly);
+            ObjectNode result = NODES.objectNode();
+            ArrayNode runs = result.putArray("workflowRuns");
+            for (DeadLetter letter : letters.items()) {
+                dev.larder.qstash.workflow.Workflows.Restarted again = action.equals("resume") ? workflows.resume(letter) : workflows.restart(letter);
+                runs.addObject().put("workflowRunId", again.workflowRunId()).put("workflowCreatedAt", again.workflowCreatedAt());
+            }
+            if (letters.cursor() != null) {
+                result.put("cursor", letters.cursor());
+            }
+            return result;
+        } catch (dev.larder.qstash.workflow.Refused refused) {
+            throw new ApiException(refused.status(), refused.getMessage());
+        }
     }
 
     // ---- flow control

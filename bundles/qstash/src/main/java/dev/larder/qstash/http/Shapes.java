@@ -59,6 +59,15 @@ final class Shapes {
             Headers.put(json, "responseHeader", letter.responseHeader());
         }
         putBody(json, "responseBody", letter.responseBody(), false);
+        String runId = dev.larder.qstash.workflow.Workflows.runIdOf(letter.message());
+        if (runId != null) {
+            json.put("workflowRunId", runId);
+            json.put("workflowUrl", dev.larder.qstash.workflow.Workflows.workflowUrlOf(letter.message()));
+            Long createdAt = dev.larder.qstash.workflow.Workflows.runCreatedAtOf(letter.message());
+            if (createdAt != null) {
+                json.put("workflowCreatedAt", createdAt);
+            }
+        }
         return json;
     }
 

@@ -33,6 +33,7 @@ public class QStashService {
     private final Destinations destinations;
     private final Deliveries deliveries;
     private final Scheduler scheduler;
+    private final dev.larder.qstash.workflow.Workflows workflows;
     private final java.util.concurrent.ScheduledExecutorService events = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("qstash-grid-writer").daemon().factory());
     private final java.util.concurrent.ScheduledExecutorService upkeep = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
@@ -55,6 +56,7 @@ public class QStashService {
                 settings.maxConnectionsPerDestination(), settings.maxResponseBytes(), settings.globalParallelism(),
                 settings.maxScheduledInMemory(), settings.maxDeliveriesInFlight(), trustStore(settings));
         this.scheduler = new Scheduler(store, deliveries);
+        this.workflows = new dev.larder.qstash.workflow.Workflows(store, deliveries);
         int resumed = deliveries.resume();
         int schedules = scheduler.start();
         upkeep.scheduleWithFixedDelay(this::prune, 1, 60, java.util.concurrent.TimeUnit.MINUTES);
@@ -98,8 +100,13 @@ public class QStashService {
         events.shutdownNow();
         store.flushEvents();
         scheduler.close();
+        workflows.close();
         deliveries.close();
         store.close();
+    }
+
+    public dev.larder.qstash.workflow.Workflows workflows() {
+        return workflows;
     }
 
     public Scheduler scheduler() {

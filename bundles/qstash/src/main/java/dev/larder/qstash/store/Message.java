@@ -36,6 +36,15 @@ public record Message(String messageId, int database, Publication publication, l
 
     /** A new message (its first attempt at {@code notBefore}). */
     public static Message of(int database, Publication publication, long notBefore, long now) {
-        return new Message(MessageStore.newId("msg_"), database, publication, notBefore, now, 0, Math.max(notBefore, now), SEQUENCE.incrementAndGet());
+        return of(newId(), database, publication, notBefore, now);
+    }
+
+    /** A new message under an id made by {@link #newId} (for a body that names its own message). */
+    public static Message of(String messageId, int database, Publication publication, long notBefore, long now) {
+        return new Message(messageId, database, publication, notBefore, now, 0, Math.max(notBefore, now), SEQUENCE.incrementAndGet());
+    }
+
+    public static String newId() {
+        return MessageStore.newId("msg_");
     }
 }

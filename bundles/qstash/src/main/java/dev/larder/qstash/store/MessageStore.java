@@ -44,6 +44,8 @@ public final class MessageStore implements AutoCloseable {
     private final KeyValueTable schedules;
     private final KeyValueTable groups;
     private final KeyValueTable flowSettings;
+    private final KeyValueTable workflowRuns;
+    private final KeyValueTable workflowWaiters;
     private final Journal journal;
     private final WriteBehind unwritten;
     private final Map<KeyValueTable, Byte> journaled = new java.util.IdentityHashMap<>();
@@ -60,9 +62,12 @@ public final class MessageStore implements AutoCloseable {
         this.schedules = storage.table("qstash-schedules", GROUP);
         this.groups = storage.table("qstash-groups", GROUP);
         this.flowSettings = storage.table("qstash-flow-controls", GROUP);
+        this.workflowRuns = storage.table("qstash-workflow-runs", GROUP);
+        this.workflowWaiters = storage.table("qstash-workflow-waiters", GROUP);
         Map<Byte, KeyValueTable> byByte = new java.util.LinkedHashMap<>();
         // a table's place is its byte in the journal: new tables go at the end
-        KeyValueTable[] durable = {messages, deadLetters, keys, queues, deduplication, schedules, groups, flowSettings};
+        KeyValueTable[] durable = {messages, deadLetters, keys, queues, deduplication, schedules, groups, flowSettings, workflowRuns,
+            workflowWaiters};
         for (int i = 0; i < durable.length; i++) {
             byByte.put((byte) (i + 1), durable[i]);
             journaled.put(durable[i], (byte) (i + 1));
@@ -195,6 +200,57 @@ public final class MessageStore implements AutoCloseable {
         });
         found.sort(order);
         return found;
+    }
+
+    /**
+     * Records of a part built on QStash (Workflow's runs and waiters), kept as messages are: journaled, partitioned
+     * by their id, in the grid behind the journal.
+     */
+    public final class Records<T> {
+        private final KeyValueTable table;
+        private final Class<T> type;
+
+        private Records(KeyValueTable table, Class<T> type) {
+            this.table = table;
+            this.type = type;
+        }
+
+        public T get(String id) {
+            return read(table, id, type);
+        }
+
+        /** Stores the record; returns once it is on disk. */
+        public void put(String id, T record) {
+            putDurably(table, id, record);
+        }
+
+        /**
+         * Journals the record without waiting for its fsync: it is on disk once the next durable write of this
+         * store (a message's, made right after it) returns.
+         */
+        public void putBefore(String id, T record) {
+            WriteBatch batch = new WriteBatch();
+            MessageStore.this.put(table, id, record, false, batch);
+            journal.append(journaled.get(table), batch);
+        }
+
+        /** Removes the record (on disk when it returns); whether it was there. */
+        public boolean remove(String id) {
+            return removeIfPresent(table, id);
+        }
+
+        /** The records of this node's partitions that {@code matching} takes, in {@code order}. */
+        public List<T> list(Predicate<T> matching, Comparator<T> order) {
+            return MessageStore.this.list(table, type, matching, order);
+        }
+    }
+
+    public <T> Records<T> workflowRuns(Class<T> type) {
+        return new Records<>(workflowRuns, type);
+    }
+
+    public <T> Records<T> workflowWaiters(Class<T> type) {
+        return new Records<>(workflowWaiters, type);
     }
 
     /** Stores new messages (their ids just made); returns once they are on disk. */

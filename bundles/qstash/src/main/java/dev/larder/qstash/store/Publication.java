@@ -29,6 +29,23 @@ public record Publication(String url, String method, Map<String, List<String>> h
                 callerIp, queueName, topicName, endpointName, id, flowControl, redact);
     }
 
+    public Publication withCallback(Target newCallback) {
+        return new Publication(url, method, header, body, maxRetries, retryDelayExpression, timeoutMillis, newCallback, failureCallback, labels,
+                callerIp, queueName, topicName, endpointName, scheduleId, flowControl, redact);
+    }
+
+    /** What every message of a workflow run is sent with: these settings, none of the body or callbacks. */
+    public Publication asTemplate() {
+        return new Publication(url, method, header, null, maxRetries, retryDelayExpression, timeoutMillis, null, null, labels, callerIp, null,
+                null, null, null, flowControl, redact);
+    }
+
+    /** The template's settings with a body, to {@code to}. */
+    public Publication carrying(String to, Map<String, List<String>> withHeader, byte[] withBody) {
+        return new Publication(to, "POST", withHeader, withBody, maxRetries, retryDelayExpression, timeoutMillis, null, null, labels, callerIp,
+                null, null, null, null, flowControl, redact);
+    }
+
     public Publication inQueue(String queue) {
         return new Publication(url, method, header, body, maxRetries, retryDelayExpression, timeoutMillis, callback, failureCallback, labels,
                 callerIp, queue, topicName, endpointName, scheduleId, flowControl, redact);

@@ -64,7 +64,7 @@ public class QStashLogPage extends HttpServlet {
         PrintWriter out = response.getWriter();
         out.println("<form method='get' class='qstash-filter'>Database <select name='db' onchange='this.form.submit()'>");
         for (Database each : databases.list()) {
-            out.printf("<option%s>%s</option>", each.id() == database.id() ? " selected" : "", html(each.name()));
+            out.printf("<option%s>%s</option>", each.id() == database.id() ? " selected" : "", Html.escaped(each.name()));
         }
         out.println("</select> State <select name='state' onchange='this.form.submit()'><option value=''>all</option>");
         for (String each : STATES) {
@@ -72,7 +72,7 @@ public class QStashLogPage extends HttpServlet {
         }
         out.printf("</select> Latest <input name='count' size='5' value='%d'> <button type='submit'>Show</button></form>%n", count);
         out.printf("<p class='statline' id='qstash-summary'>%d event%s of database %s", events.size(), events.size() == 1 ? "" : "s",
-                html(database.name()));
+                Html.escaped(database.name()));
         byState.forEach((name, n) -> out.printf(" &middot; <span class='qstash-state-%s'>%s %d</span>", name, name, n));
         out.printf(" &middot; %d waiting for delivery on this node &middot; %d queue%s &middot; %d schedule%s</p>%n",
                 qstash.deliveries().pending(), qstash.store().queuesOf(database.id()).size(),
@@ -83,18 +83,14 @@ public class QStashLogPage extends HttpServlet {
                 + "<th>URL</th><th>Status</th><th>Next attempt</th><th>Error</th></tr></thead><tbody>");
         for (Event event : events) {
             out.printf("<tr><td>%s</td><td class='qstash-state-%s'>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>%n",
-                    TIME.format(Instant.ofEpochMilli(event.time())), event.state(), event.state(), html(event.messageId()), html(event.url()),
+                    TIME.format(Instant.ofEpochMilli(event.time())), event.state(), event.state(), Html.escaped(event.messageId()), Html.escaped(event.url()),
                     event.responseStatus() == null ? "" : event.responseStatus(),
                     event.nextDeliveryTime() == null ? "" : TIME.format(Instant.ofEpochMilli(event.nextDeliveryTime())),
-                    event.error() == null ? "" : html(event.error()));
+                    event.error() == null ? "" : Html.escaped(event.error()));
         }
         if (events.isEmpty()) {
             out.println("<tr><td colspan='7'>No events.</td></tr>");
         }
         out.println("</tbody></table>");
-    }
-
-    private static String html(String text) {
-        return text == null ? "" : text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("'", "&#39;").replace("\"", "&quot;");
     }
 }
