@@ -289,6 +289,12 @@ check("the failure function again", calledAgain.workflowRunId, doomedRun);
 for (let i = 0; i < 100 && failures.length < 2; i++) await sleep(100);
 check("the failure function ran twice", failures.length, 2);
 
+// one run left sleeping for the web console's cancel button (the test's next script)
+const before = effects["cancellable-before"];
+await client.trigger({ url: url("cancellable"), body: {}, workflowRunId: `for-the-page-${tag}` });
+for (let i = 0; i < 100 && effects["cancellable-before"] === before; i++) await sleep(100);
+console.log(`left for the page: wfr_for-the-page-${tag}`);
+
 const all = await client.logs({ count: 100 });
 ok("logs list every run", all.runs.length >= 13, `${all.runs.length}`);
 check("every delivery was signed", unsigned, 0);

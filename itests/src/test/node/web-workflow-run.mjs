@@ -1,7 +1,7 @@
 // The web console's Workflow page in a real browser (Debian's Chromium driven by playwright-core): a database's
-// runs and one failed run's steps as a timeline, with the message that failed and its error; a
-// screenshot kept as an artifact.
-// Usage: node web-workflow-run.mjs '{"url":"http://127.0.0.1:PORT","user":"...","password":"...","db":"...","run":"wfr_...","chromium":"/usr/bin/chromium","screenshot":"..."}'
+// runs and one failed run's steps as a timeline, with the message that failed and its error, and a sleeping
+// run cancelled by the page's button; a screenshot kept as an artifact.
+// Usage: node web-workflow-run.mjs '{"url":"http://127.0.0.1:PORT","user":"...","password":"...","db":"...","run":"wfr_...","sleeping":"wfr_...","chromium":"/usr/bin/chromium","screenshot":"..."}'
 import { chromium } from "playwright-core";
 import { checks } from "./checks.mjs";
 
@@ -32,6 +32,14 @@ try {
   const bars = await page.$$eval("#workflow-timeline .wf-bar", (divs) => divs.map((div) => div.getBoundingClientRect().width));
   ok("a bar a step, drawn", bars.length === 3 && bars.every((width) => width >= 2), JSON.stringify(bars));
   await page.screenshot({ path: config.screenshot, fullPage: true });
+
+  // the run left sleeping: cancelled by the page's button
+  await page.goto(`${config.url}/system/console/workflows?db=${encodeURIComponent(config.db)}&run=${encodeURIComponent(config.sleeping)}`);
+  ok("a sleeping run is active", (await page.textContent("#workflow-run-summary")).includes("RUN_STARTED"));
+  await Promise.all([page.waitForNavigation(), page.click("#workflow-cancel")]);
+  ok("cancelled by the button", (await page.textContent("#workflow-run-summary")).includes("RUN_CANCELED"),
+    await page.textContent("#workflow-run-summary"));
+  check("an ended run has no cancel button", await page.$("#workflow-cancel"), null);
 
   const unknown = await page.goto(`${config.url}/system/console/workflows?db=${encodeURIComponent(config.db)}&run=<script>`);
   check("an unknown run is said so, escaped", [unknown.status(), (await page.content()).includes("No workflow run &lt;script&gt;")], [200, true]);

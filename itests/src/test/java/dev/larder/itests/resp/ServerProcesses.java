@@ -108,9 +108,27 @@ public final class ServerProcesses {
         /** Ends the server the hard way: SIGKILL, no shutdown hook, no final flush. */
         public void kill9() throws Exception {
             long pid = Long.parseLong(Files.readString(data.resolve("larder.pid")).trim());
-            ProcessHandle process = ProcessHandle.of(pid).orElseThrow();
+            ProcessHandle.of(pid).orElseThrow();
             run(List.of("kill", "-9", Long.toString(pid)), 10);
-            process.onExit().get(30, TimeUnit.SECONDS);
+            // dead once a zombie: this machine's init reaps orphans late (seconds to minutes), and until then the JDK
+            // counts the process alive; a zombie holds no port, file or lock
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!deadOrZombie(pid)) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("Larder (pid " + pid + ") still runs 30 s after kill -9");
+                }
+                Thread.sleep(20);
+            }
+        }
+
+        private static boolean deadOrZombie(long pid) throws IOException {
+            try {
+                String stat = Files.readString(java.nio.file.Paths.get("/proc", Long.toString(pid), "stat"));
+                char state = stat.charAt(stat.lastIndexOf(')') + 2);
+                return state == 'Z' || state == 'X';
+            } catch (java.nio.file.NoSuchFileException gone) {
+                return true;
+            }
         }
 
         /**

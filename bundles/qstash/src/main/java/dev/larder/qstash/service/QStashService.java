@@ -86,8 +86,9 @@ public class QStashService {
             long now = System.currentTimeMillis();
             int events = store.pruneEvents(now - settings.eventRetentionHours() * 3_600_000L);
             int ids = store.pruneDeduplication(now - settings.deduplicationWindowSeconds() * 1000L);
-            if (events + ids > 0) {
-                LOG.info("QStash upkeep: {} old log events and {} spent deduplication ids dropped", events, ids);
+            int runs = workflows.prune(now - settings.eventRetentionHours() * 3_600_000L);
+            if (events + ids + runs > 0) {
+                LOG.info("QStash upkeep: {} old log events, {} spent deduplication ids and {} ended workflow runs dropped", events, ids, runs);
             }
         } catch (RuntimeException e) {
             LOG.warn("QStash upkeep failed; tried again in an hour", e);

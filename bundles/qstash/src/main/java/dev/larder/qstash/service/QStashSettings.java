@@ -41,7 +41,7 @@ public @interface QStashSettings {
     @AttributeDefinition(description = "Deliveries a node has started and not yet settled, over all destinations (each holds its message and body); due messages past it wait for one to settle.")
     int maxDeliveriesInFlight() default 4096;
 
-    @AttributeDefinition(description = "Hours the log (GET /v2/events) keeps a message's events.")
+    @AttributeDefinition(description = "Hours the log (GET /v2/events) keeps a message's events, and the workflow logs an ended run.")
     int eventRetentionHours() default 72;
 
     @AttributeDefinition(description = "A trust store (PKCS12 or JKS) whose certificates https destinations are checked against instead of the JDK's, for sinks whose certificate a local CA signed; empty: the JDK's.", required = false)

@@ -664,9 +664,19 @@ public final class Workflows implements Deliveries.Listener, AutoCloseable {
         return bytes(steps);
     }
 
-    /** Whether one of the run's messages still waits for delivery (or is being delivered). */
-    public boolean waiting(String messageId) {
-        return store.message(messageId) != null;
+    /** Forgets the runs that ended before {@code before} (Unix ms), as the log forgets its events; how many. */
+    public int prune(long before) {
+        int pruned = 0;
+        for (WorkflowRun run : runs.list(run -> !run.active() && run.completedAt != null && run.completedAt < before,
+                Comparator.comparingLong(WorkflowRun::createdAt))) {
+            synchronized (lock(run.key())) {
+                WorkflowRun current = runs.get(run.key());
+                if (current != null && !current.active() && runs.remove(run.key())) {
+                    pruned++;
+                }
+            }
+        }
+        return pruned;
     }
 
     /** The message waiting for delivery, or null. */

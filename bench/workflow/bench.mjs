@@ -1,0 +1,167 @@
+// Workflow runs next to plain QStash deliveries, in one run against one Larder: a Node HTTP server on 127.0.0.1
+// serves a three-step @upstash/workflow app (signatures verified, as in production) and a plain sink. Phases:
+// warm-up; latency at a low steady rate (a QStash message's publish-to-delivery, a workflow's step-to-step: a
+// step's result published by the SDK until the next step runs); then throughput: messages published 100 a batch
+// and delivered to the sink, and three-step runs triggered 100 a batch, each as fast as Larder takes them.
+// Usage: node bench.mjs '{"url":"http://127.0.0.1:PORT","token":"...","runs":N,"rate":R}'
+import http from "node:http";
+import { Client as QStash } from "@upstash/qstash";
+import { Client } from "@upstash/workflow";
+import { createWorkflow, serveMany } from "@upstash/workflow/cloudflare";
+
+const config = JSON.parse(process.argv[2]);
+const RUNS = config.runs;
+const RATE = config.rate;
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const keys = await (await fetch(`${config.url}/v2/keys`, { headers: { Authorization: `Bearer ${config.token}` } })).json();
+const env = {
+  QSTASH_URL: config.url,
+  QSTASH_TOKEN: config.token,
+  QSTASH_CURRENT_SIGNING_KEY: keys.current,
+  QSTASH_NEXT_SIGNING_KEY: keys.next,
+};
+const qstash = new QStash({ baseUrl: config.url, token: config.token });
+const client = new Client({ baseUrl: config.url, token: config.token });
+
+// when each run's steps ran (ms, performance.now()), by run id; a run is done when its third step ran
+const stepTimes = new Map();
+let doneRuns = 0;
+let onRunDone = () => {};
+function stepRan(runId, step) {
+  const times = stepTimes.get(runId) ?? [];
+  times[step] ??= performance.now();
+  stepTimes.set(runId, times);
+  if (step === 2) {
+    doneRuns++;
+    onRunDone();
+  }
+}
+const app = serveMany({
+  bench: createWorkflow(async (context) => {
+    const id = context.workflowRunId;
+    const a = await context.run("one", () => (stepRan(id, 0), context.requestPayload.n));
+    const b = await context.run("two", () => (stepRan(id, 1), a + 1));
+    return await context.run("three", () => (stepRan(id, 2), b + 1));
+  }),
+});
+const sent = new Map(); // message body → when published (for the QStash latency)
+const latencies = [];
+let delivered = 0;
+let onDelivered = () => {};
+const server = http.createServer(async (request, response) => {
+  const chunks = [];
+  for await (const chunk of request) chunks.push(chunk);
+  const body = Buffer.concat(chunks);
+  if (request.url === "/sink") {
+    const at = sent.get(body.toString());
+    if (at !== undefined) latencies.push(performance.now() - at);
+    delivered++;
+    onDelivered();
+    response.writeHead(200);
+    response.end();
+    return;
+  }
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(request.headers)) {
+    for (const one of [value].flat()) headers.append(name, one);
+  }
+  const answer = await app.fetch(new Request(`${base}${request.url}`, { method: request.method, headers, body: body.length ? body : undefined }), env);
+  response.writeHead(answer.status, Object.fromEntries(answer.headers.entries()));
+  response.end(Buffer.from(await answer.arrayBuffer()));
+});
+await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+server.keepAliveTimeout = 60_000;
+const base = `http://127.0.0.1:${server.address().port}`;
+const workflowUrl = `${base}/workflows/bench`;
+
+function until(test, ms, what) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms);
+    const check = () => {
+      if (test()) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    onRunDone = check;
+    onDelivered = check;
+    check();
+  });
+}
+function percentile(sorted, p) {
+  return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+const ms = (value) => `${value.toFixed(2)} ms`;
+
+async function triggerRuns(count, from) {
+  const batches = [];
+  for (let i = 0; i < count; i += 100) {
+    batches.push(Array.from({ length: Math.min(100, count - i) }, (_, k) => ({ url: workflowUrl, body: { n: from + i + k } })));
+  }
+  let next = 0;
+  await Promise.all(Array.from({ length: 4 }, async () => {
+    while (next < batches.length) await client.trigger(batches[next++]);
+  }));
+}
+async function publishMessages(count, tag) {
+  const batches = [];
+  for (let i = 0; i < count; i += 100) {
+    batches.push(Array.from({ length: Math.min(100, count - i) }, (_, k) => ({ url: `${base}/sink`, body: `${tag}-${i + k}` })));
+  }
+  let next = 0;
+  await Promise.all(Array.from({ length: 4 }, async () => {
+    while (next < batches.length) await qstash.batch(batches[next++]);
+  }));
+}
+
+// warm-up: both paths, a tenth of the runs
+const warm = Math.max(100, Math.floor(RUNS / 10));
+await publishMessages(warm * 4, "warm");
+await triggerRuns(warm, 0);
+await until(() => doneRuns >= warm && delivered >= warm * 4, 300_000, "the warm-up");
+console.log(`warm-up: ${warm} runs and ${warm * 4} messages`);
+
+// latency at a low steady rate: one message and one run started every 1/RATE s, for 10 s
+const lowCount = RATE * 10;
+stepTimes.clear();
+doneRuns = 0;
+delivered = 0;
+latencies.length = 0;
+const lowStart = performance.now();
+for (let i = 0; i < lowCount; i++) {
+  const due = lowStart + (i * 1000) / RATE;
+  await sleep(Math.max(0, due - performance.now()));
+  const body = `low-${i}`;
+  sent.set(body, performance.now());
+  qstash.publish({ url: `${base}/sink`, body });
+  client.trigger({ url: workflowUrl, body: { n: i } });
+}
+await until(() => doneRuns >= lowCount && delivered >= lowCount, 120_000, "the low-rate phase");
+const gaps = [];
+for (const times of stepTimes.values()) {
+  gaps.push(times[1] - times[0], times[2] - times[1]);
+}
+gaps.sort((a, b) => a - b);
+latencies.sort((a, b) => a - b);
+console.log(`latency at ${RATE}/s: QStash publish-to-delivery p50 ${ms(percentile(latencies, 50))} p99 ${ms(percentile(latencies, 99))}; `
+  + `workflow step-to-step p50 ${ms(percentile(gaps, 50))} p99 ${ms(percentile(gaps, 99))} (${gaps.length} steps)`);
+
+// throughput: the same number of deliveries each way (a run is 4 deliveries: its start and three step results)
+delivered = 0;
+let began = performance.now();
+await publishMessages(RUNS * 4, "burst");
+await until(() => delivered >= RUNS * 4, 600_000, "the QStash burst");
+const qstashPerSecond = (RUNS * 4) / ((performance.now() - began) / 1000);
+doneRuns = 0;
+began = performance.now();
+await triggerRuns(RUNS, 0);
+await until(() => doneRuns >= RUNS, 600_000, "the workflow burst");
+const runsPerSecond = RUNS / ((performance.now() - began) / 1000);
+console.log(`throughput: QStash ${qstashPerSecond.toFixed(0)} deliveries/s; workflow ${runsPerSecond.toFixed(0)} runs/s = `
+  + `${(runsPerSecond * 4).toFixed(0)} step deliveries/s (${((runsPerSecond * 4) / qstashPerSecond).toFixed(2)}x a plain delivery)`);
+console.log(`| ${RUNS} runs | ${runsPerSecond.toFixed(0)} runs/s | ${(runsPerSecond * 4).toFixed(0)} step deliveries/s | `
+  + `${qstashPerSecond.toFixed(0)} QStash deliveries/s | ${((runsPerSecond * 4) / qstashPerSecond).toFixed(2)}x | `
+  + `step-to-step p50 ${ms(percentile(gaps, 50))} p99 ${ms(percentile(gaps, 99))} | publish-to-delivery p50 ${ms(percentile(latencies, 50))} `
+  + `p99 ${ms(percentile(latencies, 99))} |`);
+server.close();
+process.exit(0);
