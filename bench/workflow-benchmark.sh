@@ -3,11 +3,12 @@
 # @upstash/workflow app and a plain sink served by Node on 127.0.0.1, Larder durable, from the distribution on
 # ports of its own (RESP 47840, HTTP 47845, Ignite discovery 47800-47809, communication 47820). Prints the latency
 # at a low steady rate (QStash publish-to-delivery, workflow step-to-step) and the throughput of each, with
-# their ratio (a run is four deliveries: its start and three step results).
+# their ratio (a run is four deliveries: its start and three step results) and Larder's CPU time per delivery.
+# A warm-up of a tenth comes first: on shorter runs the JIT was still compiling (C2 took a third of Larder's CPU).
 # Usage: bench/workflow-benchmark.sh [runs] [low rate]   (build first: mvn -B install -DskipTests)
 set -euo pipefail
 
-RUNS=${1:-5000}
+RUNS=${1:-20000}
 RATE=${2:-20}
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 DIST=$ROOT/distribution/target/larder
@@ -35,4 +36,4 @@ printf 'allowPrivateDestinations=true\n' > "$WORK/larder/config/dev.larder.qstas
 LARDER_DATA=$WORK/data JAVA_OPTS="${JAVA_OPTS:--Xms1g -Xmx3g}" "$WORK/larder/bin/larder" --daemon >/dev/null
 TOKEN=$(LARDER_DATA=$WORK/data "$WORK/larder/bin/larder" console larder:db-create workflow-bench | awk '/^Full token/ {print $NF}')
 
-UPSTASH_DISABLE_TELEMETRY=1 node "$WORK/node/bench.mjs" "{\"url\":\"http://127.0.0.1:47845\",\"token\":\"$TOKEN\",\"runs\":$RUNS,\"rate\":$RATE}"
+UPSTASH_DISABLE_TELEMETRY=1 node "$WORK/node/bench.mjs" "{\"url\":\"http://127.0.0.1:47845\",\"token\":\"$TOKEN\",\"runs\":$RUNS,\"rate\":$RATE,\"pid\":$(cat "$WORK/data/larder.pid"),\"clockTicks\":$(getconf CLK_TCK)}"

@@ -1,9 +1,13 @@
 // Workflow runs next to plain QStash deliveries, in one run against one Larder: a Node HTTP server on 127.0.0.1
 // serves a three-step @upstash/workflow app (signatures verified, as in production) and a plain sink. Phases:
 // warm-up; latency at a low steady rate (a QStash message's publish-to-delivery, a workflow's step-to-step: a
-// step's result published by the SDK until the next step runs); then throughput: messages published 100 a batch
-// and delivered to the sink, and three-step runs triggered 100 a batch, each as fast as Larder takes them.
-// Usage: node bench.mjs '{"url":"http://127.0.0.1:PORT","token":"...","runs":N,"rate":R}'
+// step's result published by the SDK until the next step runs); then throughput at a sustained load: messages
+// published 100 a batch while fewer than 2,000 are undelivered, then one a request (as the SDK publishes a step's
+// result) while fewer than 500 are, and three-step runs triggered 100 a batch while
+// fewer than 500 are unfinished (a run is four deliveries), each as fast as Larder takes them; Larder's CPU time
+// a delivery from /proc.
+// Usage: node bench.mjs '{"url":"http://127.0.0.1:PORT","token":"...","runs":N,"rate":R,"pid":LARDER_PID,"clockTicks":100}'
+import fs from "node:fs";
 import http from "node:http";
 import { Client as QStash } from "@upstash/qstash";
 import { Client } from "@upstash/workflow";
@@ -13,6 +17,11 @@ const config = JSON.parse(process.argv[2]);
 const RUNS = config.runs;
 const RATE = config.rate;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+// Larder's CPU time so far (ms): its process's user and system time from /proc
+function larderCpuMillis() {
+  const fields = fs.readFileSync(`/proc/${config.pid}/stat`, "utf8").split(") ")[1].split(" ");
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / config.clockTicks;
+}
 const keys = await (await fetch(`${config.url}/v2/keys`, { headers: { Authorization: `Bearer ${config.token}` } })).json();
 const env = {
   QSTASH_URL: config.url,
@@ -93,26 +102,21 @@ function percentile(sorted, p) {
 }
 const ms = (value) => `${value.toFixed(2)} ms`;
 
-async function triggerRuns(count, from) {
-  const batches = [];
+// a sustained load: batches of 100 started while fewer than `outstanding` are unfinished (a backlog in the grid
+// costs its own: QStash writes what waits over a second to Ignite, see docs/runtime.md)
+async function sustained(count, outstanding, unfinished, start) {
   for (let i = 0; i < count; i += 100) {
-    batches.push(Array.from({ length: Math.min(100, count - i) }, (_, k) => ({ url: workflowUrl, body: { n: from + i + k } })));
+    await until(() => unfinished(i) < outstanding, 600_000, "room under the outstanding bound");
+    await start(i, Math.min(100, count - i));
   }
-  let next = 0;
-  await Promise.all(Array.from({ length: 4 }, async () => {
-    while (next < batches.length) await client.trigger(batches[next++]);
-  }));
 }
-async function publishMessages(count, tag) {
-  const batches = [];
-  for (let i = 0; i < count; i += 100) {
-    batches.push(Array.from({ length: Math.min(100, count - i) }, (_, k) => ({ url: `${base}/sink`, body: `${tag}-${i + k}` })));
-  }
-  let next = 0;
-  await Promise.all(Array.from({ length: 4 }, async () => {
-    while (next < batches.length) await qstash.batch(batches[next++]);
-  }));
-}
+const triggerRuns = (count, from, outstanding = 500) => sustained(count, outstanding, (started) => started - doneRuns,
+  (i, n) => client.trigger(Array.from({ length: n }, (_, k) => ({ url: workflowUrl, body: { n: from + i + k } }))));
+const publishMessages = (count, tag, outstanding = 2000) => sustained(count, outstanding, (started) => started - delivered,
+  (i, n) => qstash.batch(Array.from({ length: n }, (_, k) => ({ url: `${base}/sink`, body: `${tag}-${i + k}` }))));
+// one message a request, as the SDK publishes each step's result: 100 requests at once while fewer than 500 wait
+const publishSingly = (count, tag) => sustained(count, 500, (started) => started - delivered,
+  (i, n) => Promise.all(Array.from({ length: n }, (_, k) => qstash.publish({ url: `${base}/sink`, body: `${tag}-${i + k}` }))));
 
 // warm-up: both paths, a tenth of the runs
 const warm = Math.max(100, Math.floor(RUNS / 10));
@@ -149,18 +153,34 @@ console.log(`latency at ${RATE}/s: QStash publish-to-delivery p50 ${ms(percentil
 // throughput: the same number of deliveries each way (a run is 4 deliveries: its start and three step results)
 delivered = 0;
 let began = performance.now();
+let cpu = larderCpuMillis();
 await publishMessages(RUNS * 4, "burst");
 await until(() => delivered >= RUNS * 4, 600_000, "the QStash burst");
 const qstashPerSecond = (RUNS * 4) / ((performance.now() - began) / 1000);
+const qstashCpu = (larderCpuMillis() - cpu) / (RUNS * 4);
+delivered = 0;
+began = performance.now();
+cpu = larderCpuMillis();
+await publishSingly(RUNS * 2, "single");
+await until(() => delivered >= RUNS * 2, 600_000, "the single publishes");
+const singlePerSecond = (RUNS * 2) / ((performance.now() - began) / 1000);
+const singleCpu = (larderCpuMillis() - cpu) / (RUNS * 2);
 doneRuns = 0;
 began = performance.now();
+cpu = larderCpuMillis();
 await triggerRuns(RUNS, 0);
 await until(() => doneRuns >= RUNS, 600_000, "the workflow burst");
 const runsPerSecond = RUNS / ((performance.now() - began) / 1000);
-console.log(`throughput: QStash ${qstashPerSecond.toFixed(0)} deliveries/s; workflow ${runsPerSecond.toFixed(0)} runs/s = `
-  + `${(runsPerSecond * 4).toFixed(0)} step deliveries/s (${((runsPerSecond * 4) / qstashPerSecond).toFixed(2)}x a plain delivery)`);
+const stepCpu = (larderCpuMillis() - cpu) / (RUNS * 4);
+const ratio = ((runsPerSecond * 4) / qstashPerSecond).toFixed(2);
+const singleRatio = ((runsPerSecond * 4) / singlePerSecond).toFixed(2);
+console.log(`throughput: QStash batched ${qstashPerSecond.toFixed(0)} deliveries/s, Larder ${qstashCpu.toFixed(3)} ms CPU each; QStash single `
+  + `publishes ${singlePerSecond.toFixed(0)}/s, ${singleCpu.toFixed(3)} ms each; workflow ${runsPerSecond.toFixed(0)} runs/s = `
+  + `${(runsPerSecond * 4).toFixed(0)} step deliveries/s (${ratio}x batched, ${singleRatio}x single), Larder ${stepCpu.toFixed(3)} ms CPU each `
+  + `(${(stepCpu / qstashCpu).toFixed(2)}x a batched delivery's, ${(stepCpu / singleCpu).toFixed(2)}x a single publish's)`);
 console.log(`| ${RUNS} runs | ${runsPerSecond.toFixed(0)} runs/s | ${(runsPerSecond * 4).toFixed(0)} step deliveries/s | `
-  + `${qstashPerSecond.toFixed(0)} QStash deliveries/s | ${((runsPerSecond * 4) / qstashPerSecond).toFixed(2)}x | `
+  + `${qstashPerSecond.toFixed(0)} batched / ${singlePerSecond.toFixed(0)} single deliveries/s | ${ratio}x / ${singleRatio}x | `
+  + `${stepCpu.toFixed(3)} / ${qstashCpu.toFixed(3)} / ${singleCpu.toFixed(3)} ms | `
   + `step-to-step p50 ${ms(percentile(gaps, 50))} p99 ${ms(percentile(gaps, 99))} | publish-to-delivery p50 ${ms(percentile(latencies, 50))} `
   + `p99 ${ms(percentile(latencies, 99))} |`);
 server.close();

@@ -54,7 +54,7 @@ public final class Workflows implements Deliveries.Listener, AutoCloseable {
     static final String RUN_ID_HEADER = "Upstash-Workflow-Runid";
     static final String FAILURE_CALL_HEADER = "Upstash-Workflow-Failure-Callback";
 
-    private final MessageStore.Records<WorkflowRun> runs;
+    private final RunRecords runs;
     private final MessageStore.Records<Waiter> waiterRecords;
     private final MessageStore store;
     private final Deliveries deliveries;
@@ -65,7 +65,7 @@ public final class Workflows implements Deliveries.Listener, AutoCloseable {
 
     public Workflows(MessageStore store, Deliveries deliveries) {
         this.store = store;
-        this.runs = store.workflowRuns(WorkflowRun.class);
+        this.runs = new RunRecords(store.workflowRuns(WorkflowRun.class));
         this.waiterRecords = store.workflowWaiters(Waiter.class);
         this.deliveries = deliveries;
         waiterRecords.list(waiter -> true, Comparator.comparingLong(Waiter::createdAt)).forEach(waiter -> waiters.put(waiter.id(), waiter));
@@ -643,8 +643,9 @@ public final class Workflows implements Deliveries.Listener, AutoCloseable {
 
     // ---- reading runs
 
+    /** The run as stored (a copy: it does not change as the run goes on). */
     public WorkflowRun run(int database, String runId) {
-        return runs.get(WorkflowRun.key(database, runId));
+        return runs.copy(WorkflowRun.key(database, runId));
     }
 
     /** The runs of a database (on this node's partitions) that {@code matching} takes, newest first. */
