@@ -2,11 +2,11 @@
 // 127.0.0.1 that verifies every request's signature (the SDK's own Receiver, from the signing keys), run by
 // Larder's QStash. Each run's result is checked through the SDK's Client and its logs.
 // Usage: node upstash-workflow.mjs '{"url":"http://127.0.0.1:PORT","token":"..."}'
-import http from "node:http";
 import { spawnSync } from "node:child_process";
 import { Client, WorkflowNonRetryableError } from "@upstash/workflow";
 import { createWorkflow, serveMany } from "@upstash/workflow/cloudflare";
 import { checks } from "./checks.mjs";
+import { serveOnLoopback } from "./workflow-app.mjs";
 
 const config = JSON.parse(process.argv[2]);
 const { check, ok, finish } = checks("upstash-workflow");
@@ -127,30 +127,16 @@ const workflows = {
 
 const app = serveMany(workflows);
 let unsigned = 0;
-const server = http.createServer(async (request, response) => {
-  const chunks = [];
-  for await (const chunk of request) chunks.push(chunk);
-  const body = Buffer.concat(chunks);
+const { server, base } = await serveOnLoopback(app, env, (request, body, response) => {
   if (request.url === "/echo") {
     effect("echo");
     response.writeHead(200, { "content-type": "application/json" });
     response.end(JSON.stringify({ echoed: JSON.parse(body.toString()), header: request.headers["x-call"] }));
-    return;
+    return true;
   }
   if (!request.headers["upstash-signature"]) unsigned++;
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(request.headers)) {
-    for (const one of [value].flat()) headers.append(name, one);
-  }
-  const answer = await app.fetch(
-    new Request(`${base}${request.url}`, { method: request.method, headers, body: body.length ? body : undefined }),
-    env,
-  );
-  response.writeHead(answer.status, Object.fromEntries(answer.headers.entries()));
-  response.end(Buffer.from(await answer.arrayBuffer()));
+  return false;
 });
-await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-const base = `http://127.0.0.1:${server.address().port}`;
 const url = (id) => `${base}/workflows/${id}`;
 
 async function finished(runId, ms = 30000) {

@@ -4,10 +4,10 @@
 // Usage: node workflow-crash.mjs '{"url":"http://127.0.0.1:PORT","token":"...","runs":1000,"progress":"file"}'
 // Writes the number of side effects so far to the progress file (the test kills the server at a third).
 import fs from "node:fs";
-import http from "node:http";
 import { Client } from "@upstash/workflow";
 import { createWorkflow, serveMany } from "@upstash/workflow/cloudflare";
 import { checks } from "./checks.mjs";
+import { serveOnLoopback } from "./workflow-app.mjs";
 
 const config = JSON.parse(process.argv[2]);
 const { check, ok, finish } = checks("workflow-crash");
@@ -48,27 +48,11 @@ const app = serveMany({
     return await context.run("three", () => (effect(id, 2), b * 2));
   }),
 });
-const server = http.createServer(async (request, response) => {
-  const chunks = [];
-  for await (const chunk of request) chunks.push(chunk);
-  const body = Buffer.concat(chunks);
+const { server, base } = await serveOnLoopback(app, env, (request) => {
   const messageId = request.headers["upstash-message-id"];
   deliveries.set(messageId, (deliveries.get(messageId) ?? 0) + 1);
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(request.headers)) {
-    for (const one of [value].flat()) headers.append(name, one);
-  }
-  try {
-    const answer = await app.fetch(new Request(`${base}${request.url}`, { method: request.method, headers, body: body.length ? body : undefined }), env);
-    response.writeHead(answer.status, Object.fromEntries(answer.headers.entries()));
-    response.end(Buffer.from(await answer.arrayBuffer()));
-  } catch (e) {
-    response.writeHead(500);
-    response.end(String(e));
-  }
+  return false;
 });
-await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-const base = `http://127.0.0.1:${server.address().port}`;
 const progress = setInterval(() => fs.writeFileSync(config.progress, String(total)), 50);
 
 const triggered = [];

@@ -30,7 +30,9 @@ public final class NodeScripts {
         Path node = Paths.get("target", "node-" + name).toAbsolutePath();
         Files.createDirectories(node);
         Files.copy(Paths.get("src", "test", "node", script), node.resolve(script), StandardCopyOption.REPLACE_EXISTING);
-        Files.copy(Paths.get("src", "test", "node", "checks.mjs"), node.resolve("checks.mjs"), StandardCopyOption.REPLACE_EXISTING);
+        for (String shared : List.of("checks.mjs", "workflow-app.mjs")) {
+            Files.copy(Paths.get("src", "test", "node", shared), node.resolve(shared), StandardCopyOption.REPLACE_EXISTING);
+        }
         boolean installed = packages.stream().allMatch(spec -> Files.exists(node.resolve("node_modules").resolve(spec.substring(0, spec.lastIndexOf('@')))));
         if (!installed) {
             Files.writeString(node.resolve("package.json"), "{\"name\":\"larder-" + name + "-test\",\"private\":true}\n");
