@@ -53,8 +53,6 @@ const { server, base } = await serveOnLoopback(app, env, (request) => {
   deliveries.set(messageId, (deliveries.get(messageId) ?? 0) + 1);
   return false;
 });
-const progress = setInterval(() => fs.writeFileSync(config.progress, String(total)), 50);
-
 const triggered = [];
 for (let i = 0; i < config.runs; i += 100) {
   const batch = [];
@@ -62,6 +60,8 @@ for (let i = 0; i < config.runs; i += 100) {
   for (const { workflowRunId } of await client.trigger(batch)) triggered.push(workflowRunId);
 }
 console.log(`workflow crash: ${triggered.length} runs triggered`);
+// the kill comes only once every run is triggered: a trigger that failed while the server was down would end the script
+const progress = setInterval(() => fs.writeFileSync(config.progress, String(total)), 50);
 
 const deadline = Date.now() + 240_000;
 let done = new Map();
