@@ -25,7 +25,7 @@ trap cleanup EXIT
 
 echo "Installing @upstash/workflow 1.3.3 and @upstash/qstash 2.12.0 (npm)"
 mkdir -p "$WORK/node"
-cp "$ROOT/bench/workflow/bench.mjs" "$WORK/node/"
+cp "$ROOT/bench/workflow/bench.mjs" "$ROOT/itests/src/test/node/workflow-app.mjs" "$WORK/node/"
 echo '{"name":"larder-workflow-bench","private":true}' > "$WORK/node/package.json"
 npm install --prefix "$WORK/node" --no-audit --no-fund @upstash/workflow@1.3.3 @upstash/qstash@2.12.0 >/dev/null
 

@@ -8,10 +8,10 @@
 // a delivery from /proc.
 // Usage: node bench.mjs '{"url":"http://127.0.0.1:PORT","token":"...","runs":N,"rate":R,"pid":LARDER_PID,"clockTicks":100}'
 import fs from "node:fs";
-import http from "node:http";
 import { Client as QStash } from "@upstash/qstash";
 import { Client } from "@upstash/workflow";
 import { createWorkflow, serveMany } from "@upstash/workflow/cloudflare";
+import { serveOnLoopback } from "./workflow-app.mjs";
 
 const config = JSON.parse(process.argv[2]);
 const RUNS = config.runs;
@@ -57,30 +57,17 @@ const sent = new Map(); // message body → when published (for the QStash laten
 const latencies = [];
 let delivered = 0;
 let onDelivered = () => {};
-const server = http.createServer(async (request, response) => {
-  const chunks = [];
-  for await (const chunk of request) chunks.push(chunk);
-  const body = Buffer.concat(chunks);
-  if (request.url === "/sink") {
-    const at = sent.get(body.toString());
-    if (at !== undefined) latencies.push(performance.now() - at);
-    delivered++;
-    onDelivered();
-    response.writeHead(200);
-    response.end();
-    return;
-  }
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(request.headers)) {
-    for (const one of [value].flat()) headers.append(name, one);
-  }
-  const answer = await app.fetch(new Request(`${base}${request.url}`, { method: request.method, headers, body: body.length ? body : undefined }), env);
-  response.writeHead(answer.status, Object.fromEntries(answer.headers.entries()));
-  response.end(Buffer.from(await answer.arrayBuffer()));
+const { server, base } = await serveOnLoopback(app, env, (request, body, response) => {
+  if (request.url !== "/sink") return false;
+  const at = sent.get(body.toString());
+  if (at !== undefined) latencies.push(performance.now() - at);
+  delivered++;
+  onDelivered();
+  response.writeHead(200);
+  response.end();
+  return true;
 });
-await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
 server.keepAliveTimeout = 60_000;
-const base = `http://127.0.0.1:${server.address().port}`;
 const workflowUrl = `${base}/workflows/bench`;
 
 function until(test, ms, what) {
