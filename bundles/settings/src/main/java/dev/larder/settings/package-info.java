@@ -3,5 +3,5 @@
  * with an error that names the setting, instead of Declarative Services' silent defaults.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package dev.larder.settings;

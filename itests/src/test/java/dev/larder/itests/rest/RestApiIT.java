@@ -2,6 +2,7 @@ package dev.larder.itests.rest;
 
 import dev.larder.itests.NodeScripts;
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
 import dev.larder.itests.LarderRuntime;
@@ -38,6 +39,7 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.BundleContext;
+import org.osgi.service.cm.ConfigurationAdmin;
 
 /**
  * Upstash's Redis REST API end to end: the official @upstash/redis client (with @upstash/ratelimit and
@@ -59,6 +61,9 @@ public class RestApiIT {
 
     @Inject
     private CommandProcessor commands;
+
+    @Inject
+    private ConfigurationAdmin configurationAdmin;
 
     private String token;
     private String readOnlyToken;
@@ -420,5 +425,50 @@ public class RestApiIT {
             String line = monitor.next();
             assertTrue(line, line.matches("data: \\d+\\.\\d{6} \\[0 127\\.0\\.0\\.1:\\d+\\] \"set\" \"mon:a\" \"1\""));
         }
+    }
+
+    /** The HTTP listener's settings changed to these (it restarts), once it answers again. */
+    private void httpSettings(Map<String, Object> changes) throws Exception {
+        org.osgi.service.cm.Configuration http = configurationAdmin.getConfiguration("dev.larder.http", "?");
+        java.util.Dictionary<String, Object> properties = http.getProperties();
+        changes.forEach(properties::put);
+        http.update(properties);
+        Thread.sleep(500); // the listener restarts on Config Admin's thread
+        LarderRuntime.await("the HTTP listener to answer again", 30_000, () -> {
+            try {
+                return call("GET", "/ping", (String) null, Map.of()).status() == 200;
+            } catch (Exception e) {
+                return false;
+            }
+        });
+    }
+
+    @Test
+    public void connectionsPastTheBoundWaitInsteadOfTakingEveryFileDescriptor() throws Exception {
+        httpSettings(Map.of("maxConnections", 16));
+        List<java.net.Socket> held = new java.util.ArrayList<>();
+        try {
+            // 16 connections take the listener's room; the ones after them are queued by the kernel, not accepted
+            for (int i = 0; i < 40; i++) {
+                held.add(new java.net.Socket("127.0.0.1", LarderRuntime.restPort(PORT_BASE)));
+            }
+            java.net.Socket last = held.get(held.size() - 1);
+            last.setSoTimeout(1500);
+            last.getOutputStream().write("GET /ping HTTP/1.1\r\nHost: larder\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertThrows(java.net.SocketTimeoutException.class, () -> last.getInputStream().read());
+            for (java.net.Socket socket : held.subList(0, 30)) {
+                socket.close();
+            }
+            last.setSoTimeout(10_000);
+            String answer = new String(last.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+            assertEquals("HTTP/1.1 200", answer);
+            assertAnswer(post("/set/limit:a/kept", null), 200, "{\"result\":\"OK\"}");
+        } finally {
+            for (java.net.Socket socket : held) {
+                socket.close();
+            }
+            httpSettings(Map.of("maxConnections", 10000));
+        }
+        assertAnswer(get("/get/limit:a"), 200, "{\"result\":\"kept\"}");
     }
 }

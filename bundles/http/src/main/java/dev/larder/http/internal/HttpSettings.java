@@ -20,4 +20,8 @@ public @interface HttpSettings {
 
     @AttributeDefinition(description = "Most HTTP worker threads; 0: eight per processor, at least 16.")
     int maxThreads() default 0;
+
+    @AttributeDefinition(description = "Most HTTP connections open at once (at most a quarter of the process's open-files limit); "
+            + "past it, new connections wait in the listen backlog until one closes.")
+    int maxConnections() default 10000;
 }

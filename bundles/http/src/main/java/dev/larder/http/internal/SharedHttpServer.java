@@ -3,12 +3,14 @@ package dev.larder.http.internal;
 import dev.larder.http.HttpProduct;
 import dev.larder.http.HttpServer;
 import dev.larder.settings.InvalidSettingException;
+import dev.larder.settings.OpenFiles;
 import dev.larder.settings.SettingsCheck;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -72,6 +74,9 @@ public class SharedHttpServer {
         if (settings.maxThreads() < 0 || settings.maxThreads() > 0 && settings.maxThreads() < 4) {
             throw new InvalidSettingException(HttpSettings.PID, "maxThreads", "must be 0 (automatic) or at least 4, got " + settings.maxThreads());
         }
+        if (settings.maxConnections() < 1) {
+            throw new InvalidSettingException(HttpSettings.PID, "maxConnections", "must be at least 1, got " + settings.maxConnections());
+        }
     }
 
     private void start(HttpSettings settings) throws InvalidSettingException {
@@ -93,6 +98,9 @@ public class SharedHttpServer {
         connector.setIdleTimeout(TimeUnit.SECONDS.toMillis(settings.idleTimeoutSeconds()));
         connector.setAcceptQueueSize(511);
         server.addConnector(connector);
+        int maxConnections = (int) Math.min(settings.maxConnections(), OpenFiles.connectionsPerListener());
+        // past the bound Jetty stops accepting until a connection closes; the rest wait in the listen backlog
+        server.addBean(new NetworkConnectionLimit(maxConnections, connector));
         server.setHandler(router);
         server.setErrorHandler(new ProductErrorHandler(router));
         Thread thread = Thread.currentThread();
@@ -108,7 +116,8 @@ public class SharedHttpServer {
         } finally {
             thread.setContextClassLoader(previous);
         }
-        LOG.info("HTTP listening on http://{}:{} ({} threads at most)", settings.bindAddress(), settings.port(), threads);
+        LOG.info("HTTP listening on http://{}:{} ({} threads, {} connections at most{})", settings.bindAddress(), settings.port(), threads,
+                maxConnections, maxConnections < settings.maxConnections() ? ": a quarter of the process's open-files limit" : "");
     }
 
     @Deactivate

@@ -24,6 +24,7 @@ import dev.larder.redis.engine.CommandEngine;
 import dev.larder.redis.engine.EngineSession;
 import dev.larder.redis.engine.UserAccess;
 import dev.larder.settings.InvalidSettingException;
+import dev.larder.settings.OpenFiles;
 import dev.larder.settings.SettingsCheck;
 import dev.larder.storage.StorageNode;
 import dev.larder.storage.log.ChangeLog;
@@ -90,6 +91,8 @@ public class RedisEngine implements CommandEngine {
     private final CommandRegistry registry = new CommandRegistry();
     private final ParameterValues serverParameters = new ParameterValues();
     private volatile ClientLimits clientLimits = ClientLimits.REDIS_DEFAULTS;
+    /** maxclients past this is not honoured: the connections would take the file descriptors the grid needs */
+    private final long connectionsPerListener = OpenFiles.connectionsPerListener();
     private final KeyValueTable configTable;
     private final Acl acl;
     /** Clients running a script now. */
@@ -405,7 +408,7 @@ public class RedisEngine implements CommandEngine {
         if (access == AnonymousAccess.REFUSED_BY_PROTECTED_MODE) {
             throw new RedisException(PROTECTED_MODE);
         }
-        if (sessions.size() >= clientLimits.maxClients()) {
+        if (sessions.size() >= Math.min(clientLimits.maxClients(), connectionsPerListener)) {
             stats.rejectedConnections.increment();
             throw new RedisException("ERR max number of clients reached");
         }
