@@ -510,8 +510,20 @@ public final class Deliveries implements AutoCloseable {
         due(message);
     }
 
-    /** The timeline keeps the message's time; a message due soon is also kept as it is, for its attempt. */
+    /**
+     * A message due now starts on this thread while deliveries may start and none waits before it (handing it to the
+     * timeline's thread and then to a start thread cost more than starting it); else the timeline keeps its time,
+     * and a message due soon is also kept as it is, for its attempt.
+     */
     private void due(Message message) {
+        long now = System.currentTimeMillis();
+        // (a retry waits for the timeline: its attempt before may not have settled yet)
+        if (message.retried() == 0 && message.nextDeliveryTime() <= now && timeline.nothingDueBy(now)
+                && inFlight.getAndUpdate(count -> count < maxInFlight ? count + 1 : count) < maxInFlight) {
+            taken.add(message.messageId());
+            start(message.messageId(), message);
+            return;
+        }
         boolean soon = message.nextDeliveryTime() - System.currentTimeMillis() < FRESH_MILLIS && fresh.size() < FRESH_MAX
                 && freshBytes.get() < FRESH_MAX_BYTES;
         if (soon && fresh.put(message.messageId(), message) == null) {
@@ -616,28 +628,31 @@ public final class Deliveries implements AutoCloseable {
         Message kept = takeFresh(messageId);
         taken.add(messageId);
         inFlight.incrementAndGet();
-        starts.execute(() -> {
-            Message message = kept != null ? kept : store.message(messageId);
-            if (message == null) { // cancelled meanwhile
+        starts.execute(() -> start(messageId, kept));
+    }
+
+    /** Starts a due message counted in flight (read from the grid unless kept), as its flow-control key admits it. */
+    private void start(String messageId, Message kept) {
+        Message message = kept != null ? kept : store.message(messageId);
+        if (message == null) { // cancelled meanwhile
+            taken.remove(messageId);
+            notInFlight();
+            freeQueuePlace(messageId);
+            return;
+        }
+        Publication.FlowControl flow = message.publication().flowControl();
+        FlowControls.Admission admission = flow == null ? FlowControls.Admission.START
+                : flows.admit(message.database(), flow, messageId, message.queueName() == null);
+        switch (admission) {
+            case START -> admitted(message);
+            case WAIT -> notInFlight(); // in its key's list, which starts it later
+            case LEFT_OUT -> { // the key's list is full: it waits in the grid until the key takes it back
+                leftOut.add(new LeftOut.Entry(LeftOut.Place.FLOW, message.database() + "/" + flow.key(), messageId,
+                        message.nextDeliveryTime(), 0, 0));
                 taken.remove(messageId);
                 notInFlight();
-                freeQueuePlace(messageId);
-                return;
             }
-            Publication.FlowControl flow = message.publication().flowControl();
-            FlowControls.Admission admission = flow == null ? FlowControls.Admission.START
-                    : flows.admit(message.database(), flow, messageId, message.queueName() == null);
-            switch (admission) {
-                case START -> admitted(message);
-                case WAIT -> notInFlight(); // in its key's list, which starts it later
-                case LEFT_OUT -> { // the key's list is full: it waits in the grid until the key takes it back
-                    leftOut.add(new LeftOut.Entry(LeftOut.Place.FLOW, message.database() + "/" + flow.key(), messageId,
-                            message.nextDeliveryTime(), 0, 0));
-                    taken.remove(messageId);
-                    notInFlight();
-                }
-            }
-        });
+        }
     }
 
     /** A message its flow-control key let start (already counted as in flight there). */

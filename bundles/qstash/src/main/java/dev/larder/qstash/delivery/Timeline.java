@@ -36,6 +36,8 @@ final class Timeline implements AutoCloseable {
     private final java.util.function.BiConsumer<String, Long> leftOut;
 
     private final java.util.function.BooleanSupplier mayStart;
+    /** the thread waits for {@code mayStart} (only then does {@link #wake} wake it: a wake-up a delivery cost more than its start) */
+    private volatile boolean gated;
 
     /** @param leftOut told of each message left out: its id and when it is due */
     Timeline(int capacity, Consumer<String> due, java.util.function.BooleanSupplier mayStart, java.util.function.BiConsumer<String, Long> leftOut) {
@@ -47,7 +49,15 @@ final class Timeline implements AutoCloseable {
 
     /** Something {@code mayStart} depends on changed. */
     void wake() {
-        LockSupport.unpark(thread);
+        if (gated) {
+            LockSupport.unpark(thread);
+        }
+    }
+
+    /** Whether no message held is due by {@code now} (ms). */
+    boolean nothingDueBy(long now) {
+        Entry first = first();
+        return first == null || first.at > now;
     }
 
     /**
@@ -120,7 +130,11 @@ final class Timeline implements AutoCloseable {
             } else if (first.at > now) {
                 LockSupport.parkNanos(this, Math.min(1_000L, first.at - now) * 1_000_000L);
             } else if (!mayStart.getAsBoolean()) {
-                LockSupport.parkNanos(this, 100_000_000L);
+                gated = true;
+                if (!mayStart.getAsBoolean()) { // again: a delivery that ended before `gated` was set did not wake this
+                    LockSupport.parkNanos(this, 100_000_000L);
+                }
+                gated = false;
             } else if (order.remove(first)) {
                 if (byId.get(first.id) == first) {
                     try {

@@ -72,6 +72,24 @@ class GroupCommitTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(20)
+    void aRequestWaitsForTheNextWriterToShareItsFsync() throws Exception {
+        AtomicLong fsyncs = new AtomicLong();
+        GroupCommit commit = new GroupCommit(fsyncs::incrementAndGet, "test-sync");
+        for (int i = 0; i < 50; i++) {
+            commit.request(); // as a delivered message's removal does
+            commit.sync(); // as the next publish does: one fsync covers both
+        }
+        assertTrue(fsyncs.get() <= 60, fsyncs.get() + " fsyncs for 50 requests each followed by a writer's sync");
+        long before = fsyncs.get();
+        commit.request(); // alone: its fsync comes within the lazy window
+        while (fsyncs.get() == before) {
+            Thread.sleep(1);
+        }
+        commit.close();
+    }
+
+    @Test
     void aFailedFsyncFailsTheWritersWaitingOnIt() throws Exception {
         GroupCommit commit = new GroupCommit(() -> {
             throw new IllegalStateException("disk gone");
