@@ -4,7 +4,9 @@
 # ports of its own (RESP 47840, HTTP 47845, Ignite discovery 47800-47809, communication 47820). Prints the latency
 # at a low steady rate (QStash publish-to-delivery, workflow step-to-step) and the throughput of each, with
 # their ratio (a run is four deliveries: its start and three step results) and Larder's CPU time per delivery.
-# A warm-up of a tenth comes first: on shorter runs the JIT was still compiling (C2 took a third of Larder's CPU).
+# A warm-up of a quarter comes first: on shorter ones the JIT was still compiling during the workflow burst. The
+# fair reference for a step's cost is last: single publishes paced at the step rate the burst reached (Larder's
+# CPU a delivery falls as the rate rises, since each publish alone in its fsync round costs a round of wake-ups).
 # Usage: bench/workflow-benchmark.sh [runs] [low rate]   (build first: mvn -B install -DskipTests)
 set -euo pipefail
 
