@@ -262,14 +262,24 @@ check("recovering: both fail while broken", [(await finished(resumedRun)).workfl
 const letters = (await client.dlq.list()).messages;
 const letterOf = (runId) => letters.find((message) => message.workflowRunId === runId)?.dlqId;
 broken = false;
-const resumed = await client.dlq.resume({ dlqId: letterOf(resumedRun) });
+// the SDK's resume and restart options become the run's: its messages from then on go under the flow-control key
+const resumed = await client.dlq.resume({ dlqId: letterOf(resumedRun), retries: 2, flowControl: { key: `resumed-${tag}`, parallelism: 1 } });
 check("resume names the run", resumed.workflowRunId, resumedRun);
-const restarted = await client.dlq.restart({ dlqId: letterOf(restartedRun) });
+const restarted = await client.dlq.restart({ dlqId: letterOf(restartedRun), retries: 1, flowControl: { key: `restarted-${tag}`, rate: 50 } });
 check("restart names the run", restarted.workflowRunId, restartedRun);
 check("resumed: goes on from the failed step", [(await finished(resumedRun)).workflowRunResponse, effects["recovering-first-resumed"]],
   ['"recovered resumed"', 1]);
 check("restarted: starts over", [(await finished(restartedRun)).workflowRunResponse, effects["recovering-first-restarted"]],
   ['"recovered restarted"', 2]);
+const flowKey = async (key) => {
+  const answer = await fetch(`${config.url}/v2/flowControl/${key}`, { headers: { Authorization: `Bearer ${config.token}` } });
+  return answer.ok ? await answer.json() : answer.status;
+};
+check("resumed: its messages went under the flow-control key it was given", (await flowKey(`resumed-${tag}`)).parallelismMax, 1);
+check("restarted: likewise, with a rate", (await flowKey(`restarted-${tag}`)).rateMax, 50);
+const refused = await fetch(`${config.url}/v2/workflows/dlq/resume/${letterOf(doomedRun) ?? "none"}`,
+  { method: "POST", headers: { Authorization: `Bearer ${config.token}`, "Upstash-Retries": "lots" } });
+check("resume with a bad Upstash-Retries: refused", refused.status, 400);
 const calledAgain = await client.dlq.retryFailureFunction({ dlqId: letterOf(doomedRun) ?? dlq.messages.find((m) => m.workflowRunId === doomedRun)?.dlqId });
 check("the failure function again", calledAgain.workflowRunId, doomedRun);
 for (let i = 0; i < 100 && failures.length < 2; i++) await sleep(100);

@@ -72,6 +72,11 @@ while (Date.now() < deadline && done.size < triggered.length) {
 }
 clearInterval(progress);
 ok("every run ended with its result", done.size === triggered.length, `${done.size} of ${triggered.length}`);
+for (const runId of triggered.filter((id) => !done.has(id)).slice(0, 5)) { // what a run that did not end shows
+  const [run] = (await retried(() => client.logs({ workflowRunId: runId }))).runs;
+  console.log(`not ended: ${runId} ${run?.workflowState}, side effects ${JSON.stringify(effects.get(runId))}, steps `
+    + JSON.stringify(run?.steps.map((group) => group.steps.map((step) => [step.stepName, step.state, step.messageId, step.retries]))));
+}
 let wrong = 0;
 let missingEffects = 0;
 let repeatedEffects = 0;

@@ -19,4 +19,8 @@ public interface HttpProduct {
 
     /** The product's error body, for requests the server refuses before the product sees them (malformed, unknown). */
     byte[] errorBody(int status, String message);
+
+    /** Requests under {@link #path()} reach this product from now on (it is plugged in). */
+    default void served() {
+    }
 }

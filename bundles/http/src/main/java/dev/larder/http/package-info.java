@@ -5,5 +5,5 @@
  * client for the calls Larder makes out ({@link dev.larder.http.OutboundHttp}).
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.1.0")
+@org.osgi.annotation.versioning.Version("1.2.0")
 package dev.larder.http;

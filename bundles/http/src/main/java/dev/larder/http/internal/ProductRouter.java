@@ -25,6 +25,7 @@ final class ProductRouter extends Handler.Abstract.NonBlocking {
         products.add(product);
         products.sort(Comparator.comparingInt((HttpProduct p) -> normalized(p.path()).length()).reversed());
         LOG.info("HTTP serves {} at '{}'", product.getClass().getSimpleName(), normalized(product.path()));
+        product.served();
     }
 
     void remove(HttpProduct product) {

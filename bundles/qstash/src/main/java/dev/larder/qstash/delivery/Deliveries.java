@@ -81,6 +81,8 @@ public final class Deliveries implements AutoCloseable {
     private final AtomicLong freshBytes = new AtomicLong();
     // started (handed on by the timeline or a flow-control key) and not yet settled
     private final AtomicInteger inFlight = new AtomicInteger();
+    /** deliveries may start (see {@link #open}) */
+    private volatile boolean open;
     private final int maxInFlight;
     private final int maxHeldPerQueue;
     private final int maxHeldTurns;
@@ -126,7 +128,7 @@ public final class Deliveries implements AutoCloseable {
         this.store = store;
         this.maxInFlight = maxInFlight;
         this.leftOut = new LeftOut(store.dataDirectory());
-        this.timeline = new Timeline(maxScheduled, this::due, () -> inFlight.get() < this.maxInFlight,
+        this.timeline = new Timeline(maxScheduled, this::due, () -> open && inFlight.get() < this.maxInFlight,
                 (id, at) -> leftOut.add(new LeftOut.Entry(LeftOut.Place.TIMELINE, "", id, at, 0, 0)));
         this.maxHeldPerQueue = Math.max(10, maxScheduled / 10);
         this.maxHeldTurns = maxScheduled;
@@ -518,7 +520,7 @@ public final class Deliveries implements AutoCloseable {
     private void due(Message message) {
         long now = System.currentTimeMillis();
         // (a retry waits for the timeline: its attempt before may not have settled yet)
-        if (message.retried() == 0 && message.nextDeliveryTime() <= now && timeline.nothingDueBy(now)
+        if (open && message.retried() == 0 && message.nextDeliveryTime() <= now && timeline.nothingDueBy(now)
                 && inFlight.getAndUpdate(count -> count < maxInFlight ? count + 1 : count) < maxInFlight) {
             taken.add(message.messageId());
             start(message.messageId(), message);
@@ -549,6 +551,15 @@ public final class Deliveries implements AutoCloseable {
     /** One delivery fewer in flight (settled, cancelled, or waiting in its key's list): the timeline may hand on another. */
     private void notInFlight() {
         inFlight.decrementAndGet();
+        timeline.wake();
+    }
+
+    /**
+     * Deliveries may start: the API that destinations call back (a workflow app publishes each step's result) is
+     * served. Until then due messages wait, as when too many are in flight.
+     */
+    public void open() {
+        open = true;
         timeline.wake();
     }
 
@@ -868,9 +879,14 @@ public final class Deliveries implements AutoCloseable {
 
     /** Makes a dead letter's message wait for delivery again, from its first attempt. */
     public Message retry(DeadLetter letter) {
+        return retry(letter, letter.message().publication());
+    }
+
+    /** As {@link #retry(DeadLetter)}, sent as {@code publication} says (a workflow resume may change its retries or flow control). */
+    public Message retry(DeadLetter letter, Publication publication) {
         Message original = letter.message();
         long now = System.currentTimeMillis();
-        Message again = Message.of(original.database(), original.publication(), original.notBefore(), now);
+        Message again = Message.of(original.database(), publication, original.notBefore(), now);
         store.create(List.of(again));
         store.removeDeadLetter(letter.dlqId());
         store.log(Event.of(again, "CREATED"));

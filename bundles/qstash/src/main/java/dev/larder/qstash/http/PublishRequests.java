@@ -223,6 +223,21 @@ final class PublishRequests {
         return fields.isEmpty() ? null : fields;
     }
 
+    /** What a workflow DLQ resume or restart changes of the run's messages: its retries and flow control (null: kept). */
+    record RunChanges(Integer retries, FlowControl flowControl) {
+    }
+
+    /** @param headers the request's headers, lower-case names ({@code Upstash-Retries}, {@code Upstash-Flow-Control-Key} and its value) */
+    RunChanges runChanges(Map<String, List<String>> headers) throws ApiException {
+        Map<String, String> upstash = new LinkedHashMap<>();
+        headers.forEach((name, values) -> {
+            if (name.startsWith("upstash-")) {
+                upstash.put(name, String.join(",", values));
+            }
+        });
+        return new RunChanges(retries(upstash.get("upstash-retries"), "Upstash-Retries"), flowControl(upstash));
+    }
+
     /** {@code Upstash-Flow-Control-Key} and its {@code -Value}: {@code parallelism=<n>, rate=<n>, period=<duration>}. */
     private static FlowControl flowControl(Map<String, String> upstash) throws ApiException {
         String key = upstash.get("upstash-flow-control-key");

@@ -89,6 +89,12 @@ public class QStashApi implements HttpProduct {
         return "/v2";
     }
 
+    /** Deliveries start only now: a workflow app called back at once would have its step's publish answered 404. */
+    @Override
+    public void served() {
+        qstash.deliveries().open();
+    }
+
     @Override
     public byte[] errorBody(int status, String message) {
         ObjectNode error = NODES.objectNode();
@@ -256,7 +262,7 @@ public class QStashApi implements HttpProduct {
                 }
                 case "flowControl POST" -> flowControl(database, segments, query);
                 case "workflows GET", "workflows DELETE", "workflows POST" -> segments.length > 1 && segments[1].equals("dlq")
-                        ? workflowDeadLetters(database, method, segments, query)
+                        ? workflowDeadLetters(database, method, segments, query, headersOf(request))
                         : workflowRoutes.serve(database, method, segments, query, headersOf(request), body);
                 case "wait POST", "notify POST", "waiters GET" -> workflowRoutes.serve(database, method, segments, query, headersOf(request), body);
                 case "globalParallelism GET" -> {
@@ -765,7 +771,8 @@ public class QStashApi implements HttpProduct {
      * failed run from its failed step, restart it from the start, or call its failure function again, by
      * {@code dlqIds}, filters or all, or by one id in the path.
      */
-    private JsonNode workflowDeadLetters(int database, String method, String[] segments, Filters query) throws ApiException {
+    private JsonNode workflowDeadLetters(int database, String method, String[] segments, Filters query, Map<String, List<String>> headers)
+            throws ApiException {
         Filters workflowOnly = query.with("source", "workflow");
         if (method.equals("GET") && segments.length == 2) {
             return deadLetters(database, workflowOnly);
@@ -791,11 +798,14 @@ public class QStashApi implements HttpProduct {
                 dev.larder.qstash.workflow.Workflows.Restarted again = workflows.retryFailureFunction(letter);
                 return NODES.objectNode().put("workflowRunId", again.workflowRunId()).put("workflowCreatedAt", again.workflowCreatedAt());
             }
+            PublishRequests.RunChanges changes = publishRequests.runChanges(headers);
             MessageStore.Page<DeadLetter> letters = actedOn(database, segments.length == 4 ? segments[3] : null, workflowOnly);
             ObjectNode result = NODES.objectNode();
             ArrayNode runs = result.putArray("workflowRuns");
             for (DeadLetter letter : letters.items()) {
-                dev.larder.qstash.workflow.Workflows.Restarted again = action.equals("resume") ? workflows.resume(letter) : workflows.restart(letter);
+                dev.larder.qstash.workflow.Workflows.Restarted again = action.equals("resume")
+                        ? workflows.resume(letter, changes.retries(), changes.flowControl())
+                        : workflows.restart(letter, changes.retries(), changes.flowControl());
                 runs.addObject().put("workflowRunId", again.workflowRunId()).put("workflowCreatedAt", again.workflowCreatedAt());
             }
             if (letters.cursor() != null) {

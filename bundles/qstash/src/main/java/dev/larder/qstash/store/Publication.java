@@ -46,6 +46,12 @@ public record Publication(String url, String method, Map<String, List<String>> h
                 null, null, null, null, flowControl, redact);
     }
 
+    /** The same publication with other retries or flow control (null: as it was), as a workflow DLQ resume or restart asks. */
+    public Publication withDelivery(Integer retries, FlowControl flow) {
+        return new Publication(url, method, header, body, retries == null ? maxRetries : retries, retryDelayExpression, timeoutMillis, callback,
+                failureCallback, labels, callerIp, queueName, topicName, endpointName, scheduleId, flow == null ? flowControl : flow, redact);
+    }
+
     public Publication inQueue(String queue) {
         return new Publication(url, method, header, body, maxRetries, retryDelayExpression, timeoutMillis, callback, failureCallback, labels,
                 callerIp, queue, topicName, endpointName, scheduleId, flowControl, redact);

@@ -443,25 +443,28 @@ public final class Workflows implements Deliveries.Listener, AutoCloseable {
 
     /**
      * {@code POST /v2/workflows/dlq/resume}: the failed run goes on from the step that failed, its message sent
-     * again with the steps it had; the dead letter is gone.
+     * again with the steps it had; the dead letter is gone. {@code retries} and {@code flow} (null: kept) replace the
+     * run's own for its messages from now on, as the SDK's {@code dlq.resume({retries, flowControl})} asks.
      */
-    public Restarted resume(DeadLetter letter) throws Refused {
+    public Restarted resume(DeadLetter letter, Integer retries, Publication.FlowControl flow) throws Refused {
         String key = runKeyOf(letter);
         synchronized (lock(key)) {
             WorkflowRun run = failedRun(key, letter);
             reopen(run);
+            run.template = run.template.withDelivery(retries, flow);
             runs.putBefore(key, run);
-            deliveries.retry(letter);
+            deliveries.retry(letter, letter.message().publication().withDelivery(retries, flow));
             return new Restarted(run.workflowRunId, run.createdAt);
         }
     }
 
-    /** {@code POST /v2/workflows/dlq/restart}: the failed run starts over from its initial payload, under its id. */
-    public Restarted restart(DeadLetter letter) throws Refused {
+    /** {@code POST /v2/workflows/dlq/restart}: the failed run starts over from its initial payload, under its id (retries and flow as resume's). */
+    public Restarted restart(DeadLetter letter, Integer retries, Publication.FlowControl flow) throws Refused {
         String key = runKeyOf(letter);
         synchronized (lock(key)) {
             WorkflowRun run = failedRun(key, letter);
             reopen(run);
+            run.template = run.template.withDelivery(retries, flow);
             long now = System.currentTimeMillis();
             Step initial = run.steps.get(0);
             run.steps.clear();
