@@ -285,6 +285,14 @@ check("the failure function again", calledAgain.workflowRunId, doomedRun);
 for (let i = 0; i < 100 && failures.length < 2; i++) await sleep(100);
 check("the failure function ran twice", failures.length, 2);
 
+// WF_DetectTrigger (in the SDK's feature set): a run triggered at something that is not a workflow fails at once
+const { workflowRunId: notWorkflowRun } = await client.trigger({ url: `${base}/echo`, body: { not: "a workflow" } });
+const notWorkflow = await finished(notWorkflowRun);
+const failedStep = notWorkflow.steps.find((group) => group.type === "next")?.steps[0];
+check("a trigger at a non-workflow endpoint: the run fails with Upstash's error", [notWorkflow.workflowState, failedStep?.state,
+  failedStep?.errors?.[0]?.error], ["RUN_FAILED", "STEP_FAILED",
+  "detected a non-workflow destination for trigger/invoke. make sure you are sending the request to the correct endpoint"]);
+
 // one run left sleeping for the web console's cancel button (the test's next script)
 const before = effects["cancellable-before"];
 await client.trigger({ url: url("cancellable"), body: {}, workflowRunId: `for-the-page-${tag}` });

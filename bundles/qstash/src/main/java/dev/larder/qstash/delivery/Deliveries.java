@@ -114,6 +114,14 @@ public final class Deliveries implements AutoCloseable {
         /** An attempt failed ({@code status} null: no answer) and the next is due at {@code nextAttempt} (Unix ms). */
         default void retrying(Message message, Integer status, String error, long nextAttempt) {
         }
+
+        /**
+         * Why a 2xx answer is not the message taken but a failure not to retry (null: it is taken), judged by the
+         * answer's headers: the destination is not what the message was meant for.
+         */
+        default String refused(Message message, java.util.function.Function<String, String> answerHeader) {
+            return null;
+        }
     }
 
     /**
@@ -802,6 +810,11 @@ public final class Deliveries implements AutoCloseable {
             Response response = result.getResponse();
             int status = response == null ? 0 : response.getStatus();
             boolean answered = status > 0 && result.getResponseFailure() == null && result.getRequestFailure() == null;
+            String refused = taken(result) ? refusal(message, response) : null;
+            if (refused != null) {
+                deadLetter(message, status, headersOf(response.getHeaders()), answer, refused);
+                return;
+            }
             if (taken(result)) {
                 store.delivered(message.messageId());
                 store.log(Event.of(message, "DELIVERED", null, null, status));
@@ -833,6 +846,16 @@ public final class Deliveries implements AutoCloseable {
         } finally {
             released(message);
         }
+    }
+
+    private String refusal(Message message, Response response) {
+        for (Listener listener : listeners) {
+            String refused = listener.refused(message, response.getHeaders()::get);
+            if (refused != null) {
+                return refused;
+            }
+        }
+        return null;
     }
 
     private void failed(Message message, int status, Map<String, List<String>> headers, byte[] answer, String error, Duration asked) {

@@ -311,6 +311,26 @@ public final class Workflows implements Deliveries.Listener, AutoCloseable {
 
     // ---- deliveries of the run's messages
 
+    /**
+     * {@code WF_DetectTrigger}: a run's first call (a trigger's, an invoke's) answered without the SDK's
+     * {@code Upstash-Workflow-Sdk-Version} went to something that is not a workflow, and the run fails at once.
+     */
+    @Override
+    public String refused(Message message, java.util.function.Function<String, String> answerHeader) {
+        String runId = first(message.publication().header(), RUN_ID_HEADER);
+        if (runId == null || answerHeader.apply("Upstash-Workflow-Sdk-Version") != null) {
+            return null;
+        }
+        String key = WorkflowRun.key(message.database(), runId);
+        synchronized (lock(key)) {
+            WorkflowRun run = runs.get(key);
+            boolean first = run != null && !run.steps.isEmpty() && run.steps.get(0).messageId().equals(message.messageId());
+            return first && run.features != null && run.features.contains("WF_DetectTrigger")
+                    ? "detected a non-workflow destination for trigger/invoke. make sure you are sending the request to the correct endpoint"
+                    : null;
+        }
+    }
+
     @Override
     public void ended(Message message, String state, DeadLetter letter) {
         if (state.equals("CANCELLED")) {
