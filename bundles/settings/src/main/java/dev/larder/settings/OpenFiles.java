@@ -21,7 +21,7 @@ public final class OpenFiles {
     }
 
     /** The soft limit on open files of this process; empty where the system does not say (not Linux). */
-    public static OptionalLong limit() {
+    static OptionalLong limit() {
         try {
             return parseLimit(Files.readAllLines(LIMITS));
         } catch (IOException | RuntimeException e) {

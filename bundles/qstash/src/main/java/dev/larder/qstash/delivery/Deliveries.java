@@ -534,7 +534,7 @@ public final class Deliveries implements AutoCloseable {
             start(message.messageId(), message);
             return;
         }
-        boolean soon = message.nextDeliveryTime() - System.currentTimeMillis() < FRESH_MILLIS && fresh.size() < FRESH_MAX
+        boolean soon = message.nextDeliveryTime() - now < FRESH_MILLIS && fresh.size() < FRESH_MAX
                 && freshBytes.get() < FRESH_MAX_BYTES;
         if (soon && fresh.put(message.messageId(), message) == null) {
             freshBytes.addAndGet(size(message));
@@ -810,12 +810,12 @@ public final class Deliveries implements AutoCloseable {
             Response response = result.getResponse();
             int status = response == null ? 0 : response.getStatus();
             boolean answered = status > 0 && result.getResponseFailure() == null && result.getRequestFailure() == null;
-            String refused = taken(result) ? refusal(message, response) : null;
-            if (refused != null) {
-                deadLetter(message, status, headersOf(response.getHeaders()), answer, refused);
-                return;
-            }
             if (taken(result)) {
+                String refused = refusal(message, response);
+                if (refused != null) {
+                    deadLetter(message, status, headersOf(response.getHeaders()), answer, refused);
+                    return;
+                }
                 store.delivered(message.messageId());
                 store.log(Event.of(message, "DELIVERED", null, null, status));
                 callBack(message, message.publication().callback(), status, headersOf(response.getHeaders()), answer, null);
