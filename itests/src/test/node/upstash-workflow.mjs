@@ -44,7 +44,8 @@ const workflows = {
     });
     await context.sleep("pause", 1);
     const b = await context.run("second", () => a * 10);
-    await context.sleepUntil("until", Math.floor(Date.now() / 1000) + 1);
+    // at least a second away (the next whole second may be 1 ms away, and the test wants both sleeps to take 1.5 s)
+    await context.sleepUntil("until", Math.floor(Date.now() / 1000) + 2);
     return await context.run("third", () => {
       effect("steps-third");
       return { result: b, header: context.headers.get("x-trigger-header") };
