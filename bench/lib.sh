@@ -39,6 +39,15 @@ start_servers() {
   until redis-cli -p $REDIS_PORT ping >/dev/null 2>&1; do sleep 0.1; done
 }
 
+# both servers stopped and started again on empty data (memory figures free of what earlier runs left)
+restart_servers() {
+  LARDER_DATA=$WORK/data "$WORK/larder/bin/larder" stop >/dev/null 2>&1 || true
+  kill "$REDIS_PID" 2>/dev/null || true
+  wait "$REDIS_PID" 2>/dev/null || true
+  rm -rf "$WORK/larder" "$WORK/data" "$WORK/appendonlydir"
+  start_servers >/dev/null
+}
+
 ROUNDS=${LARDER_BENCH_ROUNDS:-3}
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 wait_idle() { # until Larder used under 10% of a core for half a second (its grid writes are done)

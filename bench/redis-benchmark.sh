@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Larder against redis-server 7, side by side in one run: redis-benchmark (-c 50 -d 100) for SET, GET,
 # INCR and MSET at -P 1 and -P 16 against each in turn, a ratio table (Larder / Redis, higher is better),
-# then resident memory after loading 1M 100-byte keys into each.
+# then resident memory at rest holding 1M 100-byte keys, and a hash, sorted set, set and list of 1M members.
 # Durability is matched: Larder's default (changes in its log within 100 ms, fsynced every second, in
 # the grid once a minute or per 256 MB of log) against Redis with its append-only file and appendfsync everysec;
 # LARDER_DURABILITY=OFF compares memory-only Larder with Redis without persistence;
@@ -11,6 +11,7 @@
 # (about a minute) includes Larder's grid writes, whatever the short runs left out.
 # Both servers run on this machine on ports of their own on 127.0.0.1; everything stops by itself.
 # Usage: bench/redis-benchmark.sh [requests at -P 1]    (build first: mvn -B install -DskipTests)
+# LARDER_BENCH_MEMORY_ONLY=1 runs the memory part alone; LARDER_BENCH_KEYS sets its size (1M).
 set -euo pipefail
 
 REQUESTS=${1:-600000}
@@ -25,6 +26,7 @@ rps_once() { # port test pipeline
 }
 rps() { median rps_once "$@"; }
 
+if [[ ${LARDER_BENCH_MEMORY_ONLY:-0} != 1 ]]; then
 echo "Warming up Larder's JIT"
 REQUESTS=200000 rps_once $LARDER_PORT set,get 16 >/dev/null
 REQUESTS=200000 rps_once $LARDER_PORT set,get 1 >/dev/null
@@ -38,22 +40,52 @@ for pipeline in 1 16; do
   done
 done
 
-# memory: the same KEYS 100-byte values into a flushed keyspace of each
+# a sustained run, long enough to include Larder's grid writes
 sustained=$(( REQUESTS * 20 / 3 ))
 wait_idle; redis=$(ROUNDS=1 REQUESTS=$sustained rps $REDIS_PORT set 1)
 wait_idle; larder=$(ROUNDS=1 REQUESTS=$sustained rps $LARDER_PORT set 1)
 printf '%-6s %4s %14s %14s %8.2f   (sustained: %s requests each)\n' set 1 "$redis" "$larder" "$(echo "$larder / $redis" | bc -l)" "$sustained"
+fi
 
-load_keys() { # port
-  redis-cli -p "$1" flushall >/dev/null
-  awk -v n="$KEYS" 'BEGIN { v = sprintf("%0100d", 0); for (i = 0; i < n; i++) printf "*3\r\n$3\r\nSET\r\n$%d\r\nkey:%d\r\n$100\r\n%s\r\n", length("key:" i), i, v }' \
-    | redis-cli -p "$1" --pipe >/dev/null
+# memory: each data set into a flushed keyspace of each server, measured at rest (Larder's grid written,
+# its heap shrunk after 30 s idle, as a server at rest does by itself): the resident set, and what the data
+# added to the empty server's
+load() { # port kind: KEYS keys of 100 bytes, or one collection of KEYS members sent 100 to a command
+  awk -v n="$KEYS" -v kind="$2" 'BEGIN {
+    if (kind == "strings") {
+      v = sprintf("%0100d", 0)
+      for (i = 0; i < n; i++) printf "*3\r\n$3\r\nSET\r\n$%d\r\nkey:%d\r\n$100\r\n%s\r\n", length("key:" i), i, v
+      exit
+    }
+    cmd["hash"] = "HSET"; cmd["zset"] = "ZADD"; cmd["set"] = "SADD"; cmd["list"] = "RPUSH"
+    per = (kind == "hash" || kind == "zset") ? 2 : 1
+    for (i = 0; i < n; i += 100) {
+      m = (n - i < 100) ? n - i : 100
+      printf "*%d\r\n$%d\r\n%s\r\n$3\r\nbig\r\n", 2 + m * per, length(cmd[kind]), cmd[kind]
+      for (j = i; j < i + m; j++) {
+        member = sprintf("m%012d", j)
+        if (kind == "zset") { s = sprintf("%d", j); printf "$%d\r\n%s\r\n", length(s), s }
+        printf "$%d\r\n%s\r\n", length(member), member
+        if (kind == "hash") printf "$1\r\nv\r\n"
+      }
+    }
+  }' | redis-cli -p "$1" --pipe >/dev/null
+}
+at_rest() { # RSS MiB of each server once Larder wrote the grid and its heap had 35 idle seconds to shrink
+  redis-cli -p $LARDER_PORT save >/dev/null
+  wait_idle; sleep 35; wait_idle
+  echo "$(rss_mib $REDIS_PID) $(rss_mib $LARDER_PID)"
 }
 echo
-echo "Loading $KEYS keys of 100 bytes into each"
-load_keys $REDIS_PORT
-load_keys $LARDER_PORT
-sleep 2
-printf '%-8s %10s %10s\n' server keys "RSS MiB"
-printf '%-8s %10s %10s\n' redis "$(redis-cli -p $REDIS_PORT dbsize)" "$(rss_mib $REDIS_PID)"
-printf '%-8s %10s %10s\n' larder "$(redis-cli -p $LARDER_PORT dbsize)" "$(rss_mib $LARDER_PID)"
+echo "Resident memory at rest, MiB ($KEYS keys of 100 bytes, or one collection of $KEYS members; fresh servers for each)"
+restart_servers
+read -r redis_empty larder_empty <<<"$(at_rest)"
+printf '%-8s %10s %10s %8s %14s %14s %8s\n' data redis larder ratio "redis added" "larder added" ratio
+printf '%-8s %10s %10s %8.2f\n' empty "$redis_empty" "$larder_empty" "$(ratio "$larder_empty" "$redis_empty")"
+for kind in strings hash zset set list; do
+  restart_servers
+  load $REDIS_PORT $kind; load $LARDER_PORT $kind
+  read -r redis_rss larder_rss <<<"$(at_rest)"
+  printf '%-8s %10s %10s %8.2f %14s %14s %8.2f\n' "$kind" "$redis_rss" "$larder_rss" "$(ratio "$larder_rss" "$redis_rss")" \
+    $((redis_rss - redis_empty)) $((larder_rss - larder_empty)) "$(ratio $((larder_rss - larder_empty)) $((redis_rss - redis_empty)))"
+done

@@ -238,6 +238,7 @@ public final class LarderRuntime {
         storage.setProperty("communicationPort", String.valueOf(portBase + 20));
         storage.setProperty("communicationPortRange", "9");
         storage.setProperty("memoryMaxMb", "128");
+        storage.setProperty("pageCacheMb", "128");
         storage.putAll(settings);
         writeCfg(home(name).resolve("config").resolve("dev.larder.storage.cfg"), storage);
     }

@@ -43,9 +43,9 @@ public class InfoCommand {
             line(out, "Node", node.nodeId());
             line(out, "Cluster", node.clusterSize() + " server node(s)");
             line(out, "Storage", node.dataDirectory() == null
-                    ? "memory only, " + Sizes.bytes(usage.memoryBytes()) + " in memory"
+                    ? "memory only, " + Sizes.bytes(usage.memoryBytes()) + " of at most " + Sizes.bytes(usage.memoryLimitBytes()) + " in memory"
                     : Sizes.bytes(usage.diskBytes()) + " on disk in " + node.dataDirectory()
-                            + ", " + Sizes.bytes(usage.memoryBytes()) + " in memory");
+                            + ", page cache " + Sizes.bytes(usage.memoryBytes()) + " of " + Sizes.bytes(usage.memoryLimitBytes()));
             line(out, "Tables", String.join(", ", node.tables()));
         }
         out.append("Bundles\n");

@@ -6,5 +6,5 @@
  * what lets a shard thread own a partition and run its commands without distributed transactions.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.4.0")
+@org.osgi.annotation.versioning.Version("1.5.0")
 package dev.larder.storage;

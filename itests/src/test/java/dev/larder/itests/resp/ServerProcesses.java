@@ -58,7 +58,7 @@ public final class ServerProcesses {
             Path config = home.resolve("config");
             Files.writeString(config.resolve("dev.larder.storage.cfg"), "nodeName=" + name + "\nlocalAddress=127.0.0.1\n"
                     + "discoveryPort=" + (portBase + node) + "\ndiscoveryAddresses=127.0.0.1:" + portBase + ".." + (portBase + 9) + "\n"
-                    + "communicationPort=" + (portBase + 20 + node) + "\nmemoryMaxMb=256\n");
+                    + "communicationPort=" + (portBase + 20 + node) + "\npageCacheMb=256\n");
             Files.writeString(config.resolve("dev.larder.resp.cfg"), "port=" + (portBase + 40 + node) + "\nbindAddress=127.0.0.1\n");
             Files.writeString(config.resolve("dev.larder.http.cfg"), "port=" + (portBase + 60 + node) + "\nbindAddress=127.0.0.1\n");
             int httpPort = portBase + 81 + node;

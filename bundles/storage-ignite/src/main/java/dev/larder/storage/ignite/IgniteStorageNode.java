@@ -118,8 +118,9 @@ final class IgniteStorageNode implements StorageNode {
     @Override
     public StorageUsage usage() {
         DataRegionMetrics metrics = ignite.dataRegionMetrics(DATA_REGION);
-        long memory = metrics == null ? 0 : metrics.getTotalAllocatedSize();
-        return new StorageUsage(dataDirectory == null ? 0 : directorySize(dataDirectory), memory);
+        long memory = metrics == null ? 0 : metrics.getPhysicalMemorySize();
+        long limit = ignite.configuration().getDataStorageConfiguration().getDefaultDataRegionConfiguration().getMaxSize();
+        return new StorageUsage(dataDirectory == null ? 0 : directorySize(dataDirectory), memory, limit);
     }
 
     @Override

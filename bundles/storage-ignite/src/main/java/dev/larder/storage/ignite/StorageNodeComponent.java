@@ -19,6 +19,7 @@ import org.apache.ignite.Ignite;
 import org.apache.ignite.Ignition;
 import org.apache.ignite.cluster.ClusterState;
 import org.apache.ignite.configuration.DataRegionConfiguration;
+import org.apache.ignite.configuration.PageReplacementMode;
 import org.apache.ignite.configuration.DataStorageConfiguration;
 import org.apache.ignite.configuration.IgniteConfiguration;
 import org.apache.ignite.configuration.WALMode;
@@ -133,11 +134,14 @@ public class StorageNodeComponent {
                 // bounded queues: a slow peer must not exhaust this node's heap
                 .setMessageQueueLimit(1024);
 
+        long regionBytes = regionMb(settings) * MIB;
         DataRegionConfiguration region = new DataRegionConfiguration()
                 .setName(IgniteStorageNode.DATA_REGION)
                 .setPersistenceEnabled(settings.persistence())
-                .setInitialSize(Math.min(64 * MIB, settings.memoryMaxMb() * MIB))
-                .setMaxSize(settings.memoryMaxMb() * MIB)
+                .setInitialSize(Math.min(64 * MIB, regionBytes))
+                .setMaxSize(regionBytes)
+                // with persistence the region is a cache of pages: SEGMENTED_LRU keeps hot pages through a scan
+                .setPageReplacementMode(PageReplacementMode.SEGMENTED_LRU)
                 .setMetricsEnabled(true);
         DataStorageConfiguration storage = new DataStorageConfiguration()
                 .setDefaultDataRegionConfiguration(region)
@@ -160,6 +164,11 @@ public class StorageNodeComponent {
                 .setClientConnectorConfiguration(null)
                 .setConnectorConfiguration(null)
                 .setWorkDirectory(workDirectory.toString());
+    }
+
+    /** The data region's size: the page cache with persistence, all the data without. */
+    static long regionMb(StorageSettings settings) {
+        return settings.persistence() ? settings.pageCacheMb() : settings.memoryMaxMb();
     }
 
     /** A new persistent cluster starts inactive; activate it when no baseline exists yet, else wait for the baseline. */
@@ -187,6 +196,7 @@ public class StorageNodeComponent {
         requireRange("walSegments", settings.walSegments(), 2, 1000);
         requireRange("walSegmentSizeMb", settings.walSegmentSizeMb(), 1, 2047);
         requireRange("memoryMaxMb", settings.memoryMaxMb(), 32, 1L << 30);
+        requireRange("pageCacheMb", settings.pageCacheMb(), 32, 1L << 30);
         requireRange("joinTimeoutSeconds", settings.joinTimeoutSeconds(), 1, 3600);
         if (settings.nodeName().isBlank()) {
             throw new InvalidSettingException(StorageSettings.PID, "nodeName", "must not be empty");

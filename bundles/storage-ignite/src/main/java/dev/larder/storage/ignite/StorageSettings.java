@@ -29,7 +29,12 @@ public @interface StorageSettings {
     @AttributeDefinition(description = "Size of one write-ahead log segment, in MiB.")
     int walSegmentSizeMb() default 32;
 
-    @AttributeDefinition(description = "Most off-heap memory for data pages, in MiB.")
+    @AttributeDefinition(description = "With persistence: the page cache over the node's files, in MiB. Pages past it are "
+            + "written out and dropped (least recently used first) and read back from disk when needed, so the grid does not "
+            + "hold a second full copy of what the products keep in memory.")
+    long pageCacheMb() default 128;
+
+    @AttributeDefinition(description = "Without persistence: the most off-heap memory for data pages, in MiB (all the node's data).")
     long memoryMaxMb() default 512;
 
     @AttributeDefinition(description = "Address this node binds discovery and communication to.")

@@ -35,6 +35,14 @@ public final class StringValue implements RedisValue {
         return new StringValue(Long.toString(number).getBytes(StandardCharsets.US_ASCII));
     }
 
+    /**
+     * Whether the string is only its bytes: made from a client's argument, so {@code new StringValue(bytes())}
+     * is the same string (what a store may keep instead of this object).
+     */
+    public boolean plain() {
+        return form == Form.INTEGER_IF_POSSIBLE;
+    }
+
     /** The bytes themselves, not a copy: do not change them. */
     public byte[] bytes() {
         return bytes;

@@ -61,7 +61,7 @@ final class Eviction {
 
     /** Estimated heap bytes of one key, as MEMORY USAGE reports it. */
     static long bytesOf(int keyLength, Entry entry) {
-        return bytesOf(keyLength, entry.value);
+        return bytesOf(keyLength, entry.value());
     }
 
     static long bytesOf(int keyLength, RedisValue value) {
@@ -220,7 +220,7 @@ final class Eviction {
                     continue;
                 }
                 long bytes = bytesOf(victim.bytes().length, victimEntry);
-                KeyspaceEvents.record(tenant, db, victim.bytes(), KeyspaceEvents.Change.EVICTED, victimEntry.value);
+                KeyspaceEvents.record(tenant, db, victim.bytes(), KeyspaceEvents.Change.EVICTED, victimEntry.value());
                 shard.retire(tenant, db, victim, victimEntry);
                 keys.remove(victim);
                 shard.changed(tenant, db, victim, null);

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.larder.storage.StorageUsage;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -216,6 +217,12 @@ final class InfoCommand implements CommandFamily {
         f.add("maxmemory_policy", session.tenant().parameters.get("maxmemory-policy"));
         f.add("heap_max", runtime.maxMemory());
         f.add("heap_max_human", human(runtime.maxMemory()));
+        // the second budget: the storage grid's pages in memory (a page cache over its files with persistence)
+        StorageUsage grid = engine.storageUsage();
+        f.add("grid_page_memory", grid.memoryBytes());
+        f.add("grid_page_memory_human", human(grid.memoryBytes()));
+        f.add("grid_page_memory_max", grid.memoryLimitBytes());
+        f.add("grid_page_memory_max_human", human(grid.memoryLimitBytes()));
         f.add("allocator_frag_ratio", ratio(runtime.totalMemory(), used));
         f.add("allocator_frag_bytes", runtime.totalMemory() - used);
         f.add("allocator_rss_ratio", ratio(rss, runtime.totalMemory()));

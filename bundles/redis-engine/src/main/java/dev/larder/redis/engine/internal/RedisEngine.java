@@ -27,6 +27,7 @@ import dev.larder.settings.InvalidSettingException;
 import dev.larder.settings.OpenFiles;
 import dev.larder.settings.SettingsCheck;
 import dev.larder.storage.StorageNode;
+import dev.larder.storage.StorageUsage;
 import dev.larder.storage.log.ChangeLog;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -334,6 +335,11 @@ public class RedisEngine implements CommandEngine {
             return data;
         }
         return storage.dataDirectory() == null ? "" : storage.dataDirectory().toString();
+    }
+
+    /** What the storage grid holds in memory and on disk. */
+    StorageUsage storageUsage() {
+        return storage.usage();
     }
 
     private void applyDurability(Tenant tenant, Database database) {

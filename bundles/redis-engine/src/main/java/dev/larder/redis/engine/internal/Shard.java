@@ -62,12 +62,12 @@ final class Shard {
      */
     void changed(Tenant tenant, int database, Bytes key, Entry entry) {
         if (!tenant.persisted()) {
-            if (entry != null && entry.value instanceof CollectionValue collection) {
+            if (entry != null && entry.collection() instanceof CollectionValue collection) {
                 collection.discardChanges();
             }
             return;
         }
-        if (entry != null && entry.value instanceof CollectionValue collection && !collection.markDirty()) {
+        if (entry != null && entry.collection() instanceof CollectionValue collection && !collection.markDirty()) {
             return;
         }
         dirty.add(new DirtyKey(tenant, database, key, entry));
@@ -81,7 +81,7 @@ final class Shard {
 
     /** The value of a key that is being removed or overwritten: a collection's stored members are swept later. */
     void retire(Tenant tenant, int database, Bytes key, Entry entry) {
-        if (entry != null && entry.value instanceof CollectionValue collection && !collection.retired()) {
+        if (entry != null && entry.collection() instanceof CollectionValue collection && !collection.retired()) {
             collection.retire();
             if (tenant.persisted()) {
                 retired.add(new Retired(tenant, database, key, collection));
@@ -118,7 +118,7 @@ final class Shard {
     /** Marks every key of a database changed, with its expiry (after SWAPDB, or when it starts being stored). */
     void allChanged(Tenant tenant, int database) {
         table(tenant, database).forEach((key, entry) -> {
-            if (entry.value instanceof CollectionValue collection) {
+            if (entry.collection() instanceof CollectionValue collection) {
                 collection.markAllChanged();
             }
             changed(tenant, database, key, entry);
@@ -263,13 +263,13 @@ final class Shard {
             ScanTable<Entry> table = table(due.tenant, due.database);
             Entry entry = table.get(due.key);
             if (due.members) {
-                if (entry != null && entry.value instanceof CollectionValue collection) {
+                if (entry != null && entry.collection() instanceof CollectionValue collection) {
                     removed += expireMembers(due, table, entry, collection, nowMillis);
                 }
                 continue;
             }
             if (entry != null && entry.expireAt == due.at) {
-                KeyspaceEvents.record(due.tenant, due.database, due.key.bytes(), KeyspaceEvents.Change.EXPIRED, entry.value);
+                KeyspaceEvents.record(due.tenant, due.database, due.key.bytes(), KeyspaceEvents.Change.EXPIRED, entry.value());
                 retire(due.tenant, due.database, due.key, entry);
                 table.remove(due.key);
                 changed(due.tenant, due.database, due.key, null);

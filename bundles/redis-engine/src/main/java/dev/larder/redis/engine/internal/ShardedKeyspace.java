@@ -41,7 +41,7 @@ final class ShardedKeyspace implements Keyspace {
             return null;
         }
         if (entry.expiredAt(session.nowMillis())) {
-            KeyspaceEvents.record(tenant, index, key.bytes(), KeyspaceEvents.Change.EXPIRED, entry.value);
+            KeyspaceEvents.record(tenant, index, key.bytes(), KeyspaceEvents.Change.EXPIRED, entry.value());
             removeEntry(shard, key, entry);
             session.expiredOnAccess();
             return null;
@@ -67,7 +67,7 @@ final class ShardedKeyspace implements Keyspace {
     public RedisValue get(byte[] key) {
         Entry entry = live(key);
         session.keyspaceRead(entry != null);
-        return entry == null ? null : entry.value;
+        return entry == null ? null : entry.value();
     }
 
     @Override
@@ -91,11 +91,11 @@ final class ShardedKeyspace implements Keyspace {
         shard.retire(tenant, index, k, previous);
         if (KeyspaceEvents.on()) {
             if (previous == null || previous.expiredAt(session.nowMillis())) {
-                KeyspaceEvents.record(tenant, index, key, KeyspaceEvents.Change.CREATED, entry.value);
+                KeyspaceEvents.record(tenant, index, key, KeyspaceEvents.Change.CREATED, entry.value());
             }
-            KeyspaceEvents.record(tenant, index, key, KeyspaceEvents.Change.WRITTEN, entry.value);
+            KeyspaceEvents.record(tenant, index, key, KeyspaceEvents.Change.WRITTEN, entry.value());
             if (expireAtMillis != NO_EXPIRY) {
-                KeyspaceEvents.record(tenant, index, key, KeyspaceEvents.Change.EXPIRY, entry.value);
+                KeyspaceEvents.record(tenant, index, key, KeyspaceEvents.Change.EXPIRY, entry.value());
             }
         }
         shard.changed(tenant, index, k, entry);
@@ -122,12 +122,12 @@ final class ShardedKeyspace implements Keyspace {
         Entry entry = live(shard, k);
         if (entry == null) {
             set(key, value, NO_EXPIRY);
-        } else if (entry.value != value) {
+        } else if (!entry.holds(value)) {
             shard.retire(tenant, index, k, entry);
-            entry.value = attachable(value);
+            entry.value(attachable(value));
             shard.changed(tenant, index, k, entry);
             shard.written(tenant, index, k);
-            KeyspaceEvents.record(tenant, index, key, KeyspaceEvents.Change.WRITTEN, entry.value);
+            KeyspaceEvents.record(tenant, index, key, KeyspaceEvents.Change.WRITTEN, entry.value());
         }
     }
 
@@ -139,14 +139,14 @@ final class ShardedKeyspace implements Keyspace {
         if (entry == null) {
             return;
         }
-        if (entry.value instanceof CollectionValue collection && collection.isEmpty() && collection.removedWhenEmpty()) {
-            KeyspaceEvents.record(tenant, index, key, KeyspaceEvents.Change.REMOVED, entry.value);
+        if (entry.collection() instanceof CollectionValue collection && collection.isEmpty() && collection.removedWhenEmpty()) {
+            KeyspaceEvents.record(tenant, index, key, KeyspaceEvents.Change.REMOVED, entry.value());
             removeEntry(shard, k, entry);
         } else {
             shard.changed(tenant, index, k, entry);
             shard.written(tenant, index, k);
-            KeyspaceEvents.record(tenant, index, key, KeyspaceEvents.Change.WRITTEN, entry.value);
-            if (entry.value instanceof CollectionValue collection) {
+            KeyspaceEvents.record(tenant, index, key, KeyspaceEvents.Change.WRITTEN, entry.value());
+            if (entry.collection() instanceof CollectionValue collection) {
                 shard.membersMayExpire(tenant, index, k, collection);
             }
         }
@@ -160,7 +160,7 @@ final class ShardedKeyspace implements Keyspace {
         if (entry == null) {
             return false;
         }
-        KeyspaceEvents.record(tenant, index, key, KeyspaceEvents.Change.REMOVED, entry.value);
+        KeyspaceEvents.record(tenant, index, key, KeyspaceEvents.Change.REMOVED, entry.value());
         removeEntry(shard, k, entry);
         return true;
     }
@@ -180,10 +180,10 @@ final class ShardedKeyspace implements Keyspace {
             return false;
         }
         if (expireAtMillis != NO_EXPIRY && expireAtMillis <= session.nowMillis()) {
-            KeyspaceEvents.record(tenant, index, key, KeyspaceEvents.Change.REMOVED, entry.value);
+            KeyspaceEvents.record(tenant, index, key, KeyspaceEvents.Change.REMOVED, entry.value());
             removeEntry(shard, k, entry);
         } else {
-            KeyspaceEvents.record(tenant, index, key, KeyspaceEvents.Change.EXPIRY, entry.value);
+            KeyspaceEvents.record(tenant, index, key, KeyspaceEvents.Change.EXPIRY, entry.value());
             entry.expireAt = expireAtMillis;
             shard.expiryChanged(tenant, index, k, expireAtMillis);
             shard.changed(tenant, index, k, entry);

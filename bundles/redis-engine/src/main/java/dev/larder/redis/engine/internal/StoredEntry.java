@@ -79,16 +79,16 @@ final class StoredEntry {
     }
 
     static byte[] storedValue(Entry entry) {
-        if (entry.value instanceof StringValue string) {
+        if (entry.value() instanceof StringValue string) {
             byte[] payload = string.bytes();
             return ByteBuffer.allocate(1 + 8 + payload.length).put(STRING).putLong(entry.expireAt).put(payload).array();
         }
-        if (entry.value instanceof CollectionValue collection) {
+        if (entry.collection() instanceof CollectionValue collection) {
             byte[] metadata = collection.metadata();
             return ByteBuffer.allocate(1 + 8 + 8 + metadata.length).put(collection.typeTag()).putLong(entry.expireAt)
                     .putLong(collection.version()).put(metadata).array();
         }
-        throw new IllegalStateException("no storage encoding for type " + entry.value.typeName());
+        throw new IllegalStateException("no storage encoding for type " + entry.value().typeName());
     }
 
     /** A key's entry from its stored value; a collection comes back empty, under its stored version. */

@@ -147,14 +147,14 @@ final class WriteBehind {
                 keys.remove(k);
                 return false;
             }
-            if (entry.value instanceof CollectionValue stored && current != null
-                    && current.value instanceof CollectionValue loaded && loaded.version() == stored.version()) {
+            if (entry.collection() instanceof CollectionValue stored && current != null
+                    && current.collection() instanceof CollectionValue loaded && loaded.version() == stored.version()) {
                 // a later state of the collection already loaded: its members follow in the log
                 loaded.loadMetadata(StoredEntry.metadata(storedValue));
                 current.expireAt = entry.expireAt;
             } else {
                 keys.put(k, entry);
-                if (entry.value instanceof CollectionValue stored) {
+                if (entry.collection() instanceof CollectionValue stored) {
                     shards.collectionVersionLoaded(stored.version());
                     collections.add(new Loaded(tenant, database, k, stored));
                 }
@@ -173,7 +173,7 @@ final class WriteBehind {
         shard.lock.lock();
         try {
             Entry current = shard.table(tenant, StoredEntry.database(memberKey)).get(new Bytes(key));
-            if (current != null && current.value instanceof CollectionValue collection
+            if (current != null && current.collection() instanceof CollectionValue collection
                     && collection.version() == StoredEntry.memberVersion(memberKey)) {
                 collection.loadMember(StoredEntry.member(memberKey), storedValue);
                 return true;
@@ -191,11 +191,11 @@ final class WriteBehind {
             loaded.collection().loaded();
             ScanTable<Entry> keys = shard.table(loaded.tenant(), loaded.database());
             Entry current = keys.get(loaded.key());
-            if (current != null && current.value == loaded.collection() && loaded.collection().isEmpty()
+            if (current != null && current.collection() == loaded.collection() && loaded.collection().isEmpty()
                     && loaded.collection().removedWhenEmpty()) {
                 keys.remove(loaded.key());
                 shard.changed(loaded.tenant(), loaded.database(), loaded.key(), null);
-            } else if (current != null && current.value == loaded.collection()) {
+            } else if (current != null && current.collection() == loaded.collection()) {
                 shard.membersMayExpire(loaded.tenant(), loaded.database(), loaded.key(), loaded.collection());
             }
         } finally {
@@ -291,7 +291,7 @@ final class WriteBehind {
         Entry entry = key.entry();
         if (entry == null) {
             taken.add(new Taken(key, null, null));
-        } else if (entry.value instanceof CollectionValue collection) {
+        } else if (entry.collection() instanceof CollectionValue collection) {
             if (collection.retired()) {
                 return; // removed or overwritten since: a later change of the key says so
             }
@@ -312,7 +312,7 @@ final class WriteBehind {
             });
             taken.add(new Taken(key, null, encoded));
         } else {
-            taken.add(new Taken(key, new Entry(entry.value, entry.expireAt), null));
+            taken.add(new Taken(key, new Entry(entry.value(), entry.expireAt), null));
         }
     }
 

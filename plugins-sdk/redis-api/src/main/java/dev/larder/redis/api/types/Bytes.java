@@ -13,6 +13,12 @@ public final class Bytes implements Comparable<Bytes> {
         this.hash = Arrays.hashCode(bytes);
     }
 
+    /** Bytes whose hash is known ({@link ScanTable} keeps it beside the bytes). */
+    Bytes(byte[] bytes, int hash) {
+        this.bytes = bytes;
+        this.hash = hash;
+    }
+
     /** The bytes themselves, not a copy: do not change them. */
     public byte[] bytes() {
         return bytes;

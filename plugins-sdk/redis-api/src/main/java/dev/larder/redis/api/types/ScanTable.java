@@ -1,5 +1,6 @@
 package dev.larder.redis.api.types;
 
+import java.util.Arrays;
 import java.util.Random;
 import java.util.function.BiConsumer;
 
@@ -13,15 +14,26 @@ public final class ScanTable<V> {
 
     private static final int MIN_BUCKETS = 16;
 
+    /** The key's bytes and hash, not a {@link Bytes}: one object less for every entry. */
     private static final class Node<V> {
-        final Bytes key;
+        final byte[] key;
+        final int hash;
         V value;
         Node<V> next;
 
         Node(Bytes key, V value, Node<V> next) {
-            this.key = key;
+            this.key = key.bytes();
+            this.hash = key.hashCode();
             this.value = value;
             this.next = next;
+        }
+
+        boolean holds(Bytes other) {
+            return hash == other.hashCode() && Arrays.equals(key, other.bytes());
+        }
+
+        Bytes bytesKey() {
+            return new Bytes(key, hash);
         }
     }
 
@@ -35,7 +47,7 @@ public final class ScanTable<V> {
 
     public V get(Bytes key) {
         for (Node<V> node = buckets[index(key, buckets.length)]; node != null; node = node.next) {
-            if (node.key.equals(key)) {
+            if (node.holds(key)) {
                 return node.value;
             }
         }
@@ -46,7 +58,7 @@ public final class ScanTable<V> {
     public V put(Bytes key, V value) {
         int bucket = index(key, buckets.length);
         for (Node<V> node = buckets[bucket]; node != null; node = node.next) {
-            if (node.key.equals(key)) {
+            if (node.holds(key)) {
                 V previous = node.value;
                 node.value = value;
                 return previous;
@@ -65,7 +77,7 @@ public final class ScanTable<V> {
         int bucket = index(key, buckets.length);
         Node<V> previous = null;
         for (Node<V> node = buckets[bucket]; node != null; previous = node, node = node.next) {
-            if (node.key.equals(key)) {
+            if (node.holds(key)) {
                 if (previous == null) {
                     buckets[bucket] = node.next;
                 } else {
@@ -90,7 +102,7 @@ public final class ScanTable<V> {
     public void forEach(BiConsumer<Bytes, V> action) {
         for (Node<V> head : buckets) {
             for (Node<V> node = head; node != null; node = node.next) {
-                action.accept(node.key, node.value);
+                action.accept(node.bytesKey(), node.value);
             }
         }
     }
@@ -103,7 +115,7 @@ public final class ScanTable<V> {
     public long scan(long cursor, BiConsumer<Bytes, V> action) {
         long mask = buckets.length - 1;
         for (Node<V> node = buckets[(int) (cursor & mask)]; node != null; node = node.next) {
-            action.accept(node.key, node.value);
+            action.accept(node.bytesKey(), node.value);
         }
         long next = cursor | ~mask;
         next = Long.reverse(next);
@@ -128,7 +140,7 @@ public final class ScanTable<V> {
         for (int skip = random.nextInt(length); skip > 0; skip--) {
             chosen = chosen.next;
         }
-        return chosen.key;
+        return chosen.bytesKey();
     }
 
     @SuppressWarnings("unchecked")
@@ -138,7 +150,7 @@ public final class ScanTable<V> {
             Node<V> node = head;
             while (node != null) {
                 Node<V> next = node.next;
-                int bucket = index(node.key, bucketCount);
+                int bucket = index(node.hash, bucketCount);
                 node.next = resized[bucket];
                 resized[bucket] = node;
                 node = next;
@@ -148,7 +160,10 @@ public final class ScanTable<V> {
     }
 
     private static int index(Bytes key, int bucketCount) {
-        int h = key.hashCode();
+        return index(key.hashCode(), bucketCount);
+    }
+
+    private static int index(int h, int bucketCount) {
         return (h ^ (h >>> 16)) & (bucketCount - 1);
     }
 }
