@@ -89,3 +89,56 @@ for kind in strings hash zset set list; do
   printf '%-8s %10s %10s %8.2f %14s %14s %8.2f\n' "$kind" "$redis_rss" "$larder_rss" "$(ratio "$larder_rss" "$redis_rss")" \
     $((redis_rss - redis_empty)) $((larder_rss - larder_empty)) "$(ratio $((larder_rss - larder_empty)) $((redis_rss - redis_empty)))"
 done
+
+# larger than memory: BIG_KEYS keys of 1000 bytes, then the same with a hot-set budget (maxmemory, no eviction
+# policy) of a quarter of what they take; 8 clients of bench/SkewedLoad.java, 90% GET and 10% SET, keys chosen
+# skewed (90% of requests to 10% of the keys) or uniformly, 20 s each after 10 s of warm-up
+BIG_KEYS=${LARDER_BENCH_BIG_KEYS:-250000}
+load_big() { # port
+  awk -v n="$BIG_KEYS" 'BEGIN { v = sprintf("%01000d", 0); for (i = 0; i < n; i++) printf "*3\r\n$3\r\nSET\r\n$16\r\nkey:%012d\r\n$1000\r\n%s\r\n", i, v }' \
+    | redis-cli -p "$1" --pipe >/dev/null
+}
+access() { # port pattern seconds: "rps p50_us p99_us errors"
+  case $2 in
+    skewed) java "$ROOT/bench/SkewedLoad.java" "$1" "$BIG_KEYS" 1000 "$3" 8 0.1 0.9 0.1 ;;
+    *) java "$ROOT/bench/SkewedLoad.java" "$1" "$BIG_KEYS" 1000 "$3" 8 1 0 0.1 ;;
+  esac
+}
+measure_access() { # port pattern
+  wait_idle
+  access "$1" "$2" 10 >/dev/null
+  access "$1" "$2" 20
+}
+info_field() { redis-cli -p "$1" info "$2" | tr -d '\r' | awk -F: -v f="$3" '$1 == f {print $2}'; }
+echo
+echo "Larger than memory: $BIG_KEYS keys of 1000 bytes, 90% GET / 10% SET from 8 clients, 20 s per cell"
+restart_servers
+load_big $REDIS_PORT; load_big $LARDER_PORT
+redis-cli -p $LARDER_PORT save >/dev/null
+declare -A result
+for pattern in skewed uniform; do
+  result[redis_$pattern]=$(measure_access $REDIS_PORT $pattern)
+  result[memory_$pattern]=$(measure_access $LARDER_PORT $pattern)
+done
+redis-cli -p $LARDER_PORT config set maxmemory 1000gb >/dev/null; sleep 1
+all=$(info_field $LARDER_PORT memory hot_set_estimated)
+budget=$(( all / 4 ))
+redis-cli -p $LARDER_PORT config set maxmemory $budget >/dev/null
+for ((i = 0; i < 120; i++)); do
+  (( $(info_field $LARDER_PORT memory hot_set_estimated) <= budget * 11 / 10 )) && break
+  sleep 0.5
+done
+echo "Larder's keys take $((all / 1048576)) MiB in memory; budget $((budget / 1048576)) MiB (now $(( $(info_field $LARDER_PORT memory hot_set_estimated) / 1048576 )) MiB, $(info_field $LARDER_PORT stats offloaded_values) values offloaded)"
+for pattern in skewed uniform; do
+  result[budget_$pattern]=$(measure_access $LARDER_PORT $pattern)
+done
+printf '%-8s %-28s %10s %10s %10s %8s\n' pattern server rps "p50 us" "p99 us" errors
+for pattern in skewed uniform; do
+  for run in "redis_$pattern:redis-server" "memory_$pattern:larder, all in memory" "budget_$pattern:larder, budget a quarter"; do
+    read -r rps p50 p99 errors <<<"${result[${run%%:*}]}"
+    printf '%-8s %-28s %10s %10s %10s %8s\n' "$pattern" "${run#*:}" "$rps" "$p50" "$p99" "$errors"
+  done
+  read -r in_memory _ <<<"${result[memory_$pattern]}"; read -r budgeted _ <<<"${result[budget_$pattern]}"
+  printf '%-8s %-28s %10.2f\n' "$pattern" "larder: budget / in memory" "$(ratio "$budgeted" "$in_memory")"
+done
+echo "cold value loads: $(info_field $LARDER_PORT stats cold_value_loads), $(info_field $LARDER_PORT stats cold_value_load_usec_per_load) us each, slowest $(info_field $LARDER_PORT stats cold_value_load_usec_max) us"

@@ -497,12 +497,19 @@ public class ServerSettingsCompatibilityIT {
         }
     }
 
-    /** noeviction refuses writes with Redis's -OOM once over maxmemory; reads and deletes go on. */
+    /**
+     * noeviction refuses writes with Redis's -OOM once over maxmemory; reads and deletes go on. That is
+     * Larder's behaviour for a memory-only database (as redis-server here, which persists nothing); for a
+     * stored one maxmemory without a policy is the hot-set budget (LargerThanMemoryIT).
+     */
     @Test
     public void noevictionRefusesWritesOverMaxmemory() throws Exception {
         String value = "v".repeat(1000);
         for (int port : new int[] {redis.port, larder.respPort}) {
             try (RespClient client = new RespClient(port)) {
+                if (port == larder.respPort) {
+                    assertEquals("+OK", client.call("CONFIG", "SET", "appendonly", "no", "save", ""));
+                }
                 limitMemory(client, port, "noeviction");
                 String refused = null;
                 int written = 0;
@@ -521,6 +528,9 @@ public class ServerSettingsCompatibilityIT {
                 assertEquals(":1", client.call("DEL", "k1"));
                 assertEquals(0, infoField(port, "stats", "evicted_keys"));
                 unlimitMemory(client);
+                if (port == larder.respPort) {
+                    assertEquals("+OK", client.call("CONFIG", "SET", "appendonly", "yes"));
+                }
             }
         }
     }

@@ -11,6 +11,12 @@ final class Entry {
     /** Redis's LFU_INIT_VAL: a new key's counter, so that it is not evicted before it had a chance to be read. */
     static final int LFU_INITIAL = 5;
     private static final long TIME_BITS = (1L << 56) - 1;
+    /** {@link #epoch} of an entry whose last change is not in the change log yet (or never goes there: memory only). */
+    static final int UNLOGGED = Integer.MAX_VALUE;
+    /** The value of a cold entry: a string held only by the storage grid, loaded back on the next read. */
+    private static final Object COLD = new Object();
+    /** What a cold entry tells keyspace events, which look at a value's type alone. */
+    private static final StringValue COLD_EVENT_VALUE = new StringValue(new byte[0]);
 
     /**
      * The value; a {@link StringValue#plain plain} string as its bytes alone, which saves the 24 bytes
@@ -25,6 +31,12 @@ final class Entry {
      * costs no more than before.
      */
     private long access;
+    /**
+     * The grid-write epoch whose change-log segments hold the key's last change, or {@link #UNLOGGED}: once
+     * a grid write covered that epoch the key is clean (the grid has it), and its value may leave memory.
+     * An int fills what would be padding beside the other fields.
+     */
+    int epoch = UNLOGGED;
 
     Entry(RedisValue value, long expireAt) {
         value(value);
@@ -32,8 +44,36 @@ final class Entry {
         this.access = ((long) LFU_INITIAL << 56) | System.currentTimeMillis();
     }
 
+    /** The value; not for a {@link #cold} entry, whose value must be loaded back first. */
     RedisValue value() {
-        return value instanceof byte[] bytes ? new StringValue(bytes) : (RedisValue) value;
+        if (value instanceof byte[] bytes) {
+            return new StringValue(bytes);
+        }
+        if (value == COLD) {
+            throw new IllegalStateException("the value of a cold key is not in memory");
+        }
+        return (RedisValue) value;
+    }
+
+    /** The value as keyspace events see it (its type), cold or not. */
+    RedisValue eventValue() {
+        return value == COLD ? COLD_EVENT_VALUE : value();
+    }
+
+    boolean cold() {
+        return value == COLD;
+    }
+
+    /** Whether the value may leave memory: a string whose last change the grid holds. */
+    boolean offloadable(int writtenEpoch) {
+        return value instanceof byte[] && epoch <= writtenEpoch;
+    }
+
+    /** Drops the value from memory; returns the bytes it held. */
+    int offload() {
+        int length = ((byte[]) value).length;
+        value = COLD;
+        return length;
     }
 
     void value(RedisValue value) {

@@ -37,13 +37,16 @@ final class Eviction {
     }
 
     static final String OOM = "OOM command not allowed when used memory > 'maxmemory'.";
-    private static final int ESTIMATE_SAMPLES = 32;
+    /** Keys sampled per measure: a hot-set budget mixes keys of a hundred bytes (cold) with keys of their values' size. */
+    private static final int ESTIMATE_SAMPLES = 128;
     /** A database over its limit is measured again before evicting when its last measure is older than this. */
     private static final long REMEASURE_NANOS = 10_000_000;
     /** At most this many keys are evicted for one command, so that no command waits long on eviction. */
     private static final int MAX_EVICTIONS_PER_CALL = 1000;
     /** Random keys drawn per wanted candidate under a volatile policy, which passes over keys without a time to live. */
     private static final int VOLATILE_DRAWS_PER_SAMPLE = 8;
+    /** How far past the hot-set budget not yet clean keys may take a database before writes are refused. */
+    private static final int DIRTY_ALLOWANCE = 2;
     /** Per-member bytes of a collection beyond its key's, by type: node, member objects and a typical small payload. */
     private static final int HASH_MEMBER = 96;
     private static final int SET_MEMBER = 64;
@@ -61,7 +64,7 @@ final class Eviction {
 
     /** Estimated heap bytes of one key, as MEMORY USAGE reports it. */
     static long bytesOf(int keyLength, Entry entry) {
-        return bytesOf(keyLength, entry.value());
+        return entry.cold() ? EntrySizes.cold(keyLength) : bytesOf(keyLength, entry.value());
     }
 
     static long bytesOf(int keyLength, RedisValue value) {
@@ -156,7 +159,8 @@ final class Eviction {
                 return true; // keys were deleted or flushed since the last measure
             }
             if (tenant.evictionPolicy == Policy.NOEVICTION) {
-                return false;
+                // a memory-only database has no other copy to fall back on: Redis's noeviction, -OOM
+                return tenant.persisted() && offload(tenant, engine, limit);
             }
             long keys = Math.max(1, keyCount(tenant));
             long average = Math.max(1, tenant.estimatedBytes / keys);
@@ -174,6 +178,67 @@ final class Eviction {
             tenant.estimatedBytes = Math.max(0, tenant.estimatedBytes - freed);
             return true; // a call evicts at most MAX_EVICTIONS_PER_CALL: the write goes on, the next one evicts further
         }
+    }
+
+    /**
+     * maxmemory as the hot-set budget (no eviction policy): drops the values of clean strings, the least
+     * recently used of a few random candidates at a time, at most {@link #MAX_EVICTIONS_PER_CALL} a call.
+     * When too few are clean, the next grid write is brought forward; until it cleans them a write is
+     * refused only past {@link #DIRTY_ALLOWANCE} times the budget, so that loading a data set larger than
+     * memory goes on at the pace the grid takes it.
+     */
+    private boolean offload(Tenant tenant, RedisEngine engine, long limit) {
+        long keys = Math.max(1, keyCount(tenant));
+        long average = Math.max(1, tenant.estimatedBytes / keys);
+        long wanted = Math.min(MAX_EVICTIONS_PER_CALL, (tenant.estimatedBytes - limit) / average + 1);
+        int writtenEpoch = engine.writtenEpoch();
+        int[] tables = tablesWithKeys(tenant);
+        long freed = 0;
+        for (long i = 0; i < wanted; i++) {
+            long bytes = offloadOne(tenant, tables, writtenEpoch);
+            if (bytes < 0) {
+                break;
+            }
+            freed += bytes;
+        }
+        tenant.estimatedBytes = Math.max(0, tenant.estimatedBytes - freed);
+        if (tenant.estimatedBytes <= limit) {
+            return true;
+        }
+        engine.gridWriteSoon();
+        return tenant.estimatedBytes <= limit * DIRTY_ALLOWANCE;
+    }
+
+    /** Drops the value of the least recently used clean string among a few random keys of a random table; its bytes, or -1. */
+    private long offloadOne(Tenant tenant, int[] tables, int writtenEpoch) {
+        Random random = ThreadLocalRandom.current();
+        for (int attempt = 0; attempt < 16 && tables.length > 0; attempt++) {
+            int table = tables[random.nextInt(tables.length)];
+            int shardIndex = table / tenant.databases();
+            Shard shard = shards.all().get(shardIndex);
+            shard.lock.lock();
+            try {
+                ScanTable<Entry> keys = tenant.table(shardIndex, table % tenant.databases());
+                Entry coldest = null;
+                for (int i = 0, candidates = 0; i < tenant.evictionSamples * VOLATILE_DRAWS_PER_SAMPLE
+                        && candidates < tenant.evictionSamples && keys.size() > 0; i++) {
+                    Entry entry = keys.get(keys.randomKey(random));
+                    if (entry != null && entry.offloadable(writtenEpoch)) {
+                        candidates++;
+                        if (coldest == null || entry.accessedAt() < coldest.accessedAt()) {
+                            coldest = entry;
+                        }
+                    }
+                }
+                if (coldest != null) {
+                    stats.valuesOffloaded.increment();
+                    return EntrySizes.array(coldest.offload());
+                }
+            } finally {
+                shard.lock.unlock();
+            }
+        }
+        return -1;
     }
 
     /** Evicts the best of a few random candidates of one random table; its bytes, or -1 when none could go. */
@@ -220,7 +285,7 @@ final class Eviction {
                     continue;
                 }
                 long bytes = bytesOf(victim.bytes().length, victimEntry);
-                KeyspaceEvents.record(tenant, db, victim.bytes(), KeyspaceEvents.Change.EVICTED, victimEntry.value());
+                KeyspaceEvents.record(tenant, db, victim.bytes(), KeyspaceEvents.Change.EVICTED, victimEntry.eventValue());
                 shard.retire(tenant, db, victim, victimEntry);
                 keys.remove(victim);
                 shard.changed(tenant, db, victim, null);

@@ -215,6 +215,11 @@ final class InfoCommand implements CommandFamily {
         f.add("maxmemory", maxmemory);
         f.add("maxmemory_human", human(maxmemory));
         f.add("maxmemory_policy", session.tenant().parameters.get("maxmemory-policy"));
+        long hotSet = session.tenant().persisted() ? session.tenant().hotSetBudget() : 0;
+        f.add("hot_set_budget", hotSet);
+        f.add("hot_set_budget_human", human(hotSet));
+        f.add("hot_set_estimated", session.tenant().estimatedBytes);
+        f.add("hot_set_estimated_human", human(session.tenant().estimatedBytes));
         f.add("heap_max", runtime.maxMemory());
         f.add("heap_max_human", human(runtime.maxMemory()));
         // the second budget: the storage grid's pages in memory (a page cache over its files with persistence)
@@ -312,6 +317,13 @@ final class InfoCommand implements CommandFamily {
         f.add("expired_time_cap_reached_count", 0);
         f.add("expire_cycle_cpu_milliseconds", 0);
         f.add("evicted_keys", stats.evictedKeys.sum());
+        // Larder's own: values that left memory under a hot-set budget, and reads that loaded one back
+        ColdValues cold = engine.coldValues();
+        long loads = cold.loads.sum();
+        f.add("offloaded_values", stats.valuesOffloaded.sum());
+        f.add("cold_value_loads", loads);
+        f.add("cold_value_load_usec_per_load", loads == 0 ? "0.00" : String.format(Locale.ROOT, "%.2f", cold.loadNanos.sum() / 1000.0 / loads));
+        f.add("cold_value_load_usec_max", cold.slowestLoadNanos.get() / 1000);
         f.add("evicted_clients", 0);
         f.add("total_eviction_exceeded_time", 0);
         f.add("current_eviction_exceeded_time", 0);

@@ -104,6 +104,7 @@ public class RedisEngine implements CommandEngine {
     private final AtomicLong sessionIds = new AtomicLong();
     private final ServerStats stats = new ServerStats();
     private final Eviction eviction;
+    private final ColdValues coldValues;
     private final ClientPause pause;
     private final long loaded;
     private final long startedMillis = System.currentTimeMillis();
@@ -191,6 +192,7 @@ public class RedisEngine implements CommandEngine {
         clientLimits = ConfigCommand.clientLimits(serverParameters);
         // a memory-only storage node has no directory: then the grid, written every round, is the only copy
         ChangeLog changeLog = storage.dataDirectory() == null ? null : new ChangeLog(storage.dataDirectory().resolve(CHANGE_LOG));
+        coldValues = new ColdValues(storage.table(TABLE));
         writeBehind = new WriteBehind(shards, storage, storage.table(TABLE), changeLog, id -> {
             Tenant tenant = tenants.get(id);
             return tenant != null && tenant.persisted();
@@ -375,6 +377,16 @@ public class RedisEngine implements CommandEngine {
         boolean wasPersisted = tenant.persisted();
         applyDurability(tenant, database);
         if (wasPersisted && !tenant.persisted()) {
+            for (Shard shard : shards.all()) {
+                shard.lock.lock();
+                try {
+                    for (int db = 0; db < databases; db++) {
+                        warmAll(shard, tenant, db); // memory only from now on: the grid's copy goes
+                    }
+                } finally {
+                    shard.lock.unlock();
+                }
+            }
             purgeStored(database);
         } else if (!wasPersisted && tenant.persisted()) {
             // from memory only to stored: every key it holds goes to the log and the grid
@@ -1086,9 +1098,21 @@ public class RedisEngine implements CommandEngine {
         stopper.start();
     }
 
+    /** Loads back every cold value of one logical DB in a shard; the caller holds the shard's lock. */
+    private void warmAll(Shard shard, Tenant tenant, int database) {
+        shard.table(tenant, database).forEach((key, entry) -> {
+            if (entry.cold()) {
+                coldValues.warm(tenant, database, key.bytes(), entry);
+            }
+        });
+    }
+
     /** Every shard's tables of the two logical DBs change places; the caller holds every shard's lock. */
     void swapDatabases(Tenant tenant, int first, int second) {
         for (Shard shard : shards.all()) {
+            // stored keys name their logical DB: cold values are read under the old one before it changes
+            warmAll(shard, tenant, first);
+            warmAll(shard, tenant, second);
             shard.touchWatchedIn(tenant, first, second);
             tenant.swap(shard.index, first, second);
             shard.allChanged(tenant, first);
@@ -1117,8 +1141,8 @@ public class RedisEngine implements CommandEngine {
         try {
             writeBehind.logChanges(false);
             writeBehind.lastLogWriteFailed = false;
-            if (writeBehind.logBytesSinceGridWrite() > changeLogMaxBytes && earlyGridWrite.compareAndSet(false, true)) {
-                gridWriter.execute(this::writeToGridSafely);
+            if (writeBehind.logBytesSinceGridWrite() > changeLogMaxBytes) {
+                gridWriteSoon();
             }
         } catch (IOException | RuntimeException e) {
             writeBehind.lastLogWriteFailed = true;
@@ -1127,6 +1151,22 @@ public class RedisEngine implements CommandEngine {
     }
 
     private final AtomicBoolean saving = new AtomicBoolean();
+
+    /** A grid write now rather than at its interval (dirty keys past a hot-set budget become clean with it). */
+    void gridWriteSoon() {
+        if (earlyGridWrite.compareAndSet(false, true)) {
+            gridWriter.execute(this::writeToGridSafely);
+        }
+    }
+
+    ColdValues coldValues() {
+        return coldValues;
+    }
+
+    /** Keys whose last change was logged in this grid-write epoch or before are in the grid. */
+    int writtenEpoch() {
+        return writeBehind.writtenEpoch();
+    }
 
     /** SAVE: every change logged and fsynced, then written to the grid; waits for it. */
     void saveNow() throws RedisException {
@@ -1208,15 +1248,25 @@ public class RedisEngine implements CommandEngine {
         }
     }
 
-    /** Every 100 ms: each database with a maxmemory is measured again, and evicts while it is over. */
+    /**
+     * Every 100 ms: each database with a maxmemory is measured again, and evicts while it is over; under a
+     * hot-set budget, where reads alone bring values back, it drops up to {@link #OFFLOAD_CALLS_PER_ROUND}
+     * calls' worth of values.
+     */
     private void enforceMaxmemory() {
         for (Tenant tenant : tenants.values()) {
             if (tenant.maxmemory > 0) {
                 eviction.estimate(tenant);
                 eviction.makeRoom(tenant, this);
+                for (int call = 1; call < OFFLOAD_CALLS_PER_ROUND && tenant.hotSetBudget() > 0
+                        && tenant.estimatedBytes > tenant.maxmemory; call++) {
+                    eviction.makeRoom(tenant, this);
+                }
             }
         }
     }
+
+    private static final int OFFLOAD_CALLS_PER_ROUND = 20;
 
     ClientPause clientPause() {
         return pause;

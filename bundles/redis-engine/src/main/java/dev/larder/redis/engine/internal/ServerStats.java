@@ -38,6 +38,8 @@ final class ServerStats {
     final LongAdder keyspaceMisses = new LongAdder();
     final LongAdder expiredKeys = new LongAdder();
     final LongAdder evictedKeys = new LongAdder();
+    /** Values of clean strings dropped from memory under a hot-set budget (they stay in the grid). */
+    final LongAdder valuesOffloaded = new LongAdder();
     final LongAdder bytesIn = new LongAdder();
     final LongAdder bytesOut = new LongAdder();
     final LongAdder commandsProcessed = new LongAdder();
@@ -122,7 +124,7 @@ final class ServerStats {
     void reset() {
         commands.clear();
         errors.clear();
-        for (LongAdder counter : new LongAdder[] {errorReplies, keyspaceHits, keyspaceMisses, expiredKeys, evictedKeys, bytesIn,
+        for (LongAdder counter : new LongAdder[] {errorReplies, keyspaceHits, keyspaceMisses, expiredKeys, evictedKeys, valuesOffloaded, bytesIn,
                 bytesOut, commandsProcessed, connectionsReceived, rejectedConnections}) {
             counter.reset();
         }

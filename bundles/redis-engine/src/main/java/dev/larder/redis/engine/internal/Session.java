@@ -641,7 +641,7 @@ final class Session implements EngineSession, CommandContext {
     public Keyspace keyspace(int index) {
         ShardedKeyspace keyspace = keyspaces[index];
         if (keyspace == null) {
-            keyspace = new ShardedKeyspace(shards, tenant, index, this);
+            keyspace = new ShardedKeyspace(shards, engine.coldValues(), tenant, index, this);
             keyspaces[index] = keyspace;
         }
         return keyspace;

@@ -61,6 +61,9 @@ final class Shard {
      * A collection is listed once per round however often it changes: the round writes what changed.
      */
     void changed(Tenant tenant, int database, Bytes key, Entry entry) {
+        if (entry != null) {
+            entry.epoch = Entry.UNLOGGED;
+        }
         if (!tenant.persisted()) {
             if (entry != null && entry.collection() instanceof CollectionValue collection) {
                 collection.discardChanges();
@@ -269,7 +272,7 @@ final class Shard {
                 continue;
             }
             if (entry != null && entry.expireAt == due.at) {
-                KeyspaceEvents.record(due.tenant, due.database, due.key.bytes(), KeyspaceEvents.Change.EXPIRED, entry.value());
+                KeyspaceEvents.record(due.tenant, due.database, due.key.bytes(), KeyspaceEvents.Change.EXPIRED, entry.eventValue());
                 retire(due.tenant, due.database, due.key, entry);
                 table.remove(due.key);
                 changed(due.tenant, due.database, due.key, null);

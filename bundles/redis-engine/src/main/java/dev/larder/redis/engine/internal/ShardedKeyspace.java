@@ -20,9 +20,11 @@ final class ShardedKeyspace implements Keyspace {
     private final Tenant tenant;
     private final int index;
     private final Session session;
+    private final ColdValues coldValues;
 
-    ShardedKeyspace(Shards shards, Tenant tenant, int index, Session session) {
+    ShardedKeyspace(Shards shards, ColdValues coldValues, Tenant tenant, int index, Session session) {
         this.shards = shards;
+        this.coldValues = coldValues;
         this.tenant = tenant;
         this.index = index;
         this.session = session;
@@ -33,18 +35,24 @@ final class ShardedKeyspace implements Keyspace {
         return index;
     }
 
-    /** The live entry, removing it first when it has expired. */
-    private Entry live(Shard shard, Bytes key) {
+    /**
+     * The live entry, removing it first when it has expired; with {@code value}, a cold entry's value is
+     * loaded back from the grid.
+     */
+    private Entry live(Shard shard, Bytes key, boolean value) {
         ScanTable<Entry> database = shard.table(tenant, index);
         Entry entry = database.get(key);
         if (entry == null) {
             return null;
         }
         if (entry.expiredAt(session.nowMillis())) {
-            KeyspaceEvents.record(tenant, index, key.bytes(), KeyspaceEvents.Change.EXPIRED, entry.value());
+            KeyspaceEvents.record(tenant, index, key.bytes(), KeyspaceEvents.Change.EXPIRED, entry.eventValue());
             removeEntry(shard, key, entry);
             session.expiredOnAccess();
             return null;
+        }
+        if (value && entry.cold()) {
+            coldValues.warm(tenant, index, key.bytes(), entry);
         }
         if (session.touchesKeys()) {
             entry.accessed(session.nowMillis(), tenant.lfuPolicy ? tenant : null);
@@ -59,20 +67,20 @@ final class ShardedKeyspace implements Keyspace {
         shard.touched(tenant, index, key);
     }
 
-    private Entry live(byte[] key) {
-        return live(session.shardOf(key), session.byteKey(key));
+    private Entry live(byte[] key, boolean value) {
+        return live(session.shardOf(key), session.byteKey(key), value);
     }
 
     @Override
     public RedisValue get(byte[] key) {
-        Entry entry = live(key);
+        Entry entry = live(key, true);
         session.keyspaceRead(entry != null);
         return entry == null ? null : entry.value();
     }
 
     @Override
     public boolean exists(byte[] key) {
-        boolean exists = live(key) != null;
+        boolean exists = live(key, false) != null;
         session.keyspaceRead(exists);
         return exists;
     }
@@ -119,7 +127,7 @@ final class ShardedKeyspace implements Keyspace {
     public void replace(byte[] key, RedisValue value) {
         Shard shard = session.shardOf(key);
         Bytes k = session.byteKey(key);
-        Entry entry = live(shard, k);
+        Entry entry = live(shard, k, false);
         if (entry == null) {
             set(key, value, NO_EXPIRY);
         } else if (!entry.holds(value)) {
@@ -156,18 +164,18 @@ final class ShardedKeyspace implements Keyspace {
     public boolean remove(byte[] key) {
         Shard shard = session.shardOf(key);
         Bytes k = session.byteKey(key);
-        Entry entry = live(shard, k);
+        Entry entry = live(shard, k, false);
         if (entry == null) {
             return false;
         }
-        KeyspaceEvents.record(tenant, index, key, KeyspaceEvents.Change.REMOVED, entry.value());
+        KeyspaceEvents.record(tenant, index, key, KeyspaceEvents.Change.REMOVED, entry.eventValue());
         removeEntry(shard, k, entry);
         return true;
     }
 
     @Override
     public long expireAt(byte[] key) {
-        Entry entry = live(key);
+        Entry entry = live(key, false);
         return entry == null ? NO_KEY : entry.expireAt;
     }
 
@@ -175,12 +183,12 @@ final class ShardedKeyspace implements Keyspace {
     public boolean expireAt(byte[] key, long expireAtMillis) {
         Shard shard = session.shardOf(key);
         Bytes k = session.byteKey(key);
-        Entry entry = live(shard, k);
+        Entry entry = live(shard, k, expireAtMillis == NO_EXPIRY || expireAtMillis > session.nowMillis()); // a change is logged whole
         if (entry == null) {
             return false;
         }
         if (expireAtMillis != NO_EXPIRY && expireAtMillis <= session.nowMillis()) {
-            KeyspaceEvents.record(tenant, index, key, KeyspaceEvents.Change.REMOVED, entry.value());
+            KeyspaceEvents.record(tenant, index, key, KeyspaceEvents.Change.REMOVED, entry.eventValue());
             removeEntry(shard, k, entry);
         } else {
             KeyspaceEvents.record(tenant, index, key, KeyspaceEvents.Change.EXPIRY, entry.value());

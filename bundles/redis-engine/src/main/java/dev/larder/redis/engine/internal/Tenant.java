@@ -46,6 +46,16 @@ final class Tenant {
     volatile long estimatedAtNanos;
     /** Held while keys are evicted, so that a command and the background pass do not evict and count at once. */
     final Object evicting = new Object();
+    /** Estimated bytes of the keys loaded at start so far (the loading thread's only). */
+    long loadedBytes;
+
+    /**
+     * The hot-set budget: maxmemory when no eviction policy is set (0: none). Past it the values of clean
+     * strings leave memory and are loaded back from the grid when read; an eviction policy instead deletes keys.
+     */
+    long hotSetBudget() {
+        return evictionPolicy == Eviction.Policy.NOEVICTION ? maxmemory : 0;
+    }
 
     private record PositionWaiter(long position, CompletableFuture<Void> reached) {
     }

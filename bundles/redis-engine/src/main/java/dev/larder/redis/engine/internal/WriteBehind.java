@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
 import java.util.function.IntFunction;
 import java.util.function.IntPredicate;
@@ -57,6 +58,16 @@ final class WriteBehind {
      */
     private List<Shard.Retired> retiredBeforeLastWrite = new ArrayList<>();
     private long lastSyncMillis;
+    /**
+     * Grid-write epochs. Changes logged between two grid writes belong to one epoch; a grid write closes
+     * the current epoch (rotating the log under the write lock, so no round logs a change half in one
+     * epoch and half in the next) and, once it has written and synced everything up to it, makes it
+     * {@link #writtenEpoch}: every key whose last change was logged in that epoch or before is clean.
+     */
+    private final ReentrantReadWriteLock epochs = new ReentrantReadWriteLock();
+    private volatile int epoch = 1;
+    /** Epoch 0: what the grid held at start. */
+    private volatile int writtenEpoch;
 
     WriteBehind(Shards shards, StorageNode storage, KeyValueTable table, ChangeLog log, IntPredicate storedTenant) {
         this.shards = shards;
@@ -89,7 +100,7 @@ final class WriteBehind {
                 Tenant tenant = tenants.apply(StoredEntry.tenant(storedKey));
                 if (tenant == null) {
                     orphans.remove(slot, storedKey);
-                } else if (applyKey(tenant, storedKey, storedValue, nowMillis, collections)) {
+                } else if (applyKey(tenant, storedKey, storedValue, nowMillis, collections, 0)) {
                     loaded[0]++;
                 }
             });
@@ -116,7 +127,7 @@ final class WriteBehind {
                     if (StoredEntry.isMember(change.key())) {
                         applyMember(tenant, change.key(), change.value());
                     } else {
-                        applyKey(tenant, change.key(), change.value(), nowMillis, collections);
+                        applyKey(tenant, change.key(), change.value(), nowMillis, collections, epoch);
                     }
                 });
                 if (replayed > 0) {
@@ -132,11 +143,23 @@ final class WriteBehind {
         return loaded[0];
     }
 
-    /** One key's stored entry (null: a removal) into its shard; returns whether it holds a live value. */
-    private boolean applyKey(Tenant tenant, byte[] storedKey, byte[] storedValue, long nowMillis, List<Loaded> collections) {
+    /**
+     * One key's stored entry (null: a removal) into its shard, its last change in {@code epoch} (0: the
+     * grid's own); returns whether it holds a live value. Past the database's hot-set budget a string from
+     * the grid stays there, its key alone in memory.
+     */
+    private boolean applyKey(Tenant tenant, byte[] storedKey, byte[] storedValue, long nowMillis, List<Loaded> collections,
+            int epoch) {
         byte[] key = StoredEntry.key(storedKey);
         int database = StoredEntry.database(storedKey);
         Entry entry = storedValue == null ? null : StoredEntry.entry(storedValue);
+        if (entry != null) {
+            entry.epoch = epoch;
+            tenant.loadedBytes += Eviction.bytesOf(key.length, entry);
+            if (tenant.hotSetBudget() > 0 && tenant.loadedBytes > tenant.hotSetBudget() && entry.offloadable(writtenEpoch)) {
+                tenant.loadedBytes -= EntrySizes.array(entry.offload());
+            }
+        }
         Shard shard = shards.of(key);
         Bytes k = new Bytes(key);
         shard.lock.lock();
@@ -231,6 +254,20 @@ final class WriteBehind {
      * @return whether every shard's changes were taken
      */
     boolean logChanges(boolean sync) throws IOException {
+        epochs.readLock().lock();
+        try {
+            return logChanges(sync, epoch);
+        } finally {
+            epochs.readLock().unlock();
+        }
+    }
+
+    /** Epochs up to this one are in the grid: their keys are clean. */
+    int writtenEpoch() {
+        return writtenEpoch;
+    }
+
+    private boolean logChanges(boolean sync, int epoch) throws IOException {
         List<Taken> taken = new ArrayList<>();
         boolean complete = true;
         for (Shard shard : shards.all()) {
@@ -242,7 +279,7 @@ final class WriteBehind {
                 // repeats of a string key in one round are logged again: cheaper than removing them, and the last one wins
                 for (Shard.DirtyKey key : shard.takeChanges()) {
                     if (key.tenant().persisted()) {
-                        take(key, taken);
+                        take(key, taken, epoch);
                     }
                 }
             } finally {
@@ -287,8 +324,11 @@ final class WriteBehind {
     }
 
     /** Under the key's shard lock. */
-    private static void take(Shard.DirtyKey key, List<Taken> taken) {
+    private static void take(Shard.DirtyKey key, List<Taken> taken, int epoch) {
         Entry entry = key.entry();
+        if (entry != null) {
+            entry.epoch = epoch;
+        }
         if (entry == null) {
             taken.add(new Taken(key, null, null));
         } else if (entry.collection() instanceof CollectionValue collection) {
@@ -348,11 +388,28 @@ final class WriteBehind {
             }
         }
         long written;
+        int closing;
+        long segment = 0;
+        List<ChangeLog.Change> pending = null;
+        epochs.writeLock().lock();
+        try {
+            closing = epoch++;
+            if (log != null) {
+                segment = log.rotate();
+            } else {
+                synchronized (pendingGrid) {
+                    pending = new ArrayList<>(pendingGrid);
+                    pendingGrid.clear();
+                }
+            }
+        } finally {
+            epochs.writeLock().unlock();
+        }
         if (log != null) {
-            long segment = log.rotate();
+            long before = segment;
             written = writeCoalesced(changes -> {
                 try {
-                    log.readBefore(segment, changes);
+                    log.readBefore(before, changes);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
@@ -362,19 +419,16 @@ final class WriteBehind {
                 log.deleteBefore(segment);
             }
         } else {
-            List<ChangeLog.Change> pending;
-            synchronized (pendingGrid) {
-                pending = new ArrayList<>(pendingGrid);
-                pendingGrid.clear();
-            }
-            written = writeCoalesced(pending::forEach);
+            List<ChangeLog.Change> taken = pending;
+            written = writeCoalesced(taken::forEach);
             if (written < 0) {
                 synchronized (pendingGrid) {
-                    pendingGrid.addAll(0, pending);
+                    pendingGrid.addAll(0, taken);
                 }
             }
         }
         if (written >= 0) {
+            writtenEpoch = closing; // a failed write leaves it: the next one writes that epoch's changes too
             sweep(retiredBeforeLastWrite);
             retiredBeforeLastWrite = retiredNow;
         } else {
