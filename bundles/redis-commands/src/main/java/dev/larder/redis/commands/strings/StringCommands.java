@@ -179,7 +179,8 @@ public class StringCommands implements CommandFamily {
                 : Expiry.expireAt(expiryAmount, expiryOption.startsWith("EX"), expiryOption.endsWith("AT"), c.nowMillis(), "set");
         Keyspace keyspace = c.keyspace();
         StringValue old = get ? keyspace.getString(argv[1]) : null;
-        boolean exists = get ? old != null || keyspace.exists(argv[1]) : keyspace.exists(argv[1]);
+        // a plain SET does not look the key up first (Redis's lookupKeyWrite counts no hit or miss either)
+        boolean exists = (nx || xx) && (get ? old != null || keyspace.exists(argv[1]) : keyspace.exists(argv[1]));
         if ((nx && exists) || (xx && !exists)) {
             if (get) {
                 bulkOrNil(r, old);

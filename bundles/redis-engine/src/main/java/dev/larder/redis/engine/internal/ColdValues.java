@@ -1,5 +1,6 @@
 package dev.larder.redis.engine.internal;
 
+import dev.larder.redis.api.RedisValue;
 import dev.larder.storage.KeyValueTable;
 import java.util.concurrent.atomic.LongAccumulator;
 import java.util.concurrent.atomic.LongAdder;
@@ -22,6 +23,11 @@ final class ColdValues {
 
     /** Puts the value of a cold entry back into it; under the key's shard lock. */
     void warm(Tenant tenant, int database, byte[] key, Entry entry) {
+        entry.value(load(tenant, database, key));
+    }
+
+    /** The value of a cold key, read from the grid; under the key's shard lock. */
+    RedisValue load(Tenant tenant, int database, byte[] key) {
         long began = System.nanoTime();
         byte[] storedKey = StoredEntry.storedKey(tenant.id, database, key);
         byte[] stored = grid.get(StoredEntry.slot(storedKey), storedKey);
@@ -29,10 +35,11 @@ final class ColdValues {
             // a key becomes cold only once the grid has its last change: this is a fault, not a missing key
             throw new IllegalStateException("the value of a key held only by the storage grid is not there");
         }
-        entry.value(StoredEntry.entry(stored).value());
+        RedisValue value = StoredEntry.entry(stored).value();
         long took = System.nanoTime() - began;
         loads.increment();
         loadNanos.add(took);
         slowestLoadNanos.accumulate(took);
+        return value;
     }
 }

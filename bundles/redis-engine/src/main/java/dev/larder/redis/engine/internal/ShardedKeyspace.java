@@ -54,11 +54,15 @@ final class ShardedKeyspace implements Keyspace {
         if (value && entry.cold()) {
             coldValues.warm(tenant, index, key.bytes(), entry);
         }
+        accessedBefore = entry.accessedAt();
         if (session.touchesKeys()) {
             entry.accessed(session.nowMillis(), tenant.lfuPolicy ? tenant : null);
         }
         return entry;
     }
+
+    /** When the entry {@link #live} returned last was accessed before that (this keyspace is one session's). */
+    private long accessedBefore;
 
     private void removeEntry(Shard shard, Bytes key, Entry entry) {
         shard.retire(tenant, index, key, entry);
@@ -71,11 +75,28 @@ final class ShardedKeyspace implements Keyspace {
         return live(session.shardOf(key), session.byteKey(key), value);
     }
 
+    /**
+     * A cold value is kept in memory again only when its key was read within this long before: a key read once
+     * in a long while (a uniform scan over a large data set) is read from the grid and left there, so that it
+     * does not push out the keys that are read often.
+     */
+    private static final long COLD_ADMISSION_MILLIS = 10_000;
+
     @Override
     public RedisValue get(byte[] key) {
-        Entry entry = live(key, true);
+        Entry entry = live(key, false);
         session.keyspaceRead(entry != null);
-        return entry == null ? null : entry.value();
+        if (entry == null) {
+            return null;
+        }
+        if (!entry.cold()) {
+            return entry.value();
+        }
+        RedisValue loaded = coldValues.load(tenant, index, key);
+        if (session.nowMillis() - accessedBefore <= COLD_ADMISSION_MILLIS) {
+            entry.value(loaded);
+        }
+        return loaded;
     }
 
     @Override
@@ -97,8 +118,14 @@ final class ShardedKeyspace implements Keyspace {
         Entry entry = new Entry(attachable(value), expireAtMillis);
         Entry previous = shard.table(tenant, index).put(k, entry);
         shard.retire(tenant, index, k, previous);
+        boolean expired = previous != null && previous.expiredAt(session.nowMillis());
+        if (expired) {
+            // overwritten without a read first (a plain SET): it expires here, as Redis's lookupKeyWrite expires it
+            KeyspaceEvents.record(tenant, index, key, KeyspaceEvents.Change.EXPIRED, previous.eventValue());
+            session.expiredOnAccess();
+        }
         if (KeyspaceEvents.on()) {
-            if (previous == null || previous.expiredAt(session.nowMillis())) {
+            if (previous == null || expired) {
                 KeyspaceEvents.record(tenant, index, key, KeyspaceEvents.Change.CREATED, entry.value());
             }
             KeyspaceEvents.record(tenant, index, key, KeyspaceEvents.Change.WRITTEN, entry.value());

@@ -467,9 +467,17 @@ final class WriteBehind {
         long[] written = {0};
         boolean[] failed = {false};
         position[0] = 0;
+        // changes come in runs of one database: its answer is asked once a run, not once a change (a map lookup each)
+        int[] lastTenant = {-1};
+        boolean[] lastStored = {false};
         source.accept(change -> {
             long at = position[0]++;
-            if (failed[0] || !storedTenant.test(StoredEntry.tenant(change.key()))) {
+            int tenant = StoredEntry.tenant(change.key());
+            if (tenant != lastTenant[0]) {
+                lastTenant[0] = tenant;
+                lastStored[0] = storedTenant.test(tenant);
+            }
+            if (failed[0] || !lastStored[0]) {
                 return;
             }
             Bytes key = new Bytes(change.key());
