@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Larder against redis-server 7, side by side in one run: redis-benchmark (-c 50 -d 100) for SET, GET,
 # INCR and MSET at -P 1 and -P 16 against each in turn, a ratio table (Larder / Redis, higher is better),
-# then resident memory at rest holding 1M 100-byte keys, and a hash, sorted set, set and list of 1M members.
+# then resident memory at rest holding 1M 100-byte keys, and a hash, sorted set, set and list of 1M members,
+# then a data set larger than memory: 250k keys of 1 KB with Larder's hot-set budget a quarter of them, skewed
+# and uniform reads and writes (bench/SkewedLoad.java) against the same all in memory and against Redis.
 # Durability is matched: Larder's default (changes in its log within 100 ms, fsynced every second, in
 # the grid once a minute or per 256 MB of log) against Redis with its append-only file and appendfsync everysec;
 # LARDER_DURABILITY=OFF compares memory-only Larder with Redis without persistence;
@@ -11,7 +13,7 @@
 # (about a minute) includes Larder's grid writes, whatever the short runs left out.
 # Both servers run on this machine on ports of their own on 127.0.0.1; everything stops by itself.
 # Usage: bench/redis-benchmark.sh [requests at -P 1]    (build first: mvn -B install -DskipTests)
-# LARDER_BENCH_MEMORY_ONLY=1 runs the memory part alone; LARDER_BENCH_KEYS sets its size (1M).
+# LARDER_BENCH_MEMORY_ONLY=1 runs the memory parts alone; LARDER_BENCH_KEYS (1M) and LARDER_BENCH_BIG_KEYS (250k) set their sizes.
 set -euo pipefail
 
 REQUESTS=${1:-600000}
