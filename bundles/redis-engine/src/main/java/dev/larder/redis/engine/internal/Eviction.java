@@ -158,13 +158,12 @@ final class Eviction {
             if ((tenant.estimatedAtNanos == 0 || System.nanoTime() - tenant.estimatedAtNanos > REMEASURE_NANOS) && estimate(tenant) <= limit) {
                 return true; // keys were deleted or flushed since the last measure
             }
-            if (tenant.evictionPolicy == Policy.NOEVICTION) {
-                // a memory-only database has no other copy to fall back on: Redis's noeviction, -OOM
-                return tenant.persisted() && offload(tenant, engine, limit);
-            }
             long keys = Math.max(1, keyCount(tenant));
             long average = Math.max(1, tenant.estimatedBytes / keys);
             long wanted = Math.min(MAX_EVICTIONS_PER_CALL, (tenant.estimatedBytes - limit) / average + 1);
+            if (tenant.evictionPolicy == Policy.NOEVICTION) {
+                return tenant.hotSetBudget() > 0 && offload(tenant, engine, limit, wanted);
+            }
             long freed = 0;
             int[] tables = tablesWithKeys(tenant); // once per call: a table emptied meanwhile is passed over
             for (long i = 0; i < wanted; i++) {
@@ -187,10 +186,7 @@ final class Eviction {
      * refused only past {@link #DIRTY_ALLOWANCE} times the budget, so that loading a data set larger than
      * memory goes on at the pace the grid takes it.
      */
-    private boolean offload(Tenant tenant, RedisEngine engine, long limit) {
-        long keys = Math.max(1, keyCount(tenant));
-        long average = Math.max(1, tenant.estimatedBytes / keys);
-        long wanted = Math.min(MAX_EVICTIONS_PER_CALL, (tenant.estimatedBytes - limit) / average + 1);
+    private boolean offload(Tenant tenant, RedisEngine engine, long limit, long wanted) {
         int writtenEpoch = engine.writtenEpoch();
         int[] tables = tablesWithKeys(tenant);
         long freed = 0;

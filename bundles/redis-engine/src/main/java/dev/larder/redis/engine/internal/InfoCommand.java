@@ -215,7 +215,7 @@ final class InfoCommand implements CommandFamily {
         f.add("maxmemory", maxmemory);
         f.add("maxmemory_human", human(maxmemory));
         f.add("maxmemory_policy", session.tenant().parameters.get("maxmemory-policy"));
-        long hotSet = session.tenant().persisted() ? session.tenant().hotSetBudget() : 0;
+        long hotSet = session.tenant().hotSetBudget();
         f.add("hot_set_budget", hotSet);
         f.add("hot_set_budget_human", human(hotSet));
         f.add("hot_set_estimated", session.tenant().estimatedBytes);

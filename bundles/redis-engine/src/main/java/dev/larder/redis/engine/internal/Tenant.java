@@ -50,11 +50,12 @@ final class Tenant {
     long loadedBytes;
 
     /**
-     * The hot-set budget: maxmemory when no eviction policy is set (0: none). Past it the values of clean
-     * strings leave memory and are loaded back from the grid when read; an eviction policy instead deletes keys.
+     * The hot-set budget: a stored database's maxmemory when no eviction policy is set (0: none). Past it the
+     * values of clean strings leave memory and are loaded back from the grid when read; an eviction policy
+     * instead deletes keys, and a memory-only database, with no other copy, refuses writes as Redis does.
      */
     long hotSetBudget() {
-        return evictionPolicy == Eviction.Policy.NOEVICTION ? maxmemory : 0;
+        return evictionPolicy == Eviction.Policy.NOEVICTION && persisted() ? maxmemory : 0;
     }
 
     private record PositionWaiter(long position, CompletableFuture<Void> reached) {

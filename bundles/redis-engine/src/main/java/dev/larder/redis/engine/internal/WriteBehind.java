@@ -326,12 +326,12 @@ final class WriteBehind {
     /** Under the key's shard lock. */
     private static void take(Shard.DirtyKey key, List<Taken> taken, int epoch) {
         Entry entry = key.entry();
-        if (entry != null) {
-            entry.epoch = epoch;
-        }
         if (entry == null) {
             taken.add(new Taken(key, null, null));
-        } else if (entry.collection() instanceof CollectionValue collection) {
+            return;
+        }
+        entry.epoch = epoch;
+        if (entry.collection() instanceof CollectionValue collection) {
             if (collection.retired()) {
                 return; // removed or overwritten since: a later change of the key says so
             }
